@@ -1,0 +1,412 @@
+"""The one options schema.
+
+Every option netviz understands is declared exactly once, as a field of :class:`Options` with
+its type, default, documentation and scope in the field's metadata. The Sphinx directive's
+``option_spec``, the MkDocs fence parser, the plugin's ``defaults`` and the CLI's flags are all
+derived from :data:`OPTIONS`, and every front-end validates through :func:`resolve_options`,
+so an option never has two spellings, two defaults or two sets of rules.
+
+Values arrive as text (``:palette: mono``, ``palette: mono``, ``--palette mono``) or already
+typed (``netviz_defaults = {"names": True}`` in conf.py, YAML in mkdocs.yml); :meth:`Option.parse`
+accepts both and raises :class:`OptionError` with a message naming the option and the value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+from .errors import OptionError
+
+__all__ = ["OPTIONS", "Option", "Options", "Scope", "option", "resolve_options"]
+
+#: ``render`` options change the picture; ``extract`` options change how the model is
+#: obtained; ``embed`` options only change how a page embeds the picture (caption, alt...).
+Scope = Literal["render", "extract", "embed"]
+
+Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "text"]
+
+_TRUE = {"", "true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _spec(
+    default: Any,
+    kind: Kind,
+    doc: str,
+    *,
+    choices: tuple[str, ...] = (),
+    scope: Scope = "render",
+    minimum: float | None = None,
+    values: str = "",
+) -> Any:
+    """Declare one option as a dataclass field (the single place it is declared)."""
+    meta = {
+        "kind": kind,
+        "doc": doc,
+        "choices": choices,
+        "scope": scope,
+        "minimum": minimum,
+        "values": values,
+    }
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Options:
+    """All options, validated and typed. Build with :func:`resolve_options`.
+
+    Attribute names are the option names with ``-`` written ``_``.
+    """
+
+    # -- structure ---------------------------------------------------------------------------
+    group: str = _spec(
+        "auto",
+        "choice",
+        "Fold repeated blocks (linear or branching) into group glyphs.",
+        choices=("auto", "none"),
+    )
+    group_match: str = _spec(
+        "type",
+        "choice",
+        "What two blocks must share to count as repeats: layer types and wiring (``type``), "
+        "or also their configuration such as kernel size and filters (``config``).",
+        choices=("type", "config"),
+    )
+    fold_repeats: bool = _spec(
+        True,
+        "bool",
+        "Draw a run of the same block, one after another, as one glyph marked xN.",
+    )
+    groups: tuple[tuple[str, str], ...] = _spec(
+        (),
+        "mapping",
+        "Manual groups: ``Label=regex`` pairs; the layers whose names match a regex form one "
+        "group glyph per connected run.",
+        values="Label=regex, ...",
+    )
+    expand_nested: bool = _spec(
+        False, "bool", "Draw nested models' internals instead of one glyph per nested model."
+    )
+    hide: tuple[str, ...] = _spec(
+        (),
+        "list",
+        "Layer types to drop from the drawing; their edges are bridged (e.g. ``Dropout``).",
+        values="Type, Type, ...",
+    )
+    split_layers: bool = _spec(
+        True,
+        "bool",
+        "Net2Vis's 'replace split layers': a tensor used by several layers gets a Split glyph.",
+    )
+    # -- colour ------------------------------------------------------------------------------
+    palette: str = _spec(
+        "net2vis",
+        "choice",
+        "Colour scheme: Net2Vis's 17 Material colours, evenly spaced hues, the Okabe-Ito "
+        "colour-blind set, or monochrome with patterns.",
+        choices=("net2vis", "interpolate", "colorblind", "mono"),
+    )
+    colors: tuple[tuple[str, str], ...] = _spec(
+        (),
+        "mapping",
+        "Per-type colour overrides as ``Type=#hex`` pairs.",
+        values="Type=#rrggbb, ...",
+    )
+    # -- labels ------------------------------------------------------------------------------
+    dimensions: bool = _spec(True, "bool", "Label spatial dimensions (e.g. 28x28).")
+    features: bool = _spec(True, "bool", "Label channel or unit counts under each glyph.")
+    names: bool = _spec(False, "bool", "Label each glyph with its layer name.")
+    samples: bool = _spec(False, "bool", "Draw dashed input and output sample boxes.")
+    # -- geometry (Net2Vis defaults) ---------------------------------------------------------
+    min_height: float = _spec(
+        30.0, "float", "Glyph height for the smallest spatial size.", minimum=1
+    )
+    max_height: float = _spec(
+        100.0, "float", "Glyph height for the largest spatial size.", minimum=1
+    )
+    min_width: float = _spec(20.0, "float", "Glyph width for the fewest channels.", minimum=1)
+    max_width: float = _spec(80.0, "float", "Glyph width for the most channels.", minimum=1)
+    h_spacing: float = _spec(20.0, "float", "Horizontal gap between glyphs.", minimum=0)
+    v_spacing: float = _spec(200.0, "float", "Vertical gap between parallel branches.", minimum=0)
+    wrap: int = _spec(
+        0,
+        "int",
+        "Wrap long chains into rows no wider than this many pixels (0: one row).",
+        minimum=0,
+    )
+    legend: str = _spec(
+        "below",
+        "choice",
+        "Where the legend goes: under the diagram, as its own SVG, or nowhere.",
+        choices=("below", "separate", "none"),
+    )
+    # -- extraction --------------------------------------------------------------------------
+    input_shape: tuple[int | None, ...] | None = _spec(
+        None,
+        "shape",
+        "Input shape (without batch axis) used to build an unbuilt Sequential model.",
+        scope="extract",
+        values="e.g. 28,28,1",
+    )
+    timeout: float = _spec(
+        120.0,
+        "float",
+        "Seconds the model may take to import and build.",
+        scope="extract",
+        minimum=1,
+    )
+    # -- embedding (directive/fence only; graphviz vocabulary) -------------------------------
+    caption: str = _spec("", "text", "Figure caption (makes a numbered figure).", scope="embed")
+    name: str = _spec(
+        "", "text", "Label for cross-references (``:ref:``/``:numref:``).", scope="embed"
+    )
+    alt: str = _spec(
+        "", "text", "Alternative text; defaults to a summary of the model.", scope="embed"
+    )
+    align: str = _spec(
+        "",
+        "choice",
+        "Horizontal alignment of the figure.",
+        choices=("", "left", "center", "right"),
+        scope="embed",
+    )
+    width: str = _spec(
+        "", "text", "CSS width of the figure, e.g. ``100%`` or ``600px``.", scope="embed"
+    )
+    class_: str = _spec("", "text", "Extra CSS classes for the figure.", scope="embed")
+
+    def __post_init__(self) -> None:
+        if self.min_height > self.max_height:
+            raise OptionError(
+                f"option 'min-height' ({self.min_height:g}) is larger than "
+                f"'max-height' ({self.max_height:g})"
+            )
+        if self.min_width > self.max_width:
+            raise OptionError(
+                f"option 'min-width' ({self.min_width:g}) is larger than "
+                f"'max-width' ({self.max_width:g})"
+            )
+
+    # -- views -------------------------------------------------------------------------------
+    def values(self, scope: Scope | None = None) -> dict[str, Any]:
+        """Option values by kebab-case name, optionally only those of one scope."""
+        return {o.name: getattr(self, o.attr) for o in OPTIONS if scope is None or o.scope == scope}
+
+    def render_key(self) -> str:
+        """Canonical JSON of the render-scope values: the options part of a cache key."""
+        return json.dumps(self.values("render"), sort_keys=True, separators=(",", ":"))
+
+    def with_values(self, values: Mapping[str, object]) -> Options:
+        """A copy with ``values`` (kebab or snake names, text or typed) applied and checked."""
+        return resolve_options(values, base=self)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option as seen by a front-end: its name, kind, default, doc and validation."""
+
+    name: str
+    attr: str
+    kind: Kind
+    default: Any
+    doc: str
+    scope: Scope
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    values: str = ""
+
+    @property
+    def metavar(self) -> str:
+        """How the value is written, for help texts and documentation tables."""
+        if self.choices:
+            return "|".join(c for c in self.choices if c)
+        if self.values:
+            return self.values
+        return {"bool": "true|false", "int": "N", "float": "N", "text": "TEXT"}.get(
+            self.kind, "VALUE"
+        )
+
+    def parse(self, value: object) -> Any:
+        """Convert text or an already-typed value to this option's type, or raise."""
+        try:
+            return _PARSERS[self.kind](self, value)
+        except OptionError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise OptionError(f"option '{self.name}': invalid value {value!r} ({exc})") from None
+
+    def fail(self, value: object, why: str) -> OptionError:
+        """An :class:`OptionError` naming this option and the offending value."""
+        return OptionError(f"option '{self.name}': {value!r} {why}")
+
+
+def _parse_bool(opt: Option, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return True  # a bare flag (``:names:``) switches the option on
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise opt.fail(value, "is not a boolean (use true or false)")
+
+
+def _parse_number(opt: Option, value: object) -> float | int:
+    if isinstance(value, bool):
+        raise opt.fail(value, "is not a number")
+    text = str(value).strip()
+    number: float | int = int(text) if opt.kind == "int" else float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise opt.fail(value, "is not a finite number")
+    if opt.minimum is not None and number < opt.minimum:
+        raise opt.fail(value, f"must be at least {opt.minimum:g}")
+    if opt.kind == "float" and number > 1e6:
+        raise opt.fail(value, "is too large (at most 1000000)")
+    return number
+
+
+def _parse_choice(opt: Option, value: object) -> str:
+    text = "" if value is None else str(value).strip().lower()
+    if text not in opt.choices:
+        shown = ", ".join(c for c in opt.choices if c)
+        raise opt.fail(value, f"is not one of {shown}")
+    return text
+
+
+def _split_items(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    if isinstance(value, Iterable):
+        return [str(part).strip() for part in value if str(part).strip()]
+    raise TypeError("expected a comma-separated list")
+
+
+def _parse_list(opt: Option, value: object) -> tuple[str, ...]:
+    items = _split_items(value)
+    for item in items:
+        if not _TYPE_NAME.fullmatch(item):
+            raise opt.fail(item, "is not a layer type name")
+    return tuple(sorted(set(items)))
+
+
+def _parse_mapping(opt: Option, value: object) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, Mapping):
+        pairs = [(str(k).strip(), str(v).strip()) for k, v in value.items()]
+    else:
+        pairs = []
+        for item in _split_items(value):
+            key, sep, val = item.partition("=")
+            if not sep:
+                key, sep, val = item.partition(":")
+            if not sep or not key.strip() or not val.strip():
+                raise opt.fail(item, f"is not of the form {opt.values}")
+            pairs.append((key.strip(), val.strip()))
+    for key, val in pairs:
+        if opt.attr == "colors":
+            if not _TYPE_NAME.fullmatch(key):
+                raise opt.fail(key, "is not a layer type name")
+            if not _HEX.fullmatch(val):
+                raise opt.fail(val, "is not a colour (use #rgb or #rrggbb)")
+        else:
+            try:
+                re.compile(val)
+            except re.error as exc:
+                raise opt.fail(val, f"is not a valid regular expression ({exc})") from None
+    return tuple(sorted(dict(pairs).items()))
+
+
+def _parse_shape(opt: Option, value: object) -> tuple[int | None, ...] | None:
+    if value is None or value == "":
+        return None
+    items = _split_items(value.strip("()[] ") if isinstance(value, str) else value)
+    if not items:
+        return None
+    dims: list[int | None] = []
+    for item in items:
+        if item.lower() == "none":
+            dims.append(None)
+            continue
+        dim = int(item)
+        if dim <= 0:
+            raise opt.fail(value, "must list positive dimensions")
+        dims.append(dim)
+    return tuple(dims)
+
+
+def _parse_text(opt: Option, value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise opt.fail(value, "is not text")
+    return str(value).strip()
+
+
+_PARSERS: dict[str, Any] = {
+    "bool": _parse_bool,
+    "int": _parse_number,
+    "float": _parse_number,
+    "choice": _parse_choice,
+    "list": _parse_list,
+    "mapping": _parse_mapping,
+    "shape": _parse_shape,
+    "text": _parse_text,
+}
+
+
+def _kebab(attr: str) -> str:
+    return attr.rstrip("_").replace("_", "-")
+
+
+#: Every option, in declaration order: the source for directive, fence, config and CLI.
+OPTIONS: tuple[Option, ...] = tuple(
+    Option(
+        name=_kebab(f.name),
+        attr=f.name,
+        kind=f.metadata["kind"],
+        default=f.default,
+        doc=f.metadata["doc"],
+        scope=f.metadata["scope"],
+        choices=f.metadata["choices"],
+        minimum=f.metadata["minimum"],
+        values=f.metadata["values"],
+    )
+    for f in fields(Options)
+)
+
+_BY_NAME: dict[str, Option] = {o.name: o for o in OPTIONS}
+
+
+def option(name: str) -> Option:
+    """Look an option up by kebab-case or snake_case name; unknown names raise with a hint."""
+    key = name.strip().lower().replace("_", "-")
+    if key in _BY_NAME:
+        return _BY_NAME[key]
+    close = difflib.get_close_matches(key, list(_BY_NAME), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise OptionError(f"unknown option '{name}'{hint}")
+
+
+def resolve_options(
+    *layers: Mapping[str, object] | None,
+    base: Options | None = None,
+) -> Options:
+    """Merge option mappings (later wins) over ``base`` (defaults) and validate everything.
+
+    Keys may be kebab-case or snake_case; values text or typed. Raises :class:`OptionError`
+    for an unknown name or an invalid value; the message names the option.
+    """
+    changes: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            opt = option(key)
+            changes[opt.attr] = opt.parse(value)
+    return replace(base or Options(), **changes)
