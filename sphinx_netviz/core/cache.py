@@ -1,0 +1,218 @@
+"""Content-addressed disk cache for IRs and rendered diagrams.
+
+IR entries are keyed by what decides the extracted graph: the spec text, the input shape, the
+import context (base directory, extra ``sys.path``) and the installed Keras/TensorFlow
+versions (read from package metadata, never by importing them). Each entry also stores the
+fingerprints (path + SHA-256) of the project source files the worker saw loaded; a lookup
+re-hashes those files and returns the IR only if all still match. That check needs neither
+the worker nor TensorFlow, which is what makes a warm docs build fast.
+
+Diagram entries are keyed by the diagram key (IR content hash + render options + renderer
+version) and hold the SVG documents.
+
+Writes are atomic (a temporary file in the same directory, then :func:`os.replace`), so two
+processes sharing the directory never see half an entry; a truncated, corrupt or
+wrong-schema entry is treated as a miss and overwritten. If the directory cannot be created
+or written, the cache switches itself off and reports that once through ``on_warning``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .graph import SCHEMA_VERSION, Graph
+
+__all__ = [
+    "CACHE_SCHEMA",
+    "EXTRACTOR_VERSION",
+    "DiskCache",
+    "IrEntry",
+    "framework_versions",
+    "ir_key",
+]
+
+#: Layout version of cache entries; bump to invalidate every entry.
+CACHE_SCHEMA = 1
+#: Bump when the extractor's output changes for the same model.
+EXTRACTOR_VERSION = "1"
+
+
+def framework_versions() -> dict[str, str]:
+    """Installed versions of the frameworks that shape an IR, from package metadata only."""
+    versions: dict[str, str] = {}
+    for dist in ("keras", "tensorflow", "tensorflow-cpu", "h5py"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def ir_key(
+    spec: str,
+    *,
+    input_shape: Sequence[int | None] | None = None,
+    base_dir: Path | None = None,
+    sys_path: Sequence[str] = (),
+    versions: dict[str, str] | None = None,
+) -> str:
+    """The cache key of an IR: a SHA-256 over everything that decides the extracted graph."""
+    blob = json.dumps(
+        {
+            "spec": spec.strip(),
+            "input_shape": None if input_shape is None else list(input_shape),
+            "base_dir": None if base_dir is None else str(base_dir),
+            "sys_path": [str(p) for p in sys_path],
+            "versions": framework_versions() if versions is None else versions,
+            "extractor": EXTRACTOR_VERSION,
+            "ir_schema": SCHEMA_VERSION,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IrEntry:
+    """A valid cached IR and the sources it was checked against."""
+
+    graph: Graph
+    sources: tuple[tuple[str, str], ...]
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def sources_current(sources: Sequence[tuple[str, str]]) -> bool:
+    """True if every recorded file still exists with the same SHA-256."""
+    return all(_sha256(Path(path)) == digest for path, digest in sources)
+
+
+class DiskCache:
+    """The cache directory: ``ir/<key>.json`` and ``svg/<key>.json``.
+
+    ``root=None`` is a disabled cache (every lookup misses, stores do nothing).
+    """
+
+    def __init__(
+        self, root: Path | None, *, on_warning: Callable[[str], None] | None = None
+    ) -> None:
+        self.root = Path(root) if root is not None else None
+        self._on_warning = on_warning
+        self._warned = False
+
+    @property
+    def enabled(self) -> bool:
+        """False when no directory was given or it turned out to be unwritable."""
+        return self.root is not None
+
+    def _disable(self, why: str) -> None:
+        root = self.root
+        self.root = None
+        if not self._warned:
+            self._warned = True
+            if self._on_warning is not None:
+                self._on_warning(
+                    f"netviz cache directory {str(root)!r} is unusable ({why}); "
+                    "continuing without a cache"
+                )
+
+    # -- raw entries --------------------------------------------------------------------
+    def _path(self, section: str, key: str) -> Path | None:
+        if self.root is None:
+            return None
+        if not key or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"invalid cache key {key!r}")
+        return self.root / section / f"{key}.json"
+
+    def _read(self, section: str, key: str) -> dict[str, Any] | None:
+        path = self._path(section, key)
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("cache_schema") != CACHE_SCHEMA:
+            return None
+        if data.get("key") != key:
+            return None
+        return data
+
+    def _write(self, section: str, key: str, data: dict[str, Any]) -> None:
+        path = self._path(section, key)
+        if path is None:
+            return
+        payload = dict(data, cache_schema=CACHE_SCHEMA, key=key)
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        tmp: str | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            Path(tmp).replace(path)
+            tmp = None
+        except OSError as exc:
+            self._disable(exc.strerror or str(exc))
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    Path(tmp).unlink()
+
+    # -- IR -------------------------------------------------------------------------------
+    def get_ir(self, key: str) -> IrEntry | None:
+        """The cached IR if present, well-formed and its source files unchanged."""
+        data = self._read("ir", key)
+        if data is None:
+            return None
+        try:
+            graph = Graph.from_dict(data["graph"])
+            sources = tuple((str(p), str(h)) for p, h in data["sources"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not sources_current(sources):
+            return None
+        return IrEntry(graph=graph, sources=sources)
+
+    def put_ir(
+        self, key: str, graph: Graph, sources: Sequence[tuple[str, str]], *, spec: str = ""
+    ) -> None:
+        """Store an IR with the fingerprints of the files it depends on."""
+        self._write(
+            "ir",
+            key,
+            {"spec": spec, "graph": graph.to_dict(), "sources": [list(s) for s in sources]},
+        )
+
+    # -- diagrams -------------------------------------------------------------------------
+    def get_diagram(self, key: str) -> dict[str, Any] | None:
+        """The cached rendered diagram fields (svg, legend_svg, ...) or None."""
+        data = self._read("svg", key)
+        if data is None:
+            return None
+        diagram = data.get("diagram")
+        if not isinstance(diagram, dict) or not isinstance(diagram.get("svg"), str):
+            return None
+        return diagram
+
+    def put_diagram(self, key: str, diagram: dict[str, Any]) -> None:
+        """Store rendered diagram fields (JSON-safe values)."""
+        self._write("svg", key, {"diagram": diagram})

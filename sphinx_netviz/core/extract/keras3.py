@@ -1,0 +1,381 @@
+"""The Keras 3 walker: a live model -> :class:`~sphinx_netviz.core.graph.Graph`.
+
+Follows the recipe in shared/reference/peers.md section 3: the node set is the model's
+*calls* (``owner._nodes_by_depth``, which only holds calls that belong to this model), never
+``model.layers`` (which drops raw ``keras.ops`` operations and merges the calls of shared
+layers); edges come from each input tensor's ``_keras_history``; shapes from the call's own
+tensors (never ``layer.output``, which is call 0 only).
+
+This module imports Keras, so it only ever runs inside the worker process.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ExtractionError
+from ..graph import Edge, Graph, Node, Shape
+
+__all__ = ["extract_model", "json_safe_config", "owner_of", "trace_subclassed"]
+
+#: Config keys that repeat what the node already says.
+_SKIPPED_KEYS = frozenset({"name"})
+_MAX_LIST = 16
+_MAX_TEXT = 200
+
+
+def _shape(shape: Any) -> Shape:
+    """A tensor shape without its batch axis (a scalar stays ``()``)."""
+    dims = tuple(None if d is None else int(d) for d in tuple(shape))
+    return dims[1:] if dims else ()
+
+
+def _scalar(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, str) and len(value) > _MAX_TEXT:
+            return value[:_MAX_TEXT] + "..."
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    return _MISSING
+
+
+_MISSING = object()
+
+
+def _safe(value: Any) -> Any:
+    """A JSON-safe rendering of one config value, or ``_MISSING`` to drop it."""
+    scalar = _scalar(value)
+    if scalar is not _MISSING:
+        return scalar
+    if isinstance(value, list | tuple):
+        if len(value) > _MAX_LIST:
+            return _MISSING
+        items = [_safe(v) for v in value]
+        if any(i is _MISSING for i in items):
+            return _MISSING
+        return items
+    if isinstance(value, dict):
+        # Serialized Keras objects: keep their identity, not their innards (Net2Vis does
+        # the same), except dtype policies, whose name is the useful part.
+        if "class_name" in value:
+            cls = str(value["class_name"])
+            inner = value.get("config")
+            if cls.endswith("DTypePolicy") and isinstance(inner, dict) and "name" in inner:
+                return str(inner["name"])
+            return cls
+        return _MISSING
+    return _MISSING
+
+
+def json_safe_config(config: Any) -> dict[str, Any]:
+    """The JSON-safe subset of a layer config: scalars, short lists, objects by class name."""
+    if not isinstance(config, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key in sorted(config):
+        if key in _SKIPPED_KEYS or not isinstance(key, str):
+            continue
+        value = _safe(config[key])
+        if value is not _MISSING and value is not None:
+            out[key] = value
+    return out
+
+
+def _is_instance(obj: Any, dotted: str) -> bool:
+    import keras
+
+    cls: Any = keras
+    for part in dotted.split("."):
+        cls = getattr(cls, part, None)
+        if cls is None:
+            return False
+    return isinstance(obj, cls)
+
+
+def owner_of(model: Any, input_shape: Sequence[int | None] | None = None) -> Any:
+    """The Functional graph that holds ``model``'s calls (peers.md 3.2 step 1).
+
+    Sequential models delegate to their ``_functional``, built here from ``input_shape`` when
+    the model was never built. Raises :class:`ValueError` (turned into an ExtractionError
+    naming the spec by the caller) when there is no graph to walk.
+    """
+    import keras
+
+    if isinstance(model, keras.Sequential):
+        if not model.layers:
+            raise ValueError("the Sequential model has no layers (empty model)")
+        functional = getattr(model, "_functional", None)
+        if functional is None:
+            if input_shape is None:
+                raise ValueError(
+                    "the Sequential model is not built (no Input); give input-shape, e.g. "
+                    "':input-shape: 28,28,1'"
+                )
+            model.build((None, *input_shape))
+            functional = getattr(model, "_functional", None)
+            if functional is None:
+                inputs = keras.Input(tuple(input_shape))
+                model(inputs)
+                functional = getattr(model, "_functional", None)
+            if functional is None:
+                raise ValueError(f"could not build the Sequential model for {input_shape}")
+        return functional
+    if _is_instance(model, "src.models.functional.Functional") or hasattr(model, "_nodes_by_depth"):
+        return model
+    return None
+
+
+def trace_subclassed(model: Any, input_shape: Sequence[int | None] | None) -> Any:
+    """A Functional view of a subclassed model, by calling ``model.call`` on ``keras.Input``.
+
+    ``model(x)`` would go through ``compute_output_spec`` and record no inner calls
+    (peers.md 3.2 step 10a), so the call method is invoked directly.
+    """
+    import keras
+
+    shape = tuple(input_shape) if input_shape is not None else None
+    if shape is None:
+        build = getattr(model, "_build_shapes_dict", None) or {}
+        if len(build) == 1:
+            recorded = next(iter(build.values()))
+            if isinstance(recorded, list | tuple) and all(
+                d is None or isinstance(d, int) for d in recorded
+            ):
+                shape = tuple(recorded)[1:]
+    if shape is None:
+        raise ValueError(
+            f"subclassed model {type(model).__name__!r} has no static graph and no known "
+            "input shape; give input-shape so netviz can trace model.call"
+        )
+    inputs = keras.Input(shape)
+    try:
+        outputs = model.call(inputs)
+        traced = keras.Model(inputs, outputs, name=model.name)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ValueError(
+            f"subclassed model {type(model).__name__!r} could not be traced through "
+            f"model.call on keras.Input{shape} ({type(exc).__name__}: {first[:200]}); "
+            "use keras.ops (not tf.*) and no value-dependent Python control flow in call()"
+        ) from exc
+    return traced
+
+
+@dataclass
+class _Walk:
+    """Accumulates nodes and edges across nesting levels."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def _node_kind(op: Any) -> str:
+    import keras
+
+    if isinstance(op, keras.layers.InputLayer):
+        return "input"
+    if isinstance(op, keras.Model):
+        return "model"
+    if isinstance(op, keras.layers.Layer):
+        return "layer"
+    return "op"
+
+
+def _params(op: Any) -> tuple[int, int]:
+    """(trainable, non-trainable) parameter counts; ops and unbuilt layers have none."""
+    import math as _m
+
+    def count(weights: Any) -> int:
+        total = 0
+        for w in weights or ():
+            total += int(_m.prod(int(d) for d in tuple(w.shape)))
+        return total
+
+    try:
+        return count(op.trainable_weights), count(op.non_trainable_weights)
+    except Exception:  # ops, or layers whose weights cannot be listed
+        return 0, 0
+
+
+def _config(op: Any) -> dict[str, Any]:
+    try:
+        return json_safe_config(op.get_config())
+    except Exception:  # custom layers without get_config, ops without serialisable args
+        return {}
+
+
+def _inner_type(op: Any) -> str | None:
+    for attr in ("layer", "forward_layer"):
+        inner = getattr(op, attr, None)
+        if inner is not None and _is_instance(inner, "layers.Layer") and inner is not op:
+            return type(inner).__name__
+    return None
+
+
+def _walk(
+    owner: Any, walk: _Walk, *, prefix: str, parent: str | None, path: tuple[str, ...]
+) -> tuple[dict[tuple[int, int], str], list[str], list[str]]:
+    """Record ``owner``'s calls; returns (call key -> id, input ids, output ids)."""
+    kept: dict[int, list[int]] = {}
+    depth_keys = sorted(owner._nodes_by_depth, reverse=True)
+    position = {id(op): i for i, op in enumerate(owner.operations)}
+    order: list[tuple[Any, int, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    for depth in depth_keys:
+        # Input -> output; within a depth, the model's own operation order, then call order.
+        level = sorted(
+            owner._nodes_by_depth[depth],
+            key=lambda n: (
+                position.get(id(n.operation), len(position)),
+                n.operation._inbound_nodes.index(n),
+            ),
+        )
+        for knode in level:
+            op = knode.operation
+            idx = op._inbound_nodes.index(knode)
+            key = (id(op), idx)
+            if key in seen:
+                continue
+            seen.add(key)
+            order.append((op, idx, knode))
+            kept.setdefault(id(op), []).append(idx)
+
+    ids: dict[tuple[int, int], str] = {}
+    for op, idx, _ in order:
+        calls = sorted(kept[id(op)])
+        k = calls.index(idx)
+        local = op.name if k == 0 else f"{op.name}@{k}"
+        ids[(id(op), idx)] = prefix + local
+
+    for op, idx, knode in order:
+        calls = sorted(kept[id(op)])
+        node_id = ids[(id(op), idx)]
+        kind = _node_kind(op)
+        trainable, non_trainable = _params(op)
+        outs = list(knode.output_tensors)
+        ins = list(knode.input_tensors)
+        dtype = None
+        if outs:
+            dtype = str(getattr(outs[0], "dtype", "") or "") or None
+        model_inputs: tuple[str, ...] = ()
+        model_outputs: tuple[str, ...] = ()
+        internals = _Walk()
+        if kind == "model":
+            inner_owner = owner_of(op)
+            if inner_owner is not None:
+                _, inner_in, inner_out = _walk(
+                    inner_owner,
+                    internals,
+                    prefix=node_id + "/",
+                    parent=node_id,
+                    path=(*path, op.name),
+                )
+                model_inputs = tuple(inner_in)
+                model_outputs = tuple(inner_out)
+        walk.nodes.append(
+            Node(
+                id=node_id,
+                name=op.name,
+                type=type(op).__name__,
+                module=type(op).__module__,
+                kind=kind,
+                input_shapes=tuple(_shape(t.shape) for t in ins),
+                output_shapes=tuple(_shape(t.shape) for t in outs),
+                dtype=dtype,
+                params=trainable + non_trainable,
+                trainable_params=trainable,
+                non_trainable_params=non_trainable,
+                config=_config(op),
+                parent=parent,
+                path=path,
+                shared=len(calls) > 1,
+                call_index=calls.index(idx),
+                inner=_inner_type(op),
+                model_inputs=model_inputs,
+                model_outputs=model_outputs,
+            )
+        )
+        walk.nodes.extend(internals.nodes)
+        walk.edges.extend(internals.edges)
+        for slot, tensor in enumerate(ins):
+            history = getattr(tensor, "_keras_history", None)
+            if history is None or history.operation is None:
+                continue
+            source = ids.get((id(history.operation), history.node_index))
+            if source is None:
+                continue
+            walk.edges.append(
+                Edge(
+                    source=source,
+                    target=node_id,
+                    shape=_shape(tensor.shape),
+                    source_index=int(history.tensor_index),
+                    target_index=slot,
+                )
+            )
+
+    def producer(tensor: Any) -> str | None:
+        history = getattr(tensor, "_keras_history", None)
+        if history is None:
+            return None
+        return ids.get((id(history.operation), history.node_index))
+
+    inputs = [i for i in (producer(t) for t in owner.inputs) if i is not None]
+    outputs = [o for o in (producer(t) for t in owner.outputs) if o is not None]
+    return ids, inputs, outputs
+
+
+def extract_model(
+    model: Any,
+    *,
+    input_shape: Sequence[int | None] | None = None,
+    source: str = "",
+) -> Graph:
+    """Walk a live Keras 3 model into a Graph.
+
+    Sequential models are built from ``input_shape`` if needed; subclassed models are traced
+    through ``model.call``. Raises :class:`ExtractionError` (message naming ``source``) when
+    there is no graph to walk.
+    """
+    import keras
+
+    label = source or getattr(model, "name", "model")
+    if not isinstance(model, keras.Model):
+        raise ExtractionError(
+            f"model spec {label!r}: expected a keras.Model, got {type(model).__module__}."
+            f"{type(model).__qualname__}"
+        )
+    traced = False
+    try:
+        owner = owner_of(model, input_shape)
+        if owner is None:
+            owner = trace_subclassed(model, input_shape)
+            traced = True
+    except ValueError as exc:
+        raise ExtractionError(f"model spec {label!r}: {exc}") from None
+    if not owner._nodes_by_depth:
+        raise ExtractionError(f"model spec {label!r}: the model has no layers (empty model)")
+
+    walk = _Walk()
+    _, inputs, outputs = _walk(owner, walk, prefix="", parent=None, path=())
+    meta: dict[str, Any] = {
+        "framework": "keras",
+        "keras_version": keras.__version__,
+        "backend": keras.backend.backend(),
+        "class": type(model).__name__,
+        "traced": traced,
+    }
+    if traced:
+        meta["notes"] = ["subclassed model traced through model.call on keras.Input"]
+    return Graph(
+        name=model.name,
+        nodes=tuple(walk.nodes),
+        edges=tuple(walk.edges),
+        inputs=tuple(inputs),
+        outputs=tuple(outputs),
+        meta=meta,
+    )

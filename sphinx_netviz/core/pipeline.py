@@ -1,0 +1,131 @@
+"""What the adapters call: spec + options -> a finished, cached diagram.
+
+``DiagramBuilder.build`` loads the graph through the :class:`~.loader.ModelLoader` (cache,
+then worker), then renders it, caching the SVG on disk by the *diagram key*: a SHA-256 over
+the IR's content hash, the render options and the renderer version. Adapters name output
+files by that key, so an unchanged diagram keeps its file name across builds.
+
+Warm path: with a valid IR entry and a cached SVG, ``build`` starts no worker and imports
+neither TensorFlow nor Keras.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import NetvizError, RenderError
+from .loader import ModelLoader
+
+if TYPE_CHECKING:
+    from .graph import Graph
+    from .options import Options
+
+__all__ = ["BuiltDiagram", "DiagramBuilder", "diagram_key"]
+
+
+@dataclass(frozen=True)
+class BuiltDiagram:
+    """A rendered diagram plus what adapters need to embed it and track dependencies."""
+
+    spec: str
+    key: str
+    svg: str
+    legend_svg: str
+    summary: str
+    title: str
+    sources: tuple[Path, ...]
+    width: float
+    height: float
+
+
+def diagram_key(graph: Graph, options: Options, renderer_version: str) -> str:
+    """SHA-256 of IR content hash + render options + renderer version."""
+    blob = "\n".join((graph.content_hash(), options.render_key(), renderer_version))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class DiagramBuilder:
+    """One per docs build: owns a :class:`ModelLoader` (and so one worker)."""
+
+    def __init__(
+        self,
+        *,
+        cache_dir: Path | None,
+        base_dir: Path | None = None,
+        sys_path: Sequence[str] = (),
+        timeout: float = 120.0,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.loader = ModelLoader(
+            cache_dir=cache_dir,
+            base_dir=base_dir,
+            sys_path=sys_path,
+            timeout=timeout,
+            on_warning=on_warning,
+        )
+
+    def build(self, spec: str, options: Options) -> BuiltDiagram:
+        """Load and render ``spec``; raises only :class:`NetvizError` subclasses."""
+        try:
+            return self._build(spec, options)
+        except NetvizError:
+            raise
+        except Exception as exc:
+            first = (str(exc).splitlines() or [""])[0][:300]
+            raise RenderError(
+                f"model spec {spec.strip()!r}: {type(exc).__name__}: {first}".rstrip(": ")
+            ) from exc
+
+    def _build(self, spec: str, options: Options) -> BuiltDiagram:
+        from .render import RENDERER_VERSION
+
+        loaded = self.loader.load(spec, input_shape=options.input_shape, timeout=options.timeout)
+        key = diagram_key(loaded.graph, options, RENDERER_VERSION)
+        cached = self.loader.cache.get_diagram(key)
+        fields: dict[str, Any]
+        if cached is not None and _complete(cached):
+            fields = cached
+        else:
+            from .render import render
+
+            diagram = render(loaded.graph, options)
+            fields = {
+                "svg": diagram.svg,
+                "legend_svg": diagram.legend_svg,
+                "summary": diagram.summary,
+                "title": diagram.title,
+                "width": float(diagram.width),
+                "height": float(diagram.height),
+            }
+            self.loader.cache.put_diagram(key, fields)
+        return BuiltDiagram(
+            spec=spec.strip(),
+            key=key,
+            svg=str(fields["svg"]),
+            legend_svg=str(fields["legend_svg"]),
+            summary=str(fields["summary"]),
+            title=str(fields["title"]),
+            sources=loaded.sources,
+            width=float(fields["width"]),
+            height=float(fields["height"]),
+        )
+
+    def close(self) -> None:
+        """Stop the worker."""
+        self.loader.close()
+
+    def __enter__(self) -> DiagramBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _complete(fields: dict[str, Any]) -> bool:
+    return all(
+        isinstance(fields.get(k), str) for k in ("svg", "legend_svg", "summary", "title")
+    ) and all(isinstance(fields.get(k), int | float) for k in ("width", "height"))

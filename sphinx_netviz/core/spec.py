@@ -1,0 +1,171 @@
+"""Model specs: the text a user writes to name a model, parsed without executing anything.
+
+Three forms (shared/DESIGN.md section 1):
+
+- ``pkg.mod:factory``, ``pkg.mod:Class.method`` or ``pkg.mod:factory(depth=18, "x")``: a
+  factory, imported and called in the worker. Call arguments must be Python literals; they
+  are read with :func:`ast.literal_eval`, never evaluated, so a spec in a page cannot run code
+  beyond the factory it names.
+- ``path/to/model.keras`` or ``.h5``: a saved model, read through its config.
+- ``path/to/graph.json``: a saved IR (``netviz inspect --json``), used as it is.
+
+Relative paths are resolved against ``base_dir`` (the docs source directory). Paths are only
+ever read, so a relative path that leaves ``base_dir`` is allowed (a docs tree commonly names
+``../models/net.keras``); nothing is ever written to a location derived from a spec.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import SpecError
+
+__all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "ModelSpec", "parse_spec"]
+
+#: Suffixes of saved Keras models read through their config.
+FILE_SUFFIXES: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+#: Suffixes of saved IR files.
+IR_SUFFIXES: tuple[str, ...] = (".json",)
+
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+SpecKind = Literal["factory", "file", "ir"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed spec.
+
+    Attributes:
+        text: The spec exactly as written (stripped); errors quote it.
+        kind: ``"factory"``, ``"file"`` (saved Keras model) or ``"ir"`` (saved IR JSON).
+        module: For factories, the dotted module to import.
+        attr: For factories, the dotted attribute path inside the module (``Class.build``).
+        args: Positional literal arguments of the call (empty if not called).
+        kwargs: Keyword literal arguments as ``(name, value)`` pairs, in the order written.
+        path: For files, the resolved absolute path.
+        called: True when the spec has call parentheses (``f()`` calls ``f`` with nothing;
+            ``f`` alone is called too if callable, but a non-callable model attribute is
+            then used as it is).
+    """
+
+    text: str
+    kind: SpecKind
+    module: str | None = None
+    attr: str | None = None
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+    path: Path | None = None
+    called: bool = False
+
+    @property
+    def target(self) -> str:
+        """``module:attr`` without arguments (factories), or the path (files)."""
+        if self.kind == "factory":
+            return f"{self.module}:{self.attr}"
+        return str(self.path)
+
+
+def _fail(text: str, why: str) -> SpecError:
+    return SpecError(f"model spec {text!r}: {why}")
+
+
+def _dotted(node: ast.expr, text: str) -> str:
+    """``a.b.c`` from a Name/Attribute chain, or raise."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        raise _fail(text, "the part after ':' must be a dotted name, optionally called")
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _literal(node: ast.expr, text: str, where: str) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        shown = ast.unparse(node)
+        raise _fail(
+            text, f"{where} {shown!r} is not a literal (only literal arguments are allowed)"
+        ) from None
+
+
+def _parse_factory(text: str) -> ModelSpec:
+    module, sep, rest = text.partition(":")
+    module = module.strip()
+    rest = rest.strip()
+    if not sep:
+        raise _fail(
+            text,
+            "expected 'package.module:factory' or a path ending in "
+            + ", ".join(FILE_SUFFIXES + IR_SUFFIXES),
+        )
+    if not module:
+        raise _fail(text, "the module before ':' is empty")
+    if not _MODULE.fullmatch(module):
+        raise _fail(text, f"{module!r} is not a dotted module name")
+    if not rest:
+        raise _fail(text, "the attribute after ':' is empty")
+    try:
+        tree = ast.parse(rest, mode="eval")
+    except SyntaxError as exc:
+        raise _fail(text, f"cannot parse {rest!r} ({exc.msg})") from None
+    body = tree.body
+    args: tuple[Any, ...] = ()
+    kwargs: list[tuple[str, Any]] = []
+    called = False
+    if isinstance(body, ast.Call):
+        called = True
+        for arg in body.args:
+            if isinstance(arg, ast.Starred):
+                raise _fail(text, "*args are not allowed in a spec")
+        args = tuple(_literal(a, text, "argument") for a in body.args)
+        for kw in body.keywords:
+            if kw.arg is None:
+                raise _fail(text, "**kwargs are not allowed in a spec")
+            kwargs.append((kw.arg, _literal(kw.value, text, f"argument {kw.arg}=")))
+        body = body.func
+    attr = _dotted(body, text)
+    return ModelSpec(
+        text=text,
+        kind="factory",
+        module=module,
+        attr=attr,
+        args=args,
+        kwargs=tuple(kwargs),
+        called=called,
+    )
+
+
+def parse_spec(text: str, base_dir: Path | None = None) -> ModelSpec:
+    """Parse ``text`` into a :class:`ModelSpec`; raises :class:`SpecError` naming the spec.
+
+    Files are resolved against ``base_dir`` (or the current directory) but not required to
+    exist here: whoever reads them reports a missing file with the spec in the message.
+    """
+    if not isinstance(text, str):
+        raise SpecError(f"model spec {text!r}: expected text, got {type(text).__name__}")
+    stripped = text.strip()
+    if not stripped:
+        raise SpecError("model spec '': empty (expected 'package.module:factory' or a path)")
+    if "\x00" in stripped or "\n" in stripped:
+        raise _fail(stripped, "contains a NUL or newline character")
+    lower = stripped.lower()
+    suffix = next((s for s in FILE_SUFFIXES + IR_SUFFIXES if lower.endswith(s)), None)
+    if suffix is not None:
+        raw = Path(stripped).expanduser()
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        path = raw if raw.is_absolute() else base / raw
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError) as exc:
+            raise _fail(stripped, f"cannot resolve the path ({exc})") from None
+        kind: SpecKind = "ir" if suffix in IR_SUFFIXES else "file"
+        return ModelSpec(text=stripped, kind=kind, path=path)
+    return _parse_factory(stripped)
