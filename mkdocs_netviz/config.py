@@ -1,0 +1,95 @@
+"""The plugin's ``mkdocs.yml`` schema (``plugins: - netviz: {...}``).
+
+Option names and conventions follow Material's plugins (``enabled``, ``cache``,
+``cache_dir``), so the plugin reads like its neighbours. Diagram options under ``defaults``
+are not declared here: they are checked by the one schema in
+:mod:`sphinx_netviz.core.options`, so that the fence, the Sphinx directive and the CLI
+can never disagree about a name, a default or a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from sphinx_netviz.core.errors import OptionError
+from sphinx_netviz.core.options import option, resolve_options
+
+__all__ = ["DiagramDefaults", "NetvizConfig", "Timeout"]
+
+
+class DiagramDefaults(base.BaseConfigOption[dict[str, Any]]):
+    """A mapping of diagram options, checked against the shared options schema.
+
+    The value is kept as written (a plain dict) so that fences can layer their own lines over
+    it; validation happens once here, so a typo fails the configuration (naming the key)
+    rather than every page.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, Any] = {}
+
+    def run_validation(self, value: object) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise base.ValidationError(
+                f"expected a mapping of diagram options, got {type(value).__name__}"
+            )
+        values = {str(k): v for k, v in value.items()}
+        try:
+            resolve_options(values)
+        except OptionError as exc:
+            raise base.ValidationError(str(exc)) from None
+        return values
+
+
+class Timeout(base.BaseConfigOption[float]):
+    """Seconds a model may take to import and build, validated by the schema's ``timeout``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = float(option("timeout").default)
+
+    def run_validation(self, value: object) -> float:
+        try:
+            return float(option("timeout").parse(value))
+        except OptionError as exc:
+            raise base.ValidationError(str(exc)) from None
+
+
+class NetvizConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Configuration of the ``netviz`` MkDocs plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Render diagrams. When false, fences show a short placeholder and no model is imported
+    (fast drafts)."""
+
+    # Settings for caching
+    cache = c.Type(bool, default=True)
+    """Keep extracted graphs and rendered SVGs on disk between builds."""
+    cache_dir = c.Type(str, default=".cache/plugin/netviz")
+    """Where the disk cache lives, relative to ``mkdocs.yml``. Must not be inside ``docs_dir``
+    (writing into a watched folder makes ``mkdocs serve`` rebuild forever)."""
+
+    # Settings for diagrams
+    defaults = DiagramDefaults()
+    """Site-wide diagram options (``group: none``, ``palette: colorblind``...); fences
+    override them line by line."""
+    timeout = Timeout()
+    """Seconds each model may take to import and build in the worker, unless a fence or
+    ``defaults`` says otherwise."""
+
+    # Settings for errors
+    fail_fast = c.Type(bool, default=False)
+    """Abort the build at the first diagram that cannot be made, instead of warning and
+    showing a placeholder."""
+
+    # Settings for API reference pages
+    autodoc = c.Type(bool, default=False)
+    """Add a diagram to every mkdocstrings (python handler) entry for a function that returns
+    a Keras model and needs no arguments."""

@@ -1,0 +1,246 @@
+"""The ``netviz`` MkDocs plugin: binds MkDocs events to the shared core. Wiring only.
+
+What happens when (MkDocs 1.6 event order):
+
+- ``on_startup``: its mere presence keeps this object alive across ``mkdocs serve``
+  rebuilds, and with it the diagram builder, its worker and the in-memory memo.
+- ``on_config``: resolve the cache and import path, register the fence (as a SuperFences
+  custom fence when SuperFences is configured, and always as a Markdown extension), add the
+  stylesheet, and register the griffe extension for ``autodoc``.
+- ``on_files``: ship ``netviz.css`` as a generated file.
+- ``on_page_markdown``: tell the session which page is being converted (fences have no
+  page of their own), indexing its fences so warnings can name the line.
+- ``on_post_build``: write the full-size SVGs, watch new model sources under ``serve``,
+  and, outside ``serve``, stop the worker.
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from .config import NetvizConfig
+from .fence import FENCE_NAME, NetvizExtension, SuperFencesFormatter, validator
+from .session import ASSET_DIR, BuilderSettings, DiagramSession, PageContext, import_path
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+__all__ = ["CSS_PATH", "GRIFFE_EXTENSION", "NetvizPlugin"]
+
+#: Where the stylesheet goes in the site (and in ``extra_css``).
+CSS_PATH = f"{ASSET_DIR}/netviz.css"
+#: How the plugin names its griffe extension in mkdocstrings' python handler options.
+GRIFFE_EXTENSION = "mkdocs_netviz.griffe_ext.NetvizGriffeExtension"
+_SUPERFENCES = "pymdownx.superfences"
+
+
+def _css_source() -> Path:
+    import sphinx_netviz.core
+
+    return Path(sphinx_netviz.core.__file__).resolve().parent / "static" / "netviz.css"
+
+
+class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
+    """Renders ``netviz`` fences (and, with ``autodoc``, API-page diagrams) into the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: DiagramSession | None = None
+        self.is_serve = False
+        self._server: LiveReloadServer | None = None
+        self._watched: set[Path] = set()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Present so MkDocs keeps this instance (and the warm builder) across serve rebuilds.
+        self.is_serve = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not self.is_serve and self.session is not None:
+            self.session.close()
+
+    # -- configuration -----------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        base_dir = (
+            Path(config.config_file_path).resolve().parent
+            if config.config_file_path
+            else Path.cwd()
+        )
+        settings = BuilderSettings(
+            cache_dir=self._cache_dir(config, base_dir) if self.config.cache else None,
+            base_dir=base_dir,
+            sys_path=import_path(base_dir, _mkdocstrings_paths(config, base_dir)),
+            timeout=self.config.timeout,
+        )
+        defaults = {"timeout": self.config.timeout, **self.config.defaults}
+        if self.session is None:
+            self.session = DiagramSession(
+                settings, defaults=defaults, fail_fast=self.config.fail_fast
+            )
+        else:
+            self.session.configure(
+                settings, defaults=defaults, enabled=True, fail_fast=self.config.fail_fast
+            )
+        self._register_fence(config, self.session)
+        if CSS_PATH not in config.extra_css:
+            config.extra_css.append(CSS_PATH)
+        if self.config.autodoc:
+            _register_griffe_extension(config)
+        return config
+
+    def _cache_dir(self, config: MkDocsConfig, base_dir: Path) -> Path:
+        # Relative to mkdocs.yml, not the working directory, so the cache does not move
+        # with where `mkdocs` is run from.
+        cache_dir = (base_dir / self.config.cache_dir).resolve()
+        docs_dir = Path(config.docs_dir).resolve()
+        if cache_dir == docs_dir or docs_dir in cache_dir.parents:
+            # Writing into docs_dir would make `mkdocs serve` rebuild forever.
+            raise PluginError(
+                f"netviz: cache_dir '{self.config.cache_dir}' is inside docs_dir "
+                f"'{config.docs_dir}'; choose a folder outside it"
+            )
+        return cache_dir
+
+    @staticmethod
+    def _register_fence(config: MkDocsConfig, session: DiagramSession) -> None:
+        extensions = config.markdown_extensions
+        # A user's own `- netviz` entry would render through a second, default session.
+        for entry in [e for e in extensions if e in (FENCE_NAME, "mkdocs_netviz.fence")]:
+            extensions.remove(entry)
+            config.mdx_configs.pop(str(entry), None)
+        extensions.append(NetvizExtension(session))  # type: ignore[arg-type]
+        if _SUPERFENCES in extensions:
+            sf_config = config.mdx_configs.setdefault(_SUPERFENCES, {})
+            fences = list(sf_config.get("custom_fences") or [])
+            if not any(f.get("name") == FENCE_NAME for f in fences):
+                fences.append(
+                    {
+                        "name": FENCE_NAME,
+                        "class": FENCE_NAME,
+                        "validator": validator,
+                        "format": SuperFencesFormatter(session),
+                    }
+                )
+            sf_config["custom_fences"] = fences
+
+    # -- build -------------------------------------------------------------------------------
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.session is not None:
+            self.session.start_build()
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.session is not None and files.get_file_from_path(CSS_PATH) is None:
+            files.append(File.generated(config, CSS_PATH, abs_src_path=str(_css_source())))
+        return files
+
+    @event_priority(-100)  # last: other plugins may still rewrite the Markdown before us
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.session is not None:
+            try:
+                text = page.file.content_string
+            except (OSError, ValueError):
+                text = markdown
+            self.session.page = PageContext.scan(page.file.src_uri, page.url, text)
+        return markdown
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.session is not None:
+            self.session.page = None
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.session is None:
+            return
+        site_dir = Path(config.site_dir)
+        for rel, svg in sorted(self.session.assets.items()):
+            target = site_dir / rel
+            data = svg.encode("utf-8")
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        if self._server is not None:
+            self._watch_sources()
+        if not self.is_serve:
+            self.session.close()
+
+    # -- serve -------------------------------------------------------------------------------
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        # An edit to a model's source must re-render its diagram; prose edits must not.
+        self._server = server
+        self._watch_sources()
+        return server
+
+    def _watch_sources(self) -> None:
+        assert self.session is not None and self._server is not None
+        for path in sorted(self.session.sources - self._watched):
+            if path.exists():
+                self._server.watch(str(path))
+                self._watched.add(path)
+
+
+def _mkdocstrings_paths(config: MkDocsConfig, base_dir: Path) -> list[str]:
+    """The python handler's ``paths`` (globs, relative to mkdocs.yml), as mkdocstrings does."""
+    python = _python_handler_config(config)
+    if python is None:
+        return []
+    out: list[str] = []
+    for pattern in python.get("paths") or []:
+        full = str(base_dir / str(pattern))
+        out.extend(sorted(glob.glob(full)) or [full])  # noqa: PTH207 (patterns, as mkdocstrings)
+    return out
+
+
+def _python_handler_config(config: MkDocsConfig) -> dict[str, Any] | None:
+    plugin = config.plugins.get("mkdocstrings")
+    if plugin is None:
+        return None
+    handlers = plugin.config.get("handlers")
+    if not isinstance(handlers, dict):
+        return None
+    python = handlers.setdefault("python", {})
+    return python if isinstance(python, dict) else None
+
+
+def _register_griffe_extension(config: MkDocsConfig) -> None:
+    """Add the netviz griffe extension to the python handler's ``options.extensions``.
+
+    The handler is created lazily (at the first ``:::`` block), after every ``on_config``,
+    so editing its configuration here works whatever the plugin order in mkdocs.yml.
+    """
+    python = _python_handler_config(config)
+    if python is None:
+        raise PluginError(
+            "netviz: 'autodoc: true' needs the mkdocstrings plugin with its python handler"
+        )
+    options = python.setdefault("options", {})
+    extensions = list(options.get("extensions") or [])
+
+    def name(ext: object) -> str:
+        return str(next(iter(ext))) if isinstance(ext, dict) else str(ext)
+
+    if not any(name(ext).startswith("mkdocs_netviz.griffe_ext") for ext in extensions):
+        extensions.append(GRIFFE_EXTENSION)
+    options["extensions"] = extensions

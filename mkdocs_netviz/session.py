@@ -1,0 +1,298 @@
+"""The plugin's state across builds: the diagram builder, the page being converted, outputs.
+
+One :class:`DiagramSession` lives as long as the plugin object, which (thanks to
+``on_startup``) is the whole ``mkdocs serve`` session. Keeping the
+:class:`~sphinx_netviz.core.pipeline.DiagramBuilder` here keeps its worker process and
+caches warm, and a small in-memory memo, validated by the ``stat`` of each diagram's source
+files, lets a prose-only rebuild reuse every diagram without touching the disk cache, the
+worker or TensorFlow. An edit to a model's source changes that ``stat``, so the builder is
+asked again and re-extracts it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from sphinx_netviz.core.errors import NetvizError
+from sphinx_netviz.core.options import Options, resolve_options
+
+from .fence import FenceBlock, fence_key, find_fences, parse_fence
+from .html import Embed, figure_html, message_html, source_html
+
+if TYPE_CHECKING:
+    from sphinx_netviz.core.pipeline import BuiltDiagram, DiagramBuilder
+
+__all__ = ["ASSET_DIR", "BuilderSettings", "DiagramSession", "FenceFailed", "PageContext"]
+
+log = get_plugin_logger(__name__)
+
+#: Site folder for the full-size SVGs and the stylesheet.
+ASSET_DIR = "assets/netviz"
+
+try:  # SuperFences drops a block on any exception except its own, which halts parsing.
+    from pymdownx.superfences import SuperFencesException as _Halt
+except ImportError:  # pragma: no cover - pymdown-extensions is a dependency
+
+    class _Halt(Exception):  # type: ignore[no-redef]
+        pass
+
+
+class FenceFailed(PluginError, _Halt):  # type: ignore[misc]
+    """Raised (only with ``fail_fast``) to stop the build at the first failed diagram.
+
+    A :class:`~mkdocs.exceptions.PluginError` so MkDocs aborts cleanly with the message, and
+    a ``SuperFencesException`` so SuperFences lets it through instead of swallowing it.
+    """
+
+
+@dataclass(frozen=True)
+class BuilderSettings:
+    """Everything the builder is constructed from; a change means a new builder."""
+
+    cache_dir: Path | None
+    base_dir: Path
+    sys_path: tuple[str, ...]
+    timeout: float
+
+
+@dataclass
+class PageContext:
+    """The page whose Markdown is being converted (fences have no page of their own)."""
+
+    src_uri: str
+    url: str
+    lines: dict[tuple[str, ...], deque[int]] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, src_uri: str, url: str, text: str) -> PageContext:
+        """Index the page's fences by body so a warning can name the line of the fence."""
+        page = cls(src_uri=src_uri, url=url)
+        blocks: Iterable[FenceBlock] = find_fences(text.splitlines())
+        for block in blocks:
+            page.lines.setdefault(fence_key(block.source), deque()).append(block.start + 1)
+        return page
+
+    def line_of(self, source: str) -> int | None:
+        found = self.lines.get(fence_key(source))
+        return found.popleft() if found else None
+
+
+@dataclass(frozen=True)
+class _Memo:
+    built: BuiltDiagram
+    stamp: tuple[tuple[str, int, int], ...]
+
+
+def _stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
+    """``(path, mtime_ns, size)`` of each file, or None when one is gone."""
+    out = []
+    for path in sorted(set(paths)):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+class DiagramSession:
+    """Renders fences for the current page and remembers what the build must ship."""
+
+    def __init__(
+        self,
+        settings: BuilderSettings,
+        *,
+        defaults: Mapping[str, object] | None = None,
+        enabled: bool = True,
+        fail_fast: bool = False,
+        logger: logging.LoggerAdapter[logging.Logger] | logging.Logger | None = None,
+        builder_factory: Callable[[BuilderSettings, Callable[[str], None]], DiagramBuilder]
+        | None = None,
+    ) -> None:
+        self.settings = settings
+        self.defaults: dict[str, object] = dict(defaults or {})
+        self.enabled = enabled
+        self.fail_fast = fail_fast
+        self.log = logger or log
+        self._builder_factory = builder_factory or _make_builder
+        self._builder: DiagramBuilder | None = None
+        self._memo: dict[tuple[str, str, str], _Memo] = {}
+        self.page: PageContext | None = None
+        #: site-relative path -> SVG text, for the outputs of the current build
+        self.assets: dict[str, str] = {}
+        #: every project source file a diagram was made from (for ``mkdocs serve`` to watch)
+        self.sources: set[Path] = set()
+        self.failures = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @classmethod
+    def standalone(cls) -> DiagramSession:
+        """A session for the Markdown extension used without the plugin."""
+        base = Path.cwd()
+        return cls(BuilderSettings(None, base, _import_path(base, ()), 120.0))
+
+    def configure(
+        self,
+        settings: BuilderSettings,
+        *,
+        defaults: Mapping[str, object],
+        enabled: bool,
+        fail_fast: bool,
+    ) -> None:
+        """Apply (possibly changed) settings at the start of a build; keep what still holds."""
+        if settings != self.settings:
+            self.close()
+            self._memo.clear()
+            self.settings = settings
+        self.defaults = dict(defaults)
+        self.enabled = enabled
+        self.fail_fast = fail_fast
+
+    def start_build(self) -> None:
+        self.assets = {}
+        self.failures = 0
+        self.page = None
+
+    @property
+    def builder(self) -> DiagramBuilder:
+        if self._builder is None:
+            self._builder = self._builder_factory(self.settings, self._core_warning)
+        return self._builder
+
+    def _core_warning(self, message: str) -> None:
+        """Warnings the core raises while building (e.g. a layer it could not describe)."""
+        where = f"{self.page.src_uri}: " if self.page else ""
+        self.log.warning(f"{where}{message}")
+
+    @property
+    def builder_started(self) -> bool:
+        return self._builder is not None
+
+    def close(self) -> None:
+        """Stop the builder's worker; a later diagram starts a new builder."""
+        if self._builder is not None:
+            builder, self._builder = self._builder, None
+            builder.close()
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render_fence(
+        self, source: str, header: Mapping[str, str], *, line: int | None = None
+    ) -> str:
+        """HTML for one fence. Never raises (except with ``fail_fast``): problems become a
+        warning naming the page and line, and a visible placeholder."""
+        page_line = self.page.line_of(source) if self.page else None
+        where = self._where(page_line if page_line is not None else line)
+        spec = source.strip().splitlines()[0].strip() if source.strip() else ""
+        if not self.enabled:
+            return source_html(source)
+        try:
+            request = parse_fence(source)
+            spec = request.spec
+            options = resolve_options(self.defaults, header, dict(request.values))
+            return self._render(spec, options)
+        except NetvizError as exc:
+            return self._fail(where, spec, str(exc), header)
+        except FenceFailed:
+            raise
+        except Exception as exc:  # a bug must not silently drop the diagram
+            return self._fail(where, spec, f"internal error: {type(exc).__name__}: {exc}", header)
+
+    def _render(self, spec: str, options: Options) -> str:
+        built = self._build(spec, options)
+        name = built.key[:16]
+        svg_path = f"{ASSET_DIR}/{name}.svg"
+        self.assets[svg_path] = built.svg
+        legend_path = ""
+        if built.legend_svg and options.legend == "separate":
+            legend_path = f"{ASSET_DIR}/{name}-legend.svg"
+            self.assets[legend_path] = built.legend_svg
+        return figure_html(
+            svg=built.svg,
+            legend_svg=built.legend_svg if legend_path else "",
+            summary=built.summary,
+            embed=Embed.from_options(options),
+            href=self._href(svg_path),
+            legend_href=self._href(legend_path) if legend_path else "",
+        )
+
+    def _build(self, spec: str, options: Options) -> BuiltDiagram:
+        memo_key = (spec, options.render_key(), repr(options.input_shape))
+        memo = self._memo.get(memo_key)
+        if memo is not None and _stamp(memo.built.sources) == memo.stamp:
+            return memo.built
+        built = self.builder.build(spec, options)
+        stamp = _stamp(built.sources)
+        if stamp is not None:
+            self._memo[memo_key] = _Memo(built, stamp)
+        self.sources.update(built.sources)
+        return built
+
+    def _href(self, site_path: str) -> str:
+        page_url = self.page.url if self.page else ""
+        return get_relative_url(site_path, page_url)
+
+    def _where(self, line: int | None) -> str:
+        if self.page is None:
+            return "<markdown>" if line is None else f"<markdown>:{line}"
+        if line is None:
+            return f"{self.page.src_uri} (in a docstring)"
+        return f"{self.page.src_uri}:{line}"
+
+    def _fail(self, where: str, spec: str, cause: str, header: Mapping[str, str]) -> str:
+        self.failures += 1
+        message = f"{where}: netviz diagram {spec!r} failed: {cause}"
+        if self.fail_fast:
+            raise FenceFailed(message)
+        self.log.warning(message)
+        try:
+            embed = Embed.from_options(resolve_options(self.defaults, header))
+        except NetvizError:
+            embed = Embed()
+        return message_html(
+            _placeholder(spec or "netviz", cause), embed=embed, message=f"{spec}: {cause}"
+        )
+
+
+def _placeholder(title: str, message: str) -> str:
+    """The core's placeholder SVG (imported late: it pulls in the SVG writer)."""
+    from sphinx_netviz.core.svg import placeholder_svg
+
+    return placeholder_svg(title, message)
+
+
+def _import_path(base_dir: Path, extra: Sequence[str]) -> tuple[str, ...]:
+    """The build's import path: project root, ``PYTHONPATH``, then extra paths (deduplicated)."""
+    entries = [str(base_dir)]
+    entries.extend(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
+    entries.extend(extra)
+    seen: dict[str, None] = {}
+    for entry in entries:
+        seen.setdefault(str(Path(entry).resolve()) if entry else entry, None)
+    return tuple(seen)
+
+
+def import_path(base_dir: Path, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """Public alias of the import-path rule (used by the plugin and the tests)."""
+    return _import_path(base_dir, extra)
+
+
+def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) -> DiagramBuilder:
+    from sphinx_netviz.core.pipeline import DiagramBuilder
+
+    return DiagramBuilder(
+        cache_dir=settings.cache_dir,
+        base_dir=settings.base_dir,
+        sys_path=settings.sys_path,
+        timeout=settings.timeout,
+        on_warning=on_warning,
+    )

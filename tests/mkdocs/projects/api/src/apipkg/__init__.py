@@ -1,0 +1,1 @@
+"""A documented package with model factories."""
