@@ -1,0 +1,2 @@
+project = "netviz-badoption"
+extensions = ["sphinx_netviz"]

@@ -1,0 +1,2 @@
+project = "netviz-errors"
+extensions = ["sphinx_netviz"]
