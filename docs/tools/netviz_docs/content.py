@@ -1,0 +1,277 @@
+"""What the gallery and the option pages show, written once for both documentation builds.
+
+Everything here is plain data plus pure functions that format it. The option reference comes
+straight from :data:`sphinx_netviz.core.options.OPTIONS`, so a new option appears in both
+builds without anyone editing a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sphinx_netviz.core.options import OPTIONS, Option
+
+__all__ = [
+    "BENCHMARKS",
+    "DEMOS",
+    "DOCS_DIR",
+    "EXAMPLES_DIR",
+    "GALLERY",
+    "REPO_ROOT",
+    "Diagram",
+    "format_default",
+    "option_rows",
+]
+
+DOCS_DIR = Path(__file__).resolve().parents[2]
+REPO_ROOT = DOCS_DIR.parent
+EXAMPLES_DIR = DOCS_DIR / "examples"
+#: Written by ``python -m tests.benchmarks`` (``make bench``); both builds include it.
+BENCHMARKS = REPO_ROOT / "tests" / "benchmarks" / "results" / "latest.md"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """One diagram on a page: a heading, the model, the options that differ from defaults."""
+
+    title: str
+    spec: str
+    text: str = ""
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+def _ex(name: str) -> str:
+    return f"netviz_examples:{name}"
+
+
+#: The gallery: every example model once, each with the options that suit it.
+GALLERY: tuple[Diagram, ...] = (
+    Diagram(
+        "MNIST ConvNet",
+        _ex("mnist_convnet"),
+        "The running example of the Net2Vis paper: a straight chain. Dropout carries no "
+        "information about the architecture's shape, so it is hidden.",
+        {"hide": "Dropout", "caption": "The MNIST ConvNet from the Net2Vis article."},
+    ),
+    Diagram(
+        "VGG-style",
+        _ex("vgg_like"),
+        "Three conv-conv-pool blocks with doubling filters. Automatic grouping folds the "
+        "repeated block into one glyph and explains it in the legend.",
+        {"caption": "A VGG-style network; the repeated block is one group glyph."},
+    ),
+    Diagram(
+        "ResNet-style",
+        _ex("resnet_like"),
+        "Residual blocks branch and re-join; netviz matches them structurally and folds the "
+        "run of identical blocks into one glyph marked with its count.",
+        {"caption": "A ResNet-style network with three residual blocks."},
+    ),
+    Diagram(
+        "Inception-style",
+        _ex("inception_like"),
+        "Four parallel branches per module, drawn one above the other.",
+        {"palette": "colorblind", "caption": "Inception-style modules (colour-blind palette)."},
+    ),
+    Diagram(
+        "U-Net",
+        _ex("unet"),
+        "Long skip connections from the encoder to the decoder, like Net2Vis's own U-Net figure.",
+        {"group": "none", "caption": "A U-Net with three levels."},
+    ),
+    Diagram(
+        "LSTM sequence model",
+        _ex("lstm_classifier"),
+        "Embedding, two stacked LSTMs and a classifier, with layer names shown.",
+        {"names": "true", "caption": "An LSTM sentiment classifier."},
+    ),
+    Diagram(
+        "Transformer encoder",
+        _ex("transformer_encoder"),
+        "Self-attention with residual adds and layer normalisation, repeated twice.",
+        {"caption": "A two-block Transformer encoder."},
+    ),
+    Diagram(
+        "Multiple inputs and outputs",
+        _ex("multi_io"),
+        "An image and a metadata vector in, a class and a score out.",
+        {"samples": "true", "caption": "Two inputs, two outputs, with sample boxes."},
+    ),
+    Diagram(
+        "Nested models",
+        _ex("nested"),
+        "An encoder model and a Sequential head used as layers, expanded into their insides.",
+        {"expand-nested": "true", "caption": "A model built from two nested models."},
+    ),
+)
+
+#: Option demonstrations: one list of diagrams per topic page, each varying one option.
+DEMOS: dict[str, tuple[Diagram, ...]] = {
+    "palette": (
+        *(
+            Diagram(f"palette: {value}", _ex("inception_like"), text, {"palette": value})
+            for value, text in (
+                ("net2vis", "Net2Vis's 17 Material Design colours, assigned by layer type."),
+                (
+                    "interpolate",
+                    "Hues spaced as far apart as possible, for models with many types.",
+                ),
+                (
+                    "colorblind",
+                    "The Okabe-Ito palette, distinguishable with colour-vision deficiency.",
+                ),
+                ("mono", "No colour at all: layer types are told apart by fill patterns."),
+            )
+        ),
+        Diagram(
+            "colors: per-type overrides",
+            _ex("inception_like"),
+            "Any palette can be adjusted per layer type.",
+            {"colors": "Conv2D=#1565c0, Concatenate=#ef6c00"},
+        ),
+    ),
+    "group": (
+        Diagram(
+            "group: auto (default)",
+            _ex("resnet_like"),
+            "Repeated single-entry, single-exit blocks fold into one group glyph.",
+        ),
+        Diagram(
+            "group: none",
+            _ex("resnet_like"),
+            "Every layer call drawn.",
+            {"group": "none"},
+        ),
+        Diagram(
+            "fold-repeats: false",
+            _ex("resnet_like"),
+            "Groups are still found, but each repetition gets its own glyph.",
+            {"fold-repeats": "false"},
+        ),
+        Diagram(
+            "groups: manual groups",
+            _ex("vgg_like"),
+            "Name patterns define groups by hand.",
+            {"group": "none", "groups": "Classifier=^fc"},
+        ),
+        Diagram(
+            "hide: Dropout",
+            _ex("mnist_convnet"),
+            "Hidden types disappear and their edges are bridged.",
+            {"hide": "Dropout"},
+        ),
+        Diagram(
+            "expand-nested: false (default)",
+            _ex("nested"),
+            "A nested model is one glyph.",
+        ),
+        Diagram(
+            "expand-nested: true",
+            _ex("nested"),
+            "The nested models' layers are drawn instead.",
+            {"expand-nested": "true"},
+        ),
+        Diagram(
+            "split-layers: false",
+            _ex("resnet_like"),
+            "No Split glyph where one tensor feeds several layers.",
+            {"group": "none", "split-layers": "false"},
+        ),
+    ),
+    "labels": (
+        Diagram(
+            "defaults: dimensions and features",
+            _ex("mnist_convnet"),
+            "Spatial size beside each glyph, channel count below it.",
+        ),
+        Diagram(
+            "dimensions: false",
+            _ex("mnist_convnet"),
+            "",
+            {"dimensions": "false"},
+        ),
+        Diagram(
+            "features: false",
+            _ex("mnist_convnet"),
+            "",
+            {"features": "false"},
+        ),
+        Diagram(
+            "names: true",
+            _ex("mnist_convnet"),
+            "Each glyph labelled with its layer name.",
+            {"names": "true"},
+        ),
+        Diagram(
+            "samples: true",
+            _ex("mnist_convnet"),
+            "Dashed boxes stand for an input sample and the output.",
+            {"samples": "true"},
+        ),
+    ),
+    "spacing": (
+        Diagram(
+            "defaults",
+            _ex("inception_like"),
+            "Net2Vis's geometry: heights 30-100, widths 20-80, gaps 20 and 200.",
+        ),
+        Diagram(
+            "h-spacing: 60",
+            _ex("inception_like"),
+            "Wider horizontal gaps between glyphs.",
+            {"h-spacing": "60"},
+        ),
+        Diagram(
+            "v-spacing: 60",
+            _ex("inception_like"),
+            "Parallel branches packed closer together.",
+            {"v-spacing": "60"},
+        ),
+        Diagram(
+            "min-height: 10, max-height: 60",
+            _ex("vgg_like"),
+            "A flatter diagram.",
+            {"group": "none", "min-height": "10", "max-height": "60"},
+        ),
+        Diagram(
+            "min-width: 10, max-width: 40",
+            _ex("vgg_like"),
+            "Slimmer glyphs.",
+            {"group": "none", "min-width": "10", "max-width": "40"},
+        ),
+        Diagram(
+            "wrap: 700",
+            _ex("vgg_like"),
+            "A long chain wrapped into rows.",
+            {"group": "none", "wrap": "700"},
+        ),
+    ),
+    "legend": (
+        Diagram("legend: below (default)", _ex("resnet_like"), "The legend under the diagram."),
+        Diagram("legend: none", _ex("resnet_like"), "No legend.", {"legend": "none"}),
+    ),
+}
+
+
+def format_default(opt: Option) -> str:
+    """The default of ``opt`` as a reader would write it in a directive or fence."""
+    value: Any = opt.default
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or value in ((), ""):
+        return "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def option_rows(scope: str | None = None) -> list[tuple[str, str, str, str]]:
+    """``(name, values, default, description)`` for every option, optionally of one scope."""
+    return [
+        (opt.name, opt.metavar, format_default(opt), opt.doc)
+        for opt in OPTIONS
+        if scope is None or opt.scope == scope
+    ]

@@ -1,0 +1,1 @@
+"""Browser tests: built Sphinx and MkDocs pages opened in the system Chromium."""
