@@ -68,8 +68,9 @@ def options_markdown(scope: str | None = None) -> list[str]:
     """The options reference as a Markdown table generated from the schema."""
     lines = ["| option | values | default | meaning |", "|---|---|---|---|"]
     for name, values, default, doc in option_rows(scope):
-        shown = "(none)" if default == "(none)" else f"`{_md_text(default)}`"
-        lines.append(f"| `{name}` | `{_md_text(values)}` | {shown} | {_md_text(doc)} |")
+        # Python-Markdown's tables do not split on a pipe inside a code span.
+        shown = "(none)" if default == "(none)" else f"`{default}`"
+        lines.append(f"| `{name}` | `{values}` | {shown} | {_md_text(doc)} |")
     return [*lines, ""]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils.parsers.rst import Directive, directives
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .content import BENCHMARKS, DEMOS, GALLERY, Diagram, option_rows
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 __all__ = ["diagram_rst", "options_rst", "setup"]
+
+logger = logging.getLogger(__name__)
 
 
 def _directive_lines(diagram: Diagram, indent: str = "") -> list[str]:
@@ -130,6 +133,17 @@ class BenchmarksDirective(_InsertingDirective):
         ]
 
 
+def _check_readme(app: Sphinx) -> None:
+    """Warn (an error under ``-W``) when the README's options table is out of date."""
+    from .readme import README, stale
+
+    if stale():
+        logger.warning(
+            "%s: the options table is out of date; run python docs/tools/netviz_docs/readme.py",
+            README,
+        )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the content directives (pure reST generation: safe in parallel)."""
     app.setup_extension("myst_parser")
@@ -141,4 +155,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         ("netviz-benchmarks", BenchmarksDirective),
     ):
         app.add_directive(name, directive)
+    app.connect("builder-inited", _check_readme)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
