@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -184,11 +185,22 @@ class WorkerClient:
                     self._stderr_size -= len(self._stderr_tail.popleft())
 
     def _last_stderr_line(self) -> str:
+        """The most telling line of the child's last words (fatal error, crashing frame)."""
         with self._lock:
             text = b"".join(self._stderr_tail).decode("utf-8", "replace")
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        interesting = [ln for ln in lines if "Error" in ln or "error" in ln or "Fatal" in ln]
-        return (interesting or lines or [""])[-1][:300]
+        fatal = next((ln for ln in reversed(lines) if ln.startswith("Fatal Python error")), "")
+        frame = ""
+        frames = [re.match(r'File "(.+)", line (\d+) in (.+)', ln) for ln in lines]
+        found = [m for m in frames if m is not None]
+        # faulthandler lists the innermost call first: report the innermost project frame.
+        chosen = next((m for m in found if is_project_file(m[1])), found[0] if found else None)
+        if chosen is not None:
+            frame = f"in {Path(chosen[1]).name}:{chosen[2]} {chosen[3]}"
+        if fatal or frame:
+            return " ".join(p for p in (fatal, frame) if p)[:300]
+        useful = [ln for ln in lines if not ln.startswith("Extension modules")]
+        return (useful or [""])[-1][:300]
 
     def _receive(self, timeout: float) -> dict[str, Any] | None:
         """The next message, ``None`` if the process died; raises TimeoutError."""

@@ -79,7 +79,7 @@ def _call_factory(spec: ModelSpec, factory: Any) -> Any:
         return factory
     if not callable(factory):
         raise _fail(
-            spec, f"{spec.target!r} is a {type(factory).__name__}, not a model or a factory"
+            spec, f"{spec.target!r} is of type {type(factory).__name__}, not a model or a factory"
         )
     kwargs = dict(spec.kwargs)
     try:
