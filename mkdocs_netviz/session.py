@@ -133,6 +133,9 @@ class DiagramSession:
         #: every project source file a diagram was made from (for ``mkdocs serve`` to watch)
         self.sources: set[Path] = set()
         self.failures = 0
+        #: diagrams asked of the builder / answered from the memo (tests and benchmarks read them)
+        self.builder_calls = 0
+        self.memo_hits = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -229,7 +232,9 @@ class DiagramSession:
         memo_key = (spec, options.render_key(), repr(options.input_shape))
         memo = self._memo.get(memo_key)
         if memo is not None and _stamp(memo.built.sources) == memo.stamp:
+            self.memo_hits += 1
             return memo.built
+        self.builder_calls += 1
         built = self.builder.build(spec, options)
         stamp = _stamp(built.sources)
         if stamp is not None:
