@@ -1,0 +1,249 @@
+"""``netviz render | bundle | inspect``: the command line (shared/DESIGN.md section 3).
+
+Every diagram option flag is derived from the one schema (:data:`~.options.OPTIONS`):
+``--group auto``, ``--names`` / ``--names false`` for booleans, and the generic
+``--option group=auto`` (repeatable). Exit status: 0 on success, 2 on a usage error (unknown
+flag, invalid option value), 1 when the model cannot be loaded or rendered, with one line on
+stderr naming the spec and the cause.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from .errors import NetvizError, OptionError
+from .options import OPTIONS, resolve_options
+
+if TYPE_CHECKING:
+    from .graph import Graph
+    from .loader import ModelLoader
+    from .options import Options
+
+__all__ = ["build_parser", "main"]
+
+#: Options a command line can set: everything but the page-embedding ones (caption, alt...).
+CLI_OPTIONS = tuple(o for o in OPTIONS if o.scope in ("render", "extract"))
+_FORMATS = ("svg", "pdf", "png")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"netviz: usage error: {message} (see '{self.prog} --help')\n")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "spec",
+        help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a .keras/.h5 file "
+        "or (render/bundle) a saved IR .json file",
+    )
+    parser.add_argument(
+        "--base-dir",
+        type=Path,
+        default=None,
+        help="directory relative file specs are resolved against and added to the import "
+        "path (default: the current directory)",
+    )
+    parser.add_argument(
+        "--sys-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra directory for importing the factory (repeatable)",
+    )
+    parser.add_argument("--cache-dir", type=Path, default=None, help="IR cache directory")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+
+def _add_options(parser: argparse.ArgumentParser, *, render: bool) -> None:
+    group = parser.add_argument_group("diagram options (the same names as the directive)")
+    for opt in CLI_OPTIONS:
+        if opt.scope == "render" and not render:
+            continue
+        help_text = f"{opt.doc} (default: {opt.default!r})"
+        if opt.kind == "bool":
+            group.add_argument(
+                f"--{opt.name}",
+                dest=f"opt_{opt.attr}",
+                nargs="?",
+                const="true",
+                default=None,
+                metavar="true|false",
+                help=help_text,
+            )
+        else:
+            group.add_argument(
+                f"--{opt.name}",
+                dest=f"opt_{opt.attr}",
+                default=None,
+                metavar=opt.metavar,
+                help=help_text,
+            )
+    group.add_argument(
+        "--option",
+        dest="raw_options",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set any option by name (repeatable), e.g. --option group=none",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``netviz`` argument parser (flags derived from the options schema)."""
+    parser = _Parser(prog="netviz", description="Net2Vis-style diagrams of Keras models.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    inspect = sub.add_parser("inspect", help="print the extracted graph (table or IR JSON)")
+    _add_common(inspect)
+    inspect.add_argument("--json", action="store_true", help="print the IR as JSON")
+    _add_options(inspect, render=False)
+
+    render = sub.add_parser("render", help="draw the diagram to SVG, PDF or PNG")
+    _add_common(render)
+    render.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    render.add_argument("--legend-out", type=Path, default=None, help="write the legend here")
+    render.add_argument(
+        "--format",
+        choices=_FORMATS,
+        default=None,
+        help="output format (default: from the output file's suffix, else svg)",
+    )
+    _add_options(render, render=True)
+
+    bundle = sub.add_parser("bundle", help="zip of diagram and legend, each as SVG and PDF")
+    _add_common(bundle)
+    bundle.add_argument("-o", "--output", type=Path, required=True, help="output .zip file")
+    _add_options(bundle, render=True)
+    return parser
+
+
+def _options(args: argparse.Namespace) -> Options:
+    values: dict[str, object] = {}
+    for raw in args.raw_options:
+        name, sep, value = raw.partition("=")
+        if not sep or not name.strip():
+            raise OptionError(f"--option {raw!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    for opt in CLI_OPTIONS:
+        value = getattr(args, f"opt_{opt.attr}", None)
+        if value is not None:
+            values[opt.name] = value
+    return resolve_options(values)
+
+
+def _loader(args: argparse.Namespace, options: Options) -> ModelLoader:
+    from .loader import ModelLoader, default_cache_dir
+
+    base = (args.base_dir or Path.cwd()).resolve()
+    cache = None if args.no_cache else (args.cache_dir or default_cache_dir())
+    return ModelLoader(
+        cache_dir=cache,
+        base_dir=base,
+        sys_path=[str(Path(p).resolve()) for p in args.sys_path],
+        timeout=options.timeout,
+        on_warning=lambda msg: print(f"netviz: warning: {msg}", file=sys.stderr),
+    )
+
+
+def _load(args: argparse.Namespace, options: Options) -> Graph:
+    with _loader(args, options) as loader:
+        return loader.load(args.spec, input_shape=options.input_shape).graph
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise _OutputError(f"cannot write {str(path)!r} ({exc.strerror or exc})") from None
+
+
+class _OutputError(NetvizError):
+    """The output file could not be written."""
+
+
+def _convert(svg: str, fmt: str) -> str | bytes:
+    if fmt == "svg":
+        return svg
+    from . import export
+
+    return export.svg_to_pdf(svg) if fmt == "pdf" else export.svg_to_png(svg)
+
+
+def _cmd_inspect(args: argparse.Namespace, options: Options) -> int:
+    graph = _load(args, options)
+    if args.json:
+        sys.stdout.write(graph.to_json(indent=2) + "\n")
+    else:
+        from .summary import summary_table
+
+        sys.stdout.write(summary_table(graph) + "\n")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace, options: Options) -> int:
+    from .render import render
+
+    graph = _load(args, options)
+    diagram = render(graph, options)
+    fmt = args.format or (args.output.suffix.lower().lstrip(".") or "svg")
+    if fmt not in _FORMATS:
+        fmt = "svg"
+    _write(args.output, _convert(diagram.svg, fmt))
+    if args.legend_out is not None:
+        legend_fmt = args.legend_out.suffix.lower().lstrip(".")
+        _write(
+            args.legend_out,
+            _convert(diagram.legend_svg, legend_fmt if legend_fmt in _FORMATS else "svg"),
+        )
+    return 0
+
+
+def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
+    from . import export
+    from .render import render
+
+    graph = _load(args, options)
+    _write(args.output, export.bundle(render(graph, options)))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``netviz`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        options = _options(args)
+    except OptionError as exc:
+        print(f"netviz: usage error: {exc}", file=sys.stderr)
+        return 2
+    commands = {"inspect": _cmd_inspect, "render": _cmd_render, "bundle": _cmd_bundle}
+    try:
+        return commands[args.command](args, options)
+    except NetvizError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if args.spec not in message:
+            message = f"model spec {args.spec!r}: {message}"
+        print(f"netviz: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("netviz: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback, for anything unexpected
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"netviz: model spec {args.spec!r}: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
