@@ -180,7 +180,8 @@ def parse_options(raw: Mapping[str, Any], base: Options) -> tuple[Options, list[
     for name, value in raw.items():
         try:
             opt = option(name)
-            good[opt.name] = opt.parse(value)
+            opt.parse(value)  # validate alone, so each bad option gets its own message
+            good[opt.name] = value
         except OptionError as exc:
             problems.append(str(exc))
     try:
@@ -226,7 +227,9 @@ def site_options(config: Config, *, warn: bool = False) -> Options:
     good: dict[str, Any] = {}
     for name, value in defaults.items():
         try:
-            good[option(str(name)).name] = option(str(name)).parse(value)
+            opt = option(str(name))
+            opt.parse(value)
+            good[opt.name] = value
         except OptionError as exc:
             if warn:
                 logger.warning(

@@ -83,7 +83,7 @@ class NetvizState:
     reading: set[str] = field(default_factory=set)
     #: builders created and workers started in this process (for tests and debug logs).
     builders_created: int = 0
-    workers_started: int = 0
+    closed_worker_starts: int = 0
     #: where the worker's own warnings are attributed (the diagram being built).
     location: tuple[str, int] | None = None
 
@@ -129,19 +129,25 @@ class NetvizState:
         return outcome
 
     @property
+    def worker_starts(self) -> int:
+        """Worker processes this process's builders started (for this app, all builds)."""
+        current = self.builder.loader.worker_starts if self.builder is not None else 0
+        return self.closed_worker_starts + current
+
+    @property
     def worker_started(self) -> bool:
-        """True if this process's builder has started its model worker during this build."""
-        if self.builder is not None and self.builder.loader.worker_started:
-            return True
-        return self.workers_started > 0
+        """True if a model worker was started in this process (for this app)."""
+        return self.worker_starts > 0
 
     def close(self) -> None:
-        """Stop this process's worker (only if this process created the builder)."""
+        """Stop this process's worker (only ever the builder this process created)."""
         if self.builder is not None:
-            if self.builder.loader.worker_started:
-                self.workers_started += 1
+            self.closed_worker_starts += self.builder.loader.worker_starts
             self.builder.close()
             self.builder = None
+        # The next build of the same app must see edited models: forget this build's outcomes.
+        self.outcomes.clear()
+        self.warned.clear()
 
 
 def _one_line(spec: str, exc: BaseException) -> str:

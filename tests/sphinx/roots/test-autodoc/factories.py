@@ -32,7 +32,7 @@ def helper() -> int:
     return 1
 
 
-def listed():  # noqa: ANN201 - no annotation on purpose: listed in netviz_autodoc_factories
+def listed():
     """Listed in conf.py: gets a diagram."""
     return _small("listed")
 
