@@ -87,3 +87,20 @@ def test_extension_metadata(app) -> None:
     config = app.config
     assert config.netviz_defaults == {} and config.netviz_autodoc is False
     assert config.netviz_timeout == 120.0
+
+
+@pytest.mark.sphinx("html", testroot="myst", confoverrides=CACHED)
+def test_myst_markdown_directive(app) -> None:
+    app.build(force_all=True)
+    page = soup(app.outdir / "index.html")
+    figure = page.select_one("figure#fig-md")
+    assert figure is not None and figure.select_one("div.netviz svg") is not None
+    assert "Fig. 1" in figure.select_one("figcaption").get_text()
+    refs = {a.get_text(strip=True) for a in page.select("a.reference.internal[href='#fig-md']")}
+    assert "Fig. 1" in refs
+    # An unknown option in a MyST fence is a netviz warning with a placeholder, too.
+    warnings = netviz_warnings(app.warning.getvalue())
+    assert len(warnings) == 1 and "unknown option 'colour'" in warnings[0]
+    assert "index.md:13" in warnings[0]
+    assert page.select_one("figure.netviz-failed svg") is not None
+    assert "Text after." in page.get_text()
