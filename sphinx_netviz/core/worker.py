@@ -44,6 +44,7 @@ from .errors import ExtractionError, NetvizError
 __all__ = ["WorkerClient", "WorkerResult", "file_sha256", "is_project_file"]
 
 _CONFIG_ENV = "NETVIZ_WORKER_CONFIG"
+_OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
 _STDERR_TAIL = 16 * 1024
 _START_GRACE = 90.0  # seconds allowed for importing TensorFlow on top of a request timeout
 
@@ -351,6 +352,8 @@ class _Fingerprints:
     def files(names: set[str]) -> set[str]:
         found: set[str] = set()
         for name in names:
+            if name.split(".")[0] in _OWN_PACKAGES:
+                continue  # netviz itself (possibly an editable install) is not the project
             module = sys.modules.get(name)
             file = getattr(module, "__file__", None)
             if not file:
@@ -436,6 +439,7 @@ def _child_main() -> int:
             import tensorflow as tf
 
             tf.config.set_visible_devices([], "GPU")
+    import sphinx_netviz.core.extract.config
     import sphinx_netviz.core.extract.factory
     import sphinx_netviz.core.extract.keras3  # noqa: F401
 

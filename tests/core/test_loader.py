@@ -1,0 +1,138 @@
+"""ModelLoader: cache first (no worker, no TensorFlow), then the worker; IR files; errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sphinx_netviz.core.errors import ExtractionError, SpecError
+from sphinx_netviz.core.loader import ModelLoader, load_graph
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_project(tmp_path: Path, units: int = 3) -> Path:
+    project = tmp_path / "proj"
+    (project / "mypkg").mkdir(parents=True, exist_ok=True)
+    (project / "mypkg" / "__init__.py").write_text("")
+    (project / "mypkg" / "layers_def.py").write_text(f"UNITS = {units}\n")
+    (project / "mypkg" / "models.py").write_text(
+        textwrap.dedent(
+            """
+            import keras
+            from mypkg.layers_def import UNITS
+
+            def get_model():
+                inputs = keras.Input((4,), name="x")
+                return keras.Model(inputs, keras.layers.Dense(UNITS, name="y")(inputs))
+            """
+        )
+    )
+    return project
+
+
+WARM = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from sphinx_netviz.core.loader import ModelLoader
+    project, cache = Path(sys.argv[1]), Path(sys.argv[2])
+    with ModelLoader(cache_dir=cache, sys_path=[str(project)]) as loader:
+        loaded = loader.load("mypkg.models:get_model")
+        print(json.dumps({
+            "from_cache": loaded.from_cache,
+            "started": loader.worker_started,
+            "starts": loader.worker_starts,
+            "tf": "tensorflow" in sys.modules,
+            "keras": "keras" in sys.modules,
+            "units": loaded.graph.node("y").output_shapes[0][0],
+            "sources": sorted(Path(p).name for p in loaded.sources),
+        }))
+    """
+)
+
+
+def run_warm(project: Path, cache: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", WARM, str(project), str(cache)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_cold_then_warm_without_tensorflow_then_invalidated(tmp_path: Path) -> None:
+    project = write_project(tmp_path)
+    cache = tmp_path / "cache"
+    cold = run_warm(project, cache)
+    assert cold["from_cache"] is False and cold["starts"] == 1
+    assert cold["sources"] == ["__init__.py", "layers_def.py", "models.py"]
+    warm = run_warm(project, cache)
+    assert warm == {**cold, "from_cache": True, "started": False, "starts": 0,
+                    "tf": False, "keras": False}
+    # Editing a module the factory imported (not the factory's own file) invalidates.
+    (project / "mypkg" / "layers_def.py").write_text("UNITS = 5\n")
+    changed = run_warm(project, cache)
+    assert changed["from_cache"] is False and changed["units"] == 5
+
+
+def test_stale_worker_restarted_after_an_edit(tmp_path: Path) -> None:
+    """A long-lived loader (mkdocs serve) must not answer from stale imports."""
+    project = write_project(tmp_path)
+    with ModelLoader(cache_dir=tmp_path / "cache", sys_path=[str(project)]) as loader:
+        first = loader.load("mypkg.models:get_model")
+        assert first.graph.node("y").output_shapes == ((3,),)
+        (project / "mypkg" / "layers_def.py").write_text("UNITS = 7\n")
+        second = loader.load("mypkg.models:get_model")
+        assert second.graph.node("y").output_shapes == ((7,),)
+        assert loader.worker_starts == 2
+
+
+def test_ir_files_need_no_worker(tmp_path: Path) -> None:
+    from sphinx_netviz.core.graph import Graph, Node
+
+    graph = Graph(name="g", nodes=(Node(id="a", name="a", type="Dense"),), edges=())
+    (tmp_path / "g.json").write_text(graph.to_json())
+    (tmp_path / "bad.json").write_text('{"schema": 99}')
+    with ModelLoader(cache_dir=None, base_dir=tmp_path) as loader:
+        loaded = loader.load("g.json")
+        assert loaded.graph == graph and loaded.sources == ((tmp_path / "g.json").resolve(),)
+        with pytest.raises(ExtractionError, match="'bad.json': not a netviz IR"):
+            loader.load("bad.json")
+        with pytest.raises(ExtractionError, match="'missing.json': no such file"):
+            loader.load("missing.json")
+        with pytest.raises(ExtractionError, match="'missing.keras': no such file"):
+            loader.load("missing.keras")
+        with pytest.raises(SpecError, match="'nonsense'"):
+            loader.load("nonsense")
+        assert not loader.worker_started
+
+
+def test_model_file_via_worker_and_cache(tmp_path: Path) -> None:
+    import keras
+
+    from tests.zoo import models
+
+    keras.backend.clear_session()
+    models.residual(blocks=1).save(tmp_path / "res.keras")
+    with ModelLoader(cache_dir=tmp_path / "c", base_dir=tmp_path) as loader:
+        loaded = loader.load("res.keras")
+        assert loaded.sources == ((tmp_path / "res.keras").resolve(),)
+        assert loaded.graph.node("block0_add").type == "Add"
+        assert loader.load("res.keras").from_cache
+    (tmp_path / "res.keras").write_bytes(b"PK\x03\x04 corrupted")
+    with ModelLoader(cache_dir=tmp_path / "c", base_dir=tmp_path) as loader:
+        with pytest.raises(ExtractionError, match="'res.keras': corrupt .keras file"):
+            loader.load("res.keras")
+
+
+def test_load_graph_one_shot(tmp_path: Path) -> None:
+    graph = load_graph(
+        "tests.zoo.models:unbuilt_sequential", input_shape="7", cache_dir=tmp_path,
+        sys_path=[str(ROOT)],
+    )
+    assert [n.id for n in graph.nodes] == ["input_layer", "hidden", "out"]
