@@ -161,12 +161,6 @@ class ModelLoader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        try:
-            self._worker.close()
-        except Exception:  # interpreter shutdown: best effort only
-            return
-
 
 def load_graph(spec: str, **options: object) -> Graph:
     """One-shot: the Graph of ``spec`` through a worker and the cache.

@@ -72,8 +72,11 @@ class DiagramBuilder:
         """Load and render ``spec``; raises only :class:`NetvizError` subclasses."""
         try:
             return self._build(spec, options)
-        except NetvizError:
-            raise
+        except NetvizError as exc:
+            if spec.strip() in str(exc):
+                raise
+            # e.g. a RenderError naming only the model: say which spec it came from.
+            raise type(exc)(f"model spec {spec.strip()!r}: {exc}") from exc
         except Exception as exc:
             first = (str(exc).splitlines() or [""])[0][:300]
             raise RenderError(

@@ -21,6 +21,7 @@ Run as ``python -m sphinx_netviz.core.worker`` (the :class:`WorkerClient` does t
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import hashlib
@@ -34,6 +35,7 @@ import sys
 import sysconfig
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +97,17 @@ class WorkerResult:
 # Parent side
 # =========================================================================================
 
+#: Clients with possibly running workers, stopped at interpreter exit (before daemon threads
+#: are frozen), so an unclosed loader never leaves an orphan process behind.
+_LIVE: weakref.WeakSet[WorkerClient] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for client in list(_LIVE):
+        with contextlib.suppress(Exception):
+            client.close()
+
 
 class WorkerClient:
     """Starts the worker lazily, sends requests in order, contains timeouts and crashes.
@@ -121,6 +134,7 @@ class WorkerClient:
         self._lock = threading.Lock()
         self._next_id = 0
         self.starts = 0  # how many processes were started (tests and benchmarks read it)
+        _LIVE.add(self)
 
     # -- lifecycle ----------------------------------------------------------------------
     @property
@@ -254,10 +268,11 @@ class WorkerClient:
             proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        # Only stdin is closed here: the reader threads own stdout/stderr and finish at EOF
+        # (closing a stream another thread is reading can deadlock interpreter shutdown).
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
 
     def close(self) -> None:
         """Ask the worker to exit; kill it if it does not."""
