@@ -1,0 +1,462 @@
+"""Automatic grouping: fold every repeated single-entry/single-exit block into one glyph.
+
+Net2Vis folds only linear chains, matched by type names in order, one click per group. Here a
+block is any window of consecutive items of a series in the series-parallel tree
+(structure.py): a chain, a residual or inception cell (fan-out, branches, merge), or several of
+those. A window of a series is single-entry/single-exit by construction, so folding it keeps a
+well-formed diagram.
+
+How repeats are found, in time linear in the graph size (no window enumeration):
+
+1. Every item gets a canonical symbol, bottom up: a layer by its type (and, with
+   ``group-match=config``, its configuration); a branching block by its fan-out and merge
+   symbols plus the *multiset* of its branches' symbol sequences (so the order in which Keras
+   lists branches does not matter); an opaque region by a Weisfeiler-Lehman hash.
+2. Series are processed deepest first. In each series, runs of one symbol are collapsed into a
+   run token; then, over all series of that depth at once, the most frequent adjacent pair of
+   tokens becomes a new rule (Re-Pair grammar compression), repeatedly, while some pair occurs
+   at least twice. Ties prefer pairs that start with a block or a parametric layer, so cells
+   are cut where a person would cut them (Conv-BN-ReLU, not BN-ReLU-Conv).
+3. Rules that are used only inside one other rule are inlined (so a residual cell is one
+   group, not a tower of binary pairs); rules that cannot be a block (ending at a fan-out,
+   starting at a merge) dissolve. A run of the same block becomes one glyph marked xN.
+
+Nothing that occurs once is ever folded: a rule exists only because its pair occurred at least
+twice, and a block atom is folded on its own only when its symbol occurs at least twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .options import Options
+from .structure import Block, Group, Item, Leaf, Opaque, Series
+from .view import VGraph
+
+__all__ = ["GroupDef", "Grouping", "group_tree", "label_counts"]
+
+# Layer types that anchor a block: a cell starts with one of these, not with its BN or ReLU.
+_ANCHOR_TYPES = {
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "Dense",
+    "EinsumDense",
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "Bidirectional",
+    "MultiHeadAttention",
+    "Embedding",
+}
+
+
+@dataclass
+class _Sym:
+    key: tuple[object, ...]
+    startable: bool
+    endable: bool
+    size: int
+    anchor: int
+    kind: str  # "leaf" | "block" | "opaque" | "pair" | "run"
+    parts: tuple[int, ...] = ()  # pair: (a, b); run: (base, n)
+
+
+@dataclass(eq=False)
+class _Tok:
+    sym: int
+    item: Item | None = None
+    kids: list[_Tok] | None = None
+
+
+@dataclass
+class GroupDef:
+    """One kind of group: its label, colour key, and a representative body for the legend."""
+
+    gid: int
+    label: str
+    key: str
+    body: list[Item]
+    manual: bool = False
+    instances: int = 0
+
+
+@dataclass
+class Grouping:
+    """The grouped tree and the group kinds in order of first appearance."""
+
+    tree: Series
+    defs: dict[int, GroupDef] = field(default_factory=dict)
+
+
+class _Grouper:
+    def __init__(self, vg: VGraph, options: Options) -> None:
+        self.vg = vg
+        self.options = options
+        self.syms: list[_Sym] = []
+        self.index: dict[tuple[object, ...], int] = {}
+        self.rules: list[tuple[int, int, int]] = []
+
+    # -- symbols -----------------------------------------------------------------------------
+    def intern(self, sym: _Sym) -> int:
+        found = self.index.get(sym.key)
+        if found is not None:
+            return found
+        self.index[sym.key] = len(self.syms)
+        self.syms.append(sym)
+        return len(self.syms) - 1
+
+    def leaf_sym(self, node_id: str) -> int:
+        n = self.vg.nodes[node_id]
+        key = ("L", n.type, n.config_key, n.manual or "")
+        startable = len(self.vg.pred[node_id]) <= 1
+        endable = n.type != "Split" or not n.synthetic
+        anchor = 2 if n.type in _ANCHOR_TYPES or n.manual else 0
+        return self.intern(_Sym(key, startable, endable, 1, anchor, "leaf"))
+
+    def block_sym(self, block: Block, branch_syms: list[tuple[int, ...]]) -> int:
+        src = self.leaf_sym(block.source) if block.source is not None else -1
+        merge = self.leaf_sym(block.merge) if block.merge is not None else -1
+        key = ("B", src, tuple(sorted(branch_syms)), merge)
+        size = (block.source is not None) + (block.merge is not None)
+        size += sum(self.syms[s].size for br in branch_syms for s in br)
+        startable = block.source is not None and self.syms[src].startable
+        return self.intern(_Sym(key, startable, block.merge is not None, size, 3, "block"))
+
+    def opaque_sym(self, op: Opaque) -> int:
+        return self.intern(_Sym(("O", self.wl_hash(op)), False, False, len(op.nodes), 3, "opaque"))
+
+    def wl_hash(self, op: Opaque) -> str:
+        """Weisfeiler-Lehman hash (3 rounds) of an opaque region, node labels = leaf keys."""
+        inside = set(op.nodes)
+        label = {n: repr(self.syms[self.leaf_sym(n)].key) for n in op.nodes}
+        for _ in range(3):
+            new = {}
+            for n in op.nodes:
+                ps = sorted(label[p] for p in self.vg.pred[n] if p in inside)
+                ss = sorted(label[s] for s in self.vg.succ[n] if s in inside)
+                blob = f"{label[n]}|{ps}|{ss}"
+                new[n] = hashlib.sha1(blob.encode(), usedforsecurity=False).hexdigest()[:16]
+            label = new
+        blob = "/".join(sorted(label.values()))
+        return hashlib.sha1(blob.encode(), usedforsecurity=False).hexdigest()
+
+    def pair_sym(self, a: int, b: int) -> int:
+        sa, sb = self.syms[a], self.syms[b]
+        return self.intern(
+            _Sym(
+                ("P", a, b), sa.startable, sb.endable, sa.size + sb.size, sa.anchor, "pair", (a, b)
+            )
+        )
+
+    def run_sym(self, base: int, n: int) -> int:
+        sb = self.syms[base]
+        return self.intern(
+            _Sym(("R", base, n), sb.startable, sb.endable, sb.size * n, sb.anchor, "run", (base, n))
+        )
+
+    # -- tokens ------------------------------------------------------------------------------
+    def collapse_runs(self, seq: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        i = 0
+        while i < len(seq):
+            j = i + 1
+            s = seq[i].sym
+            if self.syms[s].kind in ("block", "pair") and self.syms[s].startable:
+                while j < len(seq) and seq[j].sym == s:
+                    j += 1
+            if j - i >= 2:
+                out.append(_Tok(self.run_sym(s, j - i), kids=seq[i:j]))
+            else:
+                out.append(seq[i])
+            i = j
+        return out
+
+    def replace_pair(self, seq: list[_Tok], a: int, b: int, c: int) -> list[_Tok]:
+        out: list[_Tok] = []
+        i = 0
+        changed = False
+        while i < len(seq):
+            if i + 1 < len(seq) and seq[i].sym == a and seq[i + 1].sym == b:
+                out.append(_Tok(c, kids=[seq[i], seq[i + 1]]))
+                i += 2
+                changed = True
+            else:
+                out.append(seq[i])
+                i += 1
+        return self.collapse_runs(out) if changed else seq
+
+    # -- the algorithm -----------------------------------------------------------------------
+    def run(self, tree: Series) -> Grouping:
+        by_depth: dict[int, list[Series]] = defaultdict(list)
+        self._collect(tree, 0, by_depth)
+        tokens: dict[int, list[_Tok]] = {}
+        series_syms: dict[int, tuple[int, ...]] = {}
+        for depth in sorted(by_depth, reverse=True):
+            level = by_depth[depth]
+            seqs: list[list[_Tok]] = []
+            for series in level:
+                seq = [_Tok(self.item_sym(it, series_syms), item=it) for it in series.items]
+                seq = self.collapse_runs(seq)
+                for a, b, c in self.rules:
+                    seq = self.replace_pair(seq, a, b, c)
+                seqs.append(seq)
+            self.repair(seqs)
+            for series, seq in zip(level, seqs, strict=True):
+                tokens[id(series)] = seq
+                series_syms[id(series)] = tuple(t.sym for t in seq)
+        return self.finish(tree, by_depth, tokens)
+
+    def _collect(self, series: Series, depth: int, out: dict[int, list[Series]]) -> None:
+        out[depth].append(series)
+        for it in series.items:
+            if isinstance(it, Block):
+                for br in it.branches:
+                    self._collect(br, depth + 1, out)
+            elif isinstance(it, Opaque):
+                for ch in it.chains:
+                    self._collect(ch, depth + 1, out)
+
+    def item_sym(self, it: Item, series_syms: dict[int, tuple[int, ...]]) -> int:
+        if isinstance(it, Leaf):
+            return self.leaf_sym(it.node)
+        if isinstance(it, Block):
+            return self.block_sym(it, [series_syms[id(br)] for br in it.branches])
+        if isinstance(it, Opaque):
+            return self.opaque_sym(it)
+        raise TypeError(type(it))
+
+    def repair(self, seqs: list[list[_Tok]]) -> None:
+        """Re-Pair over all series of one depth: fold the most frequent adjacent pair."""
+        while True:
+            counts: Counter[tuple[int, int]] = Counter()
+            for seq in seqs:
+                for x, y in zip(seq, seq[1:], strict=False):
+                    if x.sym != y.sym and self.syms[x.sym].startable:
+                        counts[(x.sym, y.sym)] += 1
+            if not counts:
+                return
+            best = max(
+                counts.items(),
+                key=lambda kv: (
+                    kv[1],
+                    self.syms[kv[0][0]].anchor,
+                    self.syms[kv[0][1]].endable,
+                    self.syms[kv[0][0]].size + self.syms[kv[0][1]].size,
+                    -kv[0][0],
+                    -kv[0][1],
+                ),
+            )
+            (a, b), n = best
+            if n < 2:
+                return
+            c = self.pair_sym(a, b)
+            self.rules.append((a, b, c))
+            for k, seq in enumerate(seqs):
+                seqs[k] = self.replace_pair(seq, a, b, c)
+
+    # -- resolution --------------------------------------------------------------------------
+    def finish(
+        self,
+        tree: Series,
+        by_depth: dict[int, list[Series]],
+        tokens: dict[int, list[_Tok]],
+    ) -> Grouping:
+        # References: in sequences (direct tokens and run members) and in rule bodies.
+        seq_refs: Counter[int] = Counter()
+        occurrences: Counter[int] = Counter()
+        for seq in tokens.values():
+            for tok in seq:
+                self._count(tok, seq_refs, occurrences, top=True)
+        rule_refs: Counter[int] = Counter()
+        run_refs: Counter[int] = Counter()
+        for a, b, _c in self.rules:
+            for part in (a, b):
+                s = self.syms[part]
+                if s.kind == "run":
+                    run_refs[s.parts[0]] += 1
+                else:
+                    rule_refs[part] += 1
+        keep: set[int] = set()
+        for _a, _b, c in self.rules:
+            s = self.syms[c]
+            if not (s.startable and s.endable):
+                continue
+            if seq_refs[c] == 0 and run_refs[c] == 0 and rule_refs[c] <= 1:
+                continue  # only ever part of one bigger block: inline it there
+            keep.add(c)
+        # A block atom folds on its own when it repeats at series level (directly or in runs).
+        atom_refs: Counter[int] = Counter()
+        for seq in tokens.values():
+            for tok in seq:
+                s = self.syms[tok.sym]
+                if s.kind == "block":
+                    atom_refs[tok.sym] += 1
+                elif s.kind == "run" and self.syms[s.parts[0]].kind == "block":
+                    atom_refs[s.parts[0]] += s.parts[1]
+        atoms = {
+            sym
+            for sym, n in atom_refs.items()
+            if n >= 2 and self.syms[sym].startable and self.syms[sym].endable
+        }
+        self.keep = keep
+        self.atoms = atoms
+        self.gid_of: dict[int, int] = {}
+        self.defs: dict[int, GroupDef] = {}
+        fold = self.options.fold_repeats
+        for depth in sorted(by_depth):
+            for series in by_depth[depth]:
+                items: list[Item] = []
+                for tok in tokens[id(series)]:
+                    items.extend(self.convert(tok, fold, inside=False))
+                series.items = items
+        return Grouping(tree=tree, defs=self.defs)
+
+    def _count(self, tok: _Tok, refs: Counter[int], occ: Counter[int], top: bool) -> None:
+        if top:
+            refs[tok.sym] += 1
+        occ[tok.sym] += 1
+        s = self.syms[tok.sym]
+        if s.kind == "run" and tok.kids:
+            refs[s.parts[0]] += 1
+            for kid in tok.kids:
+                self._count(kid, refs, occ, top=False)
+        elif tok.kids:
+            for kid in tok.kids:
+                self._count(kid, refs, occ, top=False)
+
+    def group_for(self, sym: int, body: list[Item]) -> int:
+        gid = self.gid_of.get(sym)
+        if gid is None:
+            gid = len(self.defs) + 1
+            self.gid_of[sym] = gid
+            self.defs[gid] = GroupDef(gid=gid, label="", key=repr(self.syms[sym].key), body=body)
+        return gid
+
+    def expand(self, tok: _Tok, fold: bool) -> list[Item]:
+        """The items of a token's body (kept sub-rules stay folded)."""
+        if tok.kids is None:
+            assert tok.item is not None
+            return [tok.item]
+        out: list[Item] = []
+        for kid in tok.kids:
+            out.extend(self.convert(kid, fold, inside=True))
+        return out
+
+    def convert(self, tok: _Tok, fold: bool, inside: bool) -> list[Item]:
+        s = self.syms[tok.sym]
+        if s.kind == "run":
+            assert tok.kids is not None
+            base = s.parts[0]
+            foldable = base in self.keep or base in self.atoms
+            if fold and foldable:
+                runs = [self.expand(kid, fold) for kid in tok.kids]
+                gid = self.group_for(base, runs[0])
+                self.defs[gid].instances += len(runs)
+                return [Group(gid=gid, body=runs[0], count=len(runs), runs=runs)]
+            out: list[Item] = []
+            for kid in tok.kids:
+                out.extend(self.convert(kid, fold, inside))
+            return out
+        if s.kind == "pair":
+            if tok.sym in self.keep:
+                body = self.expand(tok, fold)
+                gid = self.group_for(tok.sym, body)
+                self.defs[gid].instances += 1
+                return [Group(gid=gid, body=body, runs=[body])]
+            return self.expand(tok, fold)
+        if s.kind == "block" and tok.sym in self.atoms:
+            assert tok.item is not None
+            body = [tok.item]
+            gid = self.group_for(tok.sym, body)
+            self.defs[gid].instances += 1
+            return [Group(gid=gid, body=body, runs=[body])]
+        assert tok.item is not None
+        return [tok.item]
+
+
+def group_tree(vg: VGraph, tree: Series, options: Options) -> Grouping:
+    """Fold repeated blocks of ``tree`` in place (per ``options``) and name the groups."""
+    if options.group == "none":
+        return Grouping(tree=tree)
+    grouping = _Grouper(vg, options).run(tree)
+    _name_groups(vg, grouping)
+    return grouping
+
+
+# -- naming ----------------------------------------------------------------------------------
+_SHORT = {
+    "BatchNormalization": "BN",
+    "LayerNormalization": "LN",
+    "Activation": "Act",
+    "Conv2D": "Conv",
+    "Conv1D": "Conv",
+    "Conv3D": "Conv",
+    "DepthwiseConv2D": "DWConv",
+    "SeparableConv2D": "SepConv",
+    "MaxPooling2D": "MaxPool",
+    "AveragePooling2D": "AvgPool",
+    "ZeroPadding2D": "Pad",
+    "Dropout": "Drop",
+    "Conv2DTranspose": "UpConv",
+    "UpSampling2D": "Up",
+}
+
+
+def _blocks(items: list[Item]) -> list[Block]:
+    out: list[Block] = []
+    for it in items:
+        if isinstance(it, Block):
+            out.append(it)
+        elif isinstance(it, Group):
+            out.extend(_blocks(it.body))
+    return out
+
+
+def _base_label(vg: VGraph, body: list[Item]) -> str:
+    blocks = _blocks(body)
+    for b in blocks:
+        merge = vg.nodes[b.merge].type if b.merge is not None else ""
+        empty = any(not br.items for br in b.branches)
+        if merge in ("Add", "Subtract"):
+            return "Residual"
+        if merge == "Concatenate" and empty:
+            return "Dense"
+        if merge == "Concatenate" and len(b.branches) >= 3:
+            return "Inception"
+        if merge == "Multiply":
+            return "Gate"
+    if blocks:
+        return "Branch"
+    types = [vg.nodes[it.node].type for it in body if isinstance(it, Leaf)]
+    if types and len(types) == len(body) and len(types) <= 3:
+        return "-".join(_SHORT.get(t, t) for t in types)
+    return "Block"
+
+
+def _name_groups(vg: VGraph, grouping: Grouping) -> None:
+    bases = {gid: _base_label(vg, d.body) for gid, d in grouping.defs.items()}
+    counts = Counter(bases.values())
+    seen: Counter[str] = Counter()
+    for gid in sorted(grouping.defs):
+        base = bases[gid]
+        if counts[base] > 1:
+            letter = chr(ord("A") + seen[base]) if seen[base] < 26 else str(seen[base] + 1)
+            seen[base] += 1
+            grouping.defs[gid].label = f"{base} {letter}"
+        else:
+            grouping.defs[gid].label = base
+
+
+def label_counts(grouping: Grouping) -> dict[str, int]:
+    """Instances per group label (for summaries)."""
+    return {d.label: d.instances for d in grouping.defs.values()}

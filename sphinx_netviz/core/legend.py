@@ -1,0 +1,175 @@
+"""Legend geometry: one swatch per shown layer type, one "glyph = members" item per group.
+
+Net2Vis lays its legend out as a single row, which for a real model runs off the page; here
+items flow into rows no wider than the diagram (at least a docs column, ~640 px), so the
+legend stays readable under a wide diagram and on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .group import Grouping
+from .layout import Scene, Sizer, layout, text_width
+from .options import Options
+from .structure import Group, Item, Series, decompose, walk_leaves
+from .view import VGraph, _insert_splits
+
+__all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
+
+SWATCH_W = 12.0
+SWATCH_H = 28.0
+GROUP_W = 18.0
+GROUP_H = 30.0
+ITEM_GAP = 28.0
+ROW_GAP = 16.0
+FONT = 12.0
+
+
+@dataclass
+class LegendEntry:
+    """One legend item; coordinates are relative to the legend's top-left corner."""
+
+    kind: str  # "type" | "group"
+    label: str
+    type: str  # layer type, or the group label
+    x: float
+    y: float
+    w: float
+    h: float
+    gid: int = 0
+    mini: Scene | None = None
+    mini_x: float = 0.0
+    mini_y: float = 0.0
+    manual: bool = False
+
+
+@dataclass
+class LegendScene:
+    entries: list[LegendEntry]
+    width: float
+    height: float
+
+
+def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
+    """Layer types drawn anywhere (top level or inside a group), in drawing order."""
+    seen: dict[str, None] = {}
+
+    def visit(items: list[Item]) -> None:
+        for it in items:
+            if isinstance(it, Group):
+                visit(it.body)
+                continue
+            for node in walk_leaves([it]):
+                n = vg.nodes[node]
+                if n.manual:
+                    sub = vg.manual_members.get(n.id)
+                    if sub is not None:
+                        for m in sub.nodes.values():
+                            seen.setdefault(m.type, None)
+                    continue
+                if n.synthetic and n.type == "Split":
+                    continue
+                seen.setdefault(n.type, None)
+
+    visit(grouping.tree.items)
+    return list(seen)
+
+
+def _mini_group(vg: VGraph, grouping: Grouping, options: Options, body: list[Item]) -> Scene:
+    return layout(
+        vg, grouping, options, sizer=Sizer.mini(), mini=True, tree=Series(list(body)), margin=2
+    )
+
+
+def _mini_manual(sub: VGraph, options: Options) -> Scene:
+    sub = VGraph(
+        name=sub.name,
+        nodes=dict(sub.nodes),
+        succ={k: list(v) for k, v in sub.succ.items()},
+        pred={k: list(v) for k, v in sub.pred.items()},
+        shapes=dict(sub.shapes),
+        inputs=list(sub.inputs),
+        outputs=list(sub.outputs),
+    )
+    _insert_splits(sub)
+    tree = decompose(sub)
+    return layout(
+        sub, Grouping(tree=tree), options, sizer=Sizer.mini(), mini=True, tree=tree, margin=2
+    )
+
+
+def build_legend(
+    vg: VGraph,
+    grouping: Grouping,
+    options: Options,
+    *,
+    max_width: float,
+    split_shown: bool,
+) -> LegendScene:
+    """Lay the legend out in rows no wider than ``max_width``."""
+    entries: list[LegendEntry] = []
+    types = shown_types(vg, grouping)
+    if split_shown:
+        types.append("Split")
+    manual_labels: dict[str, VGraph] = {}
+    for n in vg.nodes.values():
+        if n.manual and n.id in vg.manual_members:
+            manual_labels.setdefault(n.manual, vg.manual_members[n.id])
+    items: list[LegendEntry] = []
+    for t in types:
+        if t in manual_labels:
+            continue
+        w = SWATCH_W + 8 + text_width(t, FONT)
+        items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
+    for label, sub in manual_labels.items():
+        mini = _mini_manual(sub, options)
+        w = GROUP_W + 24 + mini.width
+        items.append(
+            LegendEntry(
+                "group",
+                label,
+                label,
+                0,
+                0,
+                max(w, text_width(label, FONT)),
+                max(GROUP_H, mini.height) + 18,
+                mini=mini,
+                manual=True,
+            )
+        )
+    for gid in sorted(grouping.defs):
+        d = grouping.defs[gid]
+        mini = _mini_group(vg, grouping, options, d.body)
+        w = GROUP_W + 24 + mini.width
+        items.append(
+            LegendEntry(
+                "group",
+                d.label,
+                d.label,
+                0,
+                0,
+                max(w, text_width(d.label, FONT)),
+                max(GROUP_H, mini.height) + 18,
+                gid=gid,
+                mini=mini,
+            )
+        )
+    x = 0.0
+    y = 0.0
+    row_h = 0.0
+    width = 0.0
+    for e in items:
+        if x > 0 and x + e.w > max_width:
+            x = 0.0
+            y += row_h + ROW_GAP
+            row_h = 0.0
+        e.x, e.y = x, y
+        if e.mini is not None:
+            e.mini_x = x + GROUP_W + 24
+            e.mini_y = y + max(0.0, (GROUP_H - e.mini.height) / 2)
+        entries.append(e)
+        x += e.w + ITEM_GAP
+        row_h = max(row_h, e.h)
+        width = max(width, e.x + e.w)
+    return LegendScene(entries, width, y + row_h if entries else 0.0)

@@ -1,0 +1,295 @@
+"""Colours: Net2Vis's palettes, colour modes, and a site-wide stable colour per layer type.
+
+Net2Vis hands out palette colours in first-seen order, so the same ``Conv2D`` is blue on one
+page and green on the next. A documentation site needs the opposite: one type, one colour,
+everywhere. Every common Keras type therefore has a fixed *slot* (grouped by category, the way
+Netron colours by category), and any other type gets a slot from a stable hash of its name.
+A palette maps slots to colours, so switching palettes never reshuffles which types share a
+colour within a category.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "COLORBLIND",
+    "NET2VIS",
+    "PALETTES",
+    "Palette",
+    "Swatch",
+    "darken",
+    "interpolated_colors",
+    "slot_for",
+]
+
+#: Net2Vis's 17 Material Design 500 colours, in its order (reference/net2vis.md 4.1).
+NET2VIS: tuple[str, ...] = (
+    "#2196F3",  # 0 blue
+    "#8BC34A",  # 1 light green
+    "#F44336",  # 2 red
+    "#795548",  # 3 brown
+    "#FFEB3B",  # 4 yellow
+    "#9C27B0",  # 5 purple
+    "#9E9E9E",  # 6 grey
+    "#009688",  # 7 teal
+    "#FF9800",  # 8 orange
+    "#3F51B5",  # 9 indigo
+    "#4CAF50",  # 10 green
+    "#03A9F4",  # 11 light blue
+    "#E91E63",  # 12 pink
+    "#00BCD4",  # 13 cyan
+    "#FFC107",  # 14 amber
+    "#673AB7",  # 15 deep purple
+    "#607D8B",  # 16 blue grey
+)
+
+#: The Okabe-Ito colour-blind-safe set, in Net2Vis's order (reference/net2vis.md 4.2).
+COLORBLIND: tuple[str, ...] = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+
+#: Which Okabe-Ito colour each of the 17 slots uses: chosen so that the categories that
+#: usually sit next to each other (conv, norm, activation, pool, merge) differ. Black is
+#: kept for the rarely drawn slots, because black glyphs hide their labels' contrast.
+_COLORBLIND_OF_SLOT: tuple[int, ...] = (5, 3, 6, 1, 4, 7, 2, 3, 1, 5, 2, 6, 7, 2, 4, 0, 0)
+
+N_SLOTS = len(NET2VIS)
+
+# Fixed slots for common types, by category (Netron-like). The ResNet sample of Net2Vis is
+# the anchor: Input grey, Conv light green, MaxPool pink, Add brown, GlobalAveragePooling
+# teal, Dense orange, Split purple.
+_CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
+    6: ("InputLayer", "Input", "Rescaling", "Resizing", "Normalization", "CenterCrop"),
+    1: ("Conv1D", "Conv2D", "Conv3D", "Convolution2D", "Convolution1D"),
+    10: (
+        "DepthwiseConv1D",
+        "DepthwiseConv2D",
+        "SeparableConv1D",
+        "SeparableConv2D",
+    ),
+    11: (
+        "Conv1DTranspose",
+        "Conv2DTranspose",
+        "Conv3DTranspose",
+        "UpSampling1D",
+        "UpSampling2D",
+        "UpSampling3D",
+    ),
+    12: (
+        "MaxPooling1D",
+        "MaxPooling2D",
+        "MaxPooling3D",
+        "AveragePooling1D",
+        "AveragePooling2D",
+        "AveragePooling3D",
+        "MaxPool2D",
+        "AvgPool2D",
+    ),
+    7: (
+        "GlobalAveragePooling1D",
+        "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D",
+        "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D",
+        "GlobalMaxPooling3D",
+    ),
+    3: ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"),
+    16: ("Concatenate",),
+    8: ("Dense", "EinsumDense"),
+    14: (
+        "LSTM",
+        "GRU",
+        "SimpleRNN",
+        "RNN",
+        "Bidirectional",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+        "TimeDistributed",
+    ),
+    15: (
+        "Embedding",
+        "MultiHeadAttention",
+        "Attention",
+        "AdditiveAttention",
+        "GroupQueryAttention",
+    ),
+    0: (
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "UnitNormalization",
+        "SpectralNormalization",
+    ),
+    2: ("Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU"),
+    4: (
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianDropout",
+        "GaussianNoise",
+        "AlphaDropout",
+        "ActivityRegularization",
+    ),
+    9: (
+        "Flatten",
+        "Reshape",
+        "Permute",
+        "RepeatVector",
+        "ZeroPadding1D",
+        "ZeroPadding2D",
+        "ZeroPadding3D",
+        "Cropping1D",
+        "Cropping2D",
+        "Cropping3D",
+        "Lambda",
+    ),
+    5: ("Split",),
+    13: ("Functional", "Sequential", "Model"),
+}
+
+_SLOT_OF_TYPE: dict[str, int] = {
+    name: slot for slot, names in _CATEGORY_SLOTS.items() for name in names
+}
+
+
+def slot_for(type_name: str) -> int:
+    """The palette slot of a layer type: fixed for common types, a stable hash otherwise.
+
+    Never first-seen order: the answer depends on the name alone, so every diagram of a site
+    agrees.
+    """
+    slot = _SLOT_OF_TYPE.get(type_name)
+    if slot is not None:
+        return slot
+    digest = hashlib.sha256(type_name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % N_SLOTS
+
+
+def _hex(r: float, g: float, b: float) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*(round(max(0.0, min(1.0, c)) * 255) for c in (r, g, b)))
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    text = color.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    return (int(text[0:2], 16) / 255, int(text[2:4], 16) / 255, int(text[4:6], 16) / 255)
+
+
+def darken(color: str, amount: float = 0.10) -> str:
+    """Net2Vis's ``tinycolor(c).darken()``: HSL lightness minus 10 %."""
+    h, lightness, s = colorsys.rgb_to_hls(*_rgb(color))
+    return _hex(*colorsys.hls_to_rgb(h, max(0.0, lightness - amount), s))
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG relative luminance, to pick a readable text colour on top of a fill."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def interpolated_colors(count: int, *, first_hue: float = 210.0) -> tuple[str, ...]:
+    """Net2Vis's interpolation mode: HSV S 0.8, V 0.7, each new hue bisects the largest gap.
+
+    The first hue is 210 degrees; ties between equally large gaps go to the first (lowest)
+    gap, as in Net2Vis (strict ``>``), giving 210, 30, 120, 300, 75, 165, ...
+    """
+    hues: list[float] = []
+    for _ in range(count):
+        if not hues:
+            hues.append(first_hue % 360)
+            continue
+        ordered = sorted(hues)
+        best_gap, best_hue = -1.0, 0.0
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b - a > best_gap:
+                best_gap, best_hue = b - a, (a + b) / 2
+        wrap = ordered[0] + 360 - ordered[-1]
+        if wrap > best_gap:
+            best_hue = (ordered[-1] + wrap / 2) % 360
+        hues.append(best_hue)
+    return tuple(_hex(*colorsys.hsv_to_rgb(h / 360, 0.8, 0.7)) for h in hues)
+
+
+_INTERPOLATED = interpolated_colors(N_SLOTS)
+
+#: Slot -> colour for each colour palette (``mono`` uses patterns, see :class:`Palette`).
+PALETTES: dict[str, tuple[str, ...]] = {
+    "net2vis": NET2VIS,
+    "interpolate": _INTERPOLATED,
+    "colorblind": tuple(COLORBLIND[i] for i in _COLORBLIND_OF_SLOT),
+    "mono": tuple("#FFFFFF" for _ in range(N_SLOTS)),
+}
+
+#: Number of monochrome fill patterns (Net2Vis has 12 textures).
+N_PATTERNS = 12
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """How one glyph is painted: fill, stroke, and (mono palette) a pattern index."""
+
+    fill: str
+    stroke: str
+    pattern: int | None = None
+
+
+@dataclass(frozen=True)
+class Palette:
+    """A colour mode plus per-type overrides; answers "what colour is this type"."""
+
+    name: str = "net2vis"
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def mono(self) -> bool:
+        return self.name == "mono"
+
+    def color(self, type_name: str) -> str:
+        """The base colour of a layer type (override first, then its slot's colour)."""
+        if type_name in self.overrides:
+            return self.overrides[type_name].upper()
+        return PALETTES[self.name][slot_for(type_name)]
+
+    def swatch(self, type_name: str, *, group: bool = False, dense: bool = False) -> Swatch:
+        """Fill and stroke the Net2Vis way: groups get a darkened fill and the plain colour
+        as a (thick) rim; dense (1-D) layers have no visible border; others a darkened rim."""
+        if self.mono and type_name not in self.overrides:
+            return Swatch(
+                fill="#FFFFFF",
+                stroke="#555555" if group else "#808080",
+                pattern=slot_for(type_name) % N_PATTERNS,
+            )
+        base = self.color(type_name)
+        if group:
+            return Swatch(fill=darken(base), stroke=base)
+        if dense:
+            return Swatch(fill=base, stroke=base)
+        return Swatch(fill=base, stroke=darken(base))
+
+    def group_color_slot(self, key: str, taken: Iterable[int]) -> int:
+        """A slot for a group glyph: a stable hash of its structure, avoiding slots that the
+        diagram's layer types already use when a free slot exists."""
+        used = set(taken)
+        digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+        free = [s for s in range(N_SLOTS) if s not in used] or list(range(N_SLOTS))
+        return free[digest % len(free)]
+
+    def slot_color(self, slot: int) -> str:
+        return PALETTES[self.name][slot % N_SLOTS]

@@ -1,0 +1,242 @@
+"""Graph IR -> Diagram: the rendering pipeline behind ``render()``.
+
+view (nesting, hide, manual groups, splits) -> series-parallel tree -> automatic grouping ->
+layout -> SVG diagram + legend. Pure functions of (graph, options): no global state, no
+randomness, so the same input always gives byte-identical SVG.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from .errors import OptionError, RenderError
+from .graph import Graph, Node, Shape
+from .group import Grouping, group_tree
+from .layout import Glyph, Scene, layout
+from .legend import LegendScene, build_legend, shown_types
+from .options import Options, resolve_options
+from .palette import Palette, slot_for
+from .structure import decompose
+from .svg import SvgParts, diagram_svg, legend_only_svg
+from .view import VGraph, build_view
+
+__all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "prepare", "render"]
+
+#: Part of every SVG cache key: bump when the same input would draw differently.
+RENDERER_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A rendered model diagram.
+
+    ``svg`` holds the diagram (with the legend below unless ``legend`` is ``separate`` or
+    ``none``); ``legend_svg`` is always the legend on its own; ``summary`` is a plain-text
+    description used as alt text; ``glyphs`` counts the drawn glyphs (layers and groups).
+    """
+
+    svg: str
+    legend_svg: str
+    width: float
+    height: float
+    glyphs: int
+    title: str
+    summary: str
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows the diagram inline."""
+        return self.svg
+
+
+@dataclass
+class Prepared:
+    """The intermediate results of a render (for tests, the CLI's inspect, and benchmarks)."""
+
+    view: VGraph
+    grouping: Grouping
+    scene: Scene
+
+
+def _options(options: Options | None, kwargs: dict[str, object]) -> Options:
+    base = options or Options()
+    if not kwargs:
+        return base
+    return resolve_options(kwargs, base=base)
+
+
+def prepare(graph: Graph, options: Options) -> Prepared:
+    """View, decompose, group and lay out ``graph``."""
+    vg = build_view(graph, options)
+    tree = decompose(vg)
+    grouping = group_tree(vg, tree, options)
+    scene = layout(vg, grouping, options)
+    return Prepared(vg, grouping, scene)
+
+
+def render(graph: Graph, options: Options | None = None, **kwargs: object) -> Diagram:
+    """Render ``graph`` as a Net2Vis-style diagram.
+
+    ``kwargs`` are option names with ``-`` written ``_`` (``group="none"``), validated by the
+    one options schema; an unknown name or bad value raises :class:`OptionError`.
+    """
+    opts = _options(options, kwargs)
+    if not isinstance(graph, Graph):
+        raise RenderError(f"render() expects a Graph, got {type(graph).__name__}")
+    try:
+        prep = prepare(graph, opts)
+    except (RenderError, OptionError):
+        raise
+    except RecursionError:
+        raise RenderError(f"model {graph.name!r}: the graph is nested too deeply to draw") from None
+    vg, grouping, scene = prep.view, prep.grouping, prep.scene
+    palette = Palette(opts.palette, dict(opts.colors))
+    prefix = (
+        "nv"
+        + hashlib.sha256(
+            f"{graph.content_hash()}|{opts.render_key()}|{RENDERER_VERSION}".encode()
+        ).hexdigest()[:10]
+    )
+    types = shown_types(vg, grouping)
+    taken = {slot_for(t) for t in types}
+    group_colors = {
+        gid: palette.slot_color(palette.group_color_slot(d.key, taken))
+        for gid, d in sorted(grouping.defs.items())
+    }
+    summary = summarize(graph, vg, grouping, scene)
+    title = f"{graph.name} architecture diagram"
+    parts = SvgParts(
+        prefix=prefix,
+        title=title,
+        desc=summary,
+        palette=palette,
+        tooltips={g.id: tooltip(vg, grouping, g) for g in scene.glyphs},
+        group_colors=group_colors,
+    )
+    split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
+    legend = build_legend(
+        vg, grouping, opts, max_width=max(scene.width - 32, 608.0), split_shown=split_shown
+    )
+    below: LegendScene | None = legend if opts.legend == "below" else None
+    svg, width, height = diagram_svg(scene, below, parts)
+    legend_svg = legend_only_svg(legend, parts)
+    return Diagram(
+        svg=svg,
+        legend_svg=legend_svg,
+        width=width,
+        height=height,
+        glyphs=len(scene.glyphs),
+        title=title,
+        summary=summary,
+    )
+
+
+# -- text ------------------------------------------------------------------------------------
+def _shape_text(shape: Shape | None) -> str:
+    if shape is None:
+        return "?"
+    if not shape:
+        return "scalar"
+    return "\u00d7".join("?" if d is None else str(d) for d in shape)
+
+
+_KEY_CONFIG = (
+    "filters",
+    "units",
+    "kernel_size",
+    "strides",
+    "padding",
+    "pool_size",
+    "dilation_rate",
+    "activation",
+    "rate",
+    "num_heads",
+    "key_dim",
+    "axis",
+    "output_dim",
+    "input_dim",
+    "size",
+    "target_shape",
+)
+
+
+def _config_text(node: Node) -> str:
+    parts = []
+    for key in _KEY_CONFIG:
+        if key in node.config:
+            value = node.config[key]
+            if isinstance(value, list | tuple):
+                value = "x".join(str(v) for v in value)
+            parts.append(f"{key}={value}")
+    return ", ".join(parts[:6])
+
+
+def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
+    """Name, type, shapes, parameters and key config; for groups, the members."""
+    if g.kind == "group" and g.id in vg.manual_members:
+        sub = vg.manual_members[g.id]
+        names = [m.name for m in sub.nodes.values()]
+        counts = Counter(m.type for m in sub.nodes.values())
+        params = sum(m.node.params for m in sub.nodes.values() if m.node is not None)
+        return "\n".join(
+            [
+                f"{g.type}: {g.members} layers",
+                f"in {_shape_text(g.in_shape)} \u2192 out {_shape_text(g.out_shape)}",
+                "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
+                f"params: {params:,}",
+                "members: " + ", ".join(names[:24]) + (", \u2026" if len(names) > 24 else ""),
+            ]
+        )
+    if g.kind == "group":
+        node_ids = g.node_ids
+        members = [vg.nodes[n] for n in node_ids if n in vg.nodes]
+        counts = Counter(m.type for m in members if not (m.synthetic and m.type == "Split"))
+        names = [m.name for m in members if not m.synthetic]
+        head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
+        params = sum(m.node.params for m in members if m.node is not None)
+        lines = [
+            f"{head}: {g.members} layers",
+            f"in {_shape_text(g.in_shape)} \u2192 out {_shape_text(g.out_shape)}",
+            "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
+            f"params: {params:,}",
+        ]
+        shown = names[:24]
+        more = f", \u2026 (+{len(names) - len(shown)})" if len(names) > len(shown) else ""
+        lines.append("members: " + ", ".join(shown) + more)
+        return "\n".join(lines)
+    n = vg.nodes.get(g.id)
+    if n is None:
+        return g.name
+    if n.synthetic:
+        return f"Split: {_shape_text(n.out_shape)} to {len(vg.succ[n.id])} consumers"
+    lines = [f"{n.name} ({n.type})"]
+    node = n.node
+    if node is not None:
+        ins = ", ".join(_shape_text(s) for s in node.input_shapes) or "none"
+        outs = ", ".join(_shape_text(s) for s in node.output_shapes) or "none"
+        lines.append(f"in {ins} \u2192 out {outs}")
+        lines.append(f"params: {node.params:,}")
+        cfg = _config_text(node)
+        if cfg:
+            lines.append(cfg)
+    return "\n".join(lines)
+
+
+def summarize(graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene) -> str:
+    """A plain-text description for alt text: size, main types, shapes, groups."""
+    top = [n for n in graph.nodes if n.parent is None]
+    types = Counter(n.type for n in top if n.kind != "input")
+    main = ", ".join(f"{c} {t}" for t, c in types.most_common(4))
+    ins = "; ".join(_shape_text(n.output_shape) for n in top if n.id in graph.inputs) or "unknown"
+    outs = "; ".join(_shape_text(n.output_shape) for n in top if n.id in graph.outputs) or "unknown"
+    params = sum(n.params for n in top)
+    text = (
+        f"Diagram of the model {graph.name}: {len(top)} layers ({main}), "
+        f"input {ins}, output {outs}, {params:,} parameters."
+    )
+    if grouping.defs:
+        groups = ", ".join(f"{d.label} ({d.instances}\u00d7)" for d in grouping.defs.values())
+        text += f" Repeated blocks drawn as groups: {groups}."
+    text += f" Drawn as {len(scene.glyphs)} glyphs, left to right."
+    return text

@@ -1,0 +1,334 @@
+"""Hand-built IR graphs for the rendering tests (no Keras needed).
+
+``Builder`` writes graphs the way the extractor would: one node per call, edges carrying
+shapes, inputs and outputs listed. The factories below cover the shapes a renderer must get
+right: chains, residual and inception cells, U-Net skips, several inputs and outputs, nested
+models, non-series-parallel wiring, and large synthetic networks for the scaling benchmark.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from sphinx_netviz.core.graph import Edge, Graph, Node, Shape
+
+
+class Builder:
+    def __init__(self, name: str = "model") -> None:
+        self.name = name
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
+        self.inputs: list[str] = []
+        self.outputs: list[str] = []
+        self._shape: dict[str, Shape] = {}
+        self._count: dict[str, int] = {}
+
+    def _id(self, base: str) -> str:
+        k = self._count.get(base, 0)
+        self._count[base] = k + 1
+        return base if k == 0 else f"{base}_{k}"
+
+    def input(self, shape: Shape, name: str = "input") -> str:
+        nid = self._id(name)
+        self.nodes.append(
+            Node(
+                id=nid,
+                name=nid,
+                type="InputLayer",
+                kind="input",
+                input_shapes=(shape,),
+                output_shapes=(shape,),
+            )
+        )
+        self._shape[nid] = shape
+        self.inputs.append(nid)
+        return nid
+
+    def layer(
+        self,
+        type_: str,
+        inputs: str | list[str],
+        out: Shape | None = None,
+        *,
+        name: str | None = None,
+        params: int = 0,
+        config: dict[str, Any] | None = None,
+        parent: str | None = None,
+        kind: str = "layer",
+    ) -> str:
+        srcs = [inputs] if isinstance(inputs, str) else list(inputs)
+        nid = self._id(name or type_.lower())
+        in_shapes = tuple(self._shape[s] for s in srcs)
+        shape = out if out is not None else in_shapes[0]
+        self.nodes.append(
+            Node(
+                id=nid,
+                name=nid,
+                type=type_,
+                kind=kind,
+                input_shapes=in_shapes,
+                output_shapes=(shape,),
+                params=params,
+                config=dict(config or {}),
+                parent=parent,
+            )
+        )
+        for i, s in enumerate(srcs):
+            self.edges.append(Edge(s, nid, self._shape[s], 0, i))
+        self._shape[nid] = shape
+        return nid
+
+    def output(self, *ids: str) -> None:
+        self.outputs.extend(ids)
+
+    def build(self) -> Graph:
+        return Graph(
+            self.name, tuple(self.nodes), tuple(self.edges), tuple(self.inputs), tuple(self.outputs)
+        )
+
+    # -- motifs ------------------------------------------------------------------------------
+    def cba(self, x: str, filters: int, stride: int = 1) -> str:
+        s = self._shape[x]
+        h = (s[0] // stride) if s[0] else None
+        w = (s[1] // stride) if s[1] else None
+        c = self.layer(
+            "Conv2D",
+            x,
+            (h, w, filters),
+            params=filters * 9,
+            config={"filters": filters, "kernel_size": [3, 3]},
+        )
+        b = self.layer("BatchNormalization", c)
+        return self.layer("Activation", b, config={"activation": "relu"})
+
+    def residual(self, x: str, filters: int, project: bool = False) -> str:
+        stride = 2 if project else 1
+        y = self.cba(x, filters, stride)
+        y = self.cba(y, filters)
+        s = self._shape[y]
+        y = self.layer("Conv2D", y, s, params=filters * 9)
+        y = self.layer("BatchNormalization", y)
+        short = x
+        if project:
+            short = self.layer("Conv2D", x, s, params=filters)
+            short = self.layer("BatchNormalization", short)
+        z = self.layer("Add", [y, short], s)
+        return self.layer("Activation", z, config={"activation": "relu"})
+
+    def inception(self, x: str, filters: int) -> str:
+        s = self._shape[x]
+        b1 = self.cba(x, filters)
+        b2 = self.cba(self.cba(x, filters), filters)
+        b3 = self.cba(self.cba(self.cba(x, filters), filters), filters)
+        p = self.layer("AveragePooling2D", x, s)
+        b4 = self.cba(p, filters)
+        return self.layer("Concatenate", [b1, b2, b3, b4], (s[0], s[1], filters * 4))
+
+
+def chain() -> Graph:
+    b = Builder("chain")
+    x = b.input((28, 28, 1))
+    x = b.layer(
+        "Conv2D", x, (26, 26, 32), params=320, config={"filters": 32, "kernel_size": [3, 3]}
+    )
+    x = b.layer("MaxPooling2D", x, (13, 13, 32))
+    x = b.layer("Conv2D", x, (11, 11, 64), params=18496)
+    x = b.layer("MaxPooling2D", x, (5, 5, 64))
+    x = b.layer("Flatten", x, (1600,))
+    x = b.layer("Dropout", x, (1600,))
+    x = b.layer("Dense", x, (10,), params=16010, config={"units": 10, "activation": "softmax"})
+    b.output(x)
+    return b.build()
+
+
+def residual_net(blocks: int = 3) -> Graph:
+    b = Builder("resnet_tiny")
+    x = b.input((64, 64, 3))
+    x = b.cba(x, 16)
+    x = b.residual(x, 32, project=True)
+    for _ in range(blocks):
+        x = b.residual(x, 32)
+    x = b.layer("GlobalAveragePooling2D", x, (32,))
+    x = b.layer("Dense", x, (10,), params=330)
+    b.output(x)
+    return b.build()
+
+
+def inception_net() -> Graph:
+    b = Builder("inception_tiny")
+    x = b.input((32, 32, 3))
+    x = b.cba(x, 16)
+    x = b.inception(x, 8)
+    x = b.inception(x, 8)
+    x = b.layer("MaxPooling2D", x, (16, 16, 32))
+    x = b.inception(x, 8)
+    x = b.layer("GlobalAveragePooling2D", x, (32,))
+    x = b.layer("Dense", x, (5,))
+    b.output(x)
+    return b.build()
+
+
+def unet(depth: int = 3) -> Graph:
+    b = Builder("unet")
+    x = b.input((128, 128, 1))
+    skips = []
+    f = 16
+    for _ in range(depth):
+        x = b.layer("Conv2D", x, (b._shape[x][0], b._shape[x][1], f))
+        x = b.layer("Conv2D", x)
+        skips.append(x)
+        s = b._shape[x]
+        x = b.layer("MaxPooling2D", x, (s[0] // 2, s[1] // 2, f))
+        f *= 2
+    s = b._shape[x]
+    x = b.layer("Conv2D", x, (s[0], s[1], f))
+    for skip in reversed(skips):
+        f //= 2
+        s = b._shape[skip]
+        x = b.layer("UpSampling2D", x, (s[0], s[1], b._shape[x][2]))
+        x = b.layer("Concatenate", [skip, x], (s[0], s[1], f + b._shape[x][2]))
+        x = b.layer("Conv2D", x, (s[0], s[1], f))
+        x = b.layer("Conv2D", x)
+    x = b.layer("Conv2D", x, (128, 128, 1), name="mask")
+    b.output(x)
+    return b.build()
+
+
+def multi_io() -> Graph:
+    b = Builder("multi_io")
+    img = b.input((32, 32, 3), name="image")
+    meta = b.input((8,), name="meta")
+    x = b.cba(img, 16)
+    x = b.layer("GlobalAveragePooling2D", x, (16,))
+    m = b.layer("Dense", meta, (16,), name="meta_dense")
+    z = b.layer("Concatenate", [x, m], (32,))
+    z = b.layer("Dense", z, (32,))
+    out1 = b.layer("Dense", z, (10,), name="class_out")
+    out2 = b.layer("Dense", z, (1,), name="score_out")
+    b.output(out1, out2)
+    return b.build()
+
+
+def nested() -> Graph:
+    """An outer model calling an inner 'encoder' model (internals recorded)."""
+    b = Builder("outer")
+    x = b.input((28, 28, 1))
+    enc = "encoder"
+    inner_in = f"{enc}/input"
+    c1 = f"{enc}/conv"
+    p1 = f"{enc}/pool"
+    b.nodes.append(
+        Node(
+            id=enc,
+            name=enc,
+            type="Functional",
+            kind="model",
+            input_shapes=((28, 28, 1),),
+            output_shapes=((13, 13, 8),),
+            params=80,
+            model_inputs=(inner_in,),
+            model_outputs=(p1,),
+        )
+    )
+    b.nodes.append(
+        Node(
+            id=inner_in,
+            name="input",
+            type="InputLayer",
+            kind="input",
+            input_shapes=((28, 28, 1),),
+            output_shapes=((28, 28, 1),),
+            parent=enc,
+        )
+    )
+    b.nodes.append(
+        Node(
+            id=c1,
+            name="conv",
+            type="Conv2D",
+            input_shapes=((28, 28, 1),),
+            output_shapes=((26, 26, 8),),
+            params=80,
+            parent=enc,
+        )
+    )
+    b.nodes.append(
+        Node(
+            id=p1,
+            name="pool",
+            type="MaxPooling2D",
+            input_shapes=((26, 26, 8),),
+            output_shapes=((13, 13, 8),),
+            parent=enc,
+        )
+    )
+    b.edges.append(Edge(x, enc, (28, 28, 1)))
+    b.edges.append(Edge(inner_in, c1, (28, 28, 1)))
+    b.edges.append(Edge(c1, p1, (26, 26, 8)))
+    b._shape[enc] = (13, 13, 8)
+    y = b.layer("Flatten", enc, (1352,))
+    y = b.layer("Dense", y, (10,))
+    b.output(y)
+    return b.build()
+
+
+def non_sp() -> Graph:
+    """Two cells that each read the previous two outputs (NASNet-like): not series-parallel."""
+    b = Builder("nas_like")
+    x = b.input((16, 16, 8))
+    p = b.layer("Conv2D", x, (16, 16, 8), name="stem")
+    h = b.layer("Conv2D", p, (16, 16, 8), name="stem2")
+    for _ in range(3):
+        a1 = b.layer("SeparableConv2D", h, (16, 16, 8))
+        a2 = b.layer("SeparableConv2D", p, (16, 16, 8))
+        s1 = b.layer("Add", [a1, a2])
+        a3 = b.layer("AveragePooling2D", p, (16, 16, 8))
+        s2 = b.layer("Add", [a3, h])
+        c = b.layer("Concatenate", [s1, s2], (16, 16, 16))
+        c = b.layer("Conv2D", c, (16, 16, 8))
+        p, h = h, c
+    x = b.layer("GlobalAveragePooling2D", h, (8,))
+    b.output(b.layer("Dense", x, (3,)))
+    return b.build()
+
+
+def synthetic(n_layers: int, seed: int = 0) -> Graph:
+    """A large network of realistic motifs (chains, residual and inception cells, stages),
+    about ``n_layers`` nodes; deterministic for a seed."""
+    rng = random.Random(seed)
+    b = Builder(f"synthetic_{n_layers}")
+    x = b.input((224, 224, 3))
+    x = b.cba(x, 32, 2)
+    filters = 32
+    while len(b.nodes) < n_layers - 3:
+        kind = rng.choice(["res", "res", "inc", "chain"])
+        reps = rng.randint(1, 6)
+        for _ in range(reps):
+            if kind == "res":
+                x = b.residual(x, filters)
+            elif kind == "inc":
+                x = b.inception(x, max(1, filters // 4))
+                filters = b._shape[x][2]
+            else:
+                x = b.cba(x, filters)
+            if len(b.nodes) >= n_layers - 3:
+                break
+        s = b._shape[x]
+        if s[0] and s[0] > 7 and rng.random() < 0.3:
+            x = b.layer("MaxPooling2D", x, (s[0] // 2, s[1] // 2, s[2]))
+    x = b.layer("GlobalAveragePooling2D", x, (b._shape[x][2],))
+    x = b.layer("Dense", x, (10,))
+    b.output(x)
+    return b.build()
+
+
+ALL = {
+    "chain": chain,
+    "residual": residual_net,
+    "inception": inception_net,
+    "unet": unet,
+    "multi_io": multi_io,
+    "nested": nested,
+    "non_sp": non_sp,
+}
