@@ -34,8 +34,18 @@ def keras_counts(model: keras.Model) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize(
     "name",
-    ["mnist_convnet", "residual", "inception", "unet", "multi_io", "nested", "siamese", "lstm",
-     "raw_ops", "custom_layer"],
+    [
+        "mnist_convnet",
+        "residual",
+        "inception",
+        "unet",
+        "multi_io",
+        "nested",
+        "siamese",
+        "lstm",
+        "raw_ops",
+        "custom_layer",
+    ],
 )
 def test_top_level_equals_keras(name: str) -> None:
     keras.backend.clear_session()
@@ -88,7 +98,10 @@ def test_branches_merge_and_argument_order() -> None:
     graph = walk(models.inception)
     concat = [e for e in graph.edges if e.target == "inc0_concat"]
     assert [e.source for e in sorted(concat, key=lambda e: e.target_index)] == [
-        "inc0_1x1", "inc0_3x3", "inc0_5x5", "inc0_pool_proj"
+        "inc0_1x1",
+        "inc0_3x3",
+        "inc0_5x5",
+        "inc0_pool_proj",
     ]
     assert graph.node("inc0_concat").output_shapes == ((16, 16, 16),)
 
@@ -107,8 +120,12 @@ def test_raw_ops_are_nodes_distinct_from_layers() -> None:
     assert kinds["multiply"] == ("Multiply", "op") and kinds["relu"] == ("Relu", "op")
     assert graph.node("add").module.startswith("keras.src.ops")
     assert graph.node("add_layer").module.startswith("keras.src.layers")
-    assert {(e.source, e.target) for e in graph.edges} >= {("a", "add"), ("b", "add"),
-                                                         ("add", "multiply"), ("relu", "add_layer")}
+    assert {(e.source, e.target) for e in graph.edges} >= {
+        ("a", "add"),
+        ("b", "add"),
+        ("add", "multiply"),
+        ("relu", "add_layer"),
+    }
 
 
 def test_nested_models_one_node_with_expandable_internals() -> None:
@@ -125,7 +142,10 @@ def test_nested_models_one_node_with_expandable_internals() -> None:
     assert head.type == "Sequential" and head.model_outputs == ("head/head_out",)
     assert ("encoder/enc_hidden", "encoder/enc_code") in {(e.source, e.target) for e in graph.edges}
     # Top level is exactly the outer graph: internals never connect to outer calls.
-    assert {(e.source, e.target) for e in top.edges} == {("features", "encoder"), ("encoder", "head")}
+    assert {(e.source, e.target) for e in top.edges} == {
+        ("features", "encoder"),
+        ("encoder", "head"),
+    }
 
 
 def test_shared_layers_and_models() -> None:

@@ -18,17 +18,30 @@ from tests.zoo import models
 
 def signature(graph: Graph) -> tuple[object, ...]:
     nodes = sorted(
-        (n.id, n.type, n.kind, n.output_shapes, n.input_shapes, n.params, n.trainable_params,
-         n.parent, n.shared, n.model_inputs, n.model_outputs)
+        (
+            n.id,
+            n.type,
+            n.kind,
+            n.output_shapes,
+            n.input_shapes,
+            n.params,
+            n.trainable_params,
+            n.parent,
+            n.shared,
+            n.model_inputs,
+            n.model_outputs,
+        )
         for n in graph.nodes
     )
-    edges = sorted((e.source, e.target, e.shape, e.source_index, e.target_index)
-                   for e in graph.edges)
+    edges = sorted(
+        (e.source, e.target, e.shape, e.source_index, e.target_index) for e in graph.edges
+    )
     return nodes, edges, graph.inputs, graph.outputs
 
 
-@pytest.mark.parametrize("name", ["mnist_convnet", "residual", "nested", "siamese", "lstm",
-                                  "raw_ops", "multi_io"])
+@pytest.mark.parametrize(
+    "name", ["mnist_convnet", "residual", "nested", "siamese", "lstm", "raw_ops", "multi_io"]
+)
 def test_keras_file_matches_live_walk(name: str, tmp_path: Path) -> None:
     keras.backend.clear_session()
     model = getattr(models, name)()

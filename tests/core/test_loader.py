@@ -60,7 +60,10 @@ WARM = textwrap.dedent(
 def run_warm(project: Path, cache: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", WARM, str(project), str(cache)],
-        capture_output=True, text=True, check=True, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -72,8 +75,14 @@ def test_cold_then_warm_without_tensorflow_then_invalidated(tmp_path: Path) -> N
     assert cold["from_cache"] is False and cold["starts"] == 1
     assert cold["sources"] == ["__init__.py", "layers_def.py", "models.py"]
     warm = run_warm(project, cache)
-    assert warm == {**cold, "from_cache": True, "started": False, "starts": 0,
-                    "tf": False, "keras": False}
+    assert warm == {
+        **cold,
+        "from_cache": True,
+        "started": False,
+        "starts": 0,
+        "tf": False,
+        "keras": False,
+    }
     # Editing a module the factory imported (not the factory's own file) invalidates.
     (project / "mypkg" / "layers_def.py").write_text("UNITS = 5\n")
     changed = run_warm(project, cache)
@@ -132,7 +141,9 @@ def test_model_file_via_worker_and_cache(tmp_path: Path) -> None:
 
 def test_load_graph_one_shot(tmp_path: Path) -> None:
     graph = load_graph(
-        "tests.zoo.models:unbuilt_sequential", input_shape="7", cache_dir=tmp_path,
+        "tests.zoo.models:unbuilt_sequential",
+        input_shape="7",
+        cache_dir=tmp_path,
         sys_path=[str(ROOT)],
     )
     assert [n.id for n in graph.nodes] == ["input_layer", "hidden", "out"]

@@ -40,7 +40,10 @@ WARM = textwrap.dedent(
 def run(cache: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", WARM, str(cache), str(ROOT)],
-        capture_output=True, text=True, check=True, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -82,8 +85,9 @@ def test_errors_are_netviz_errors_naming_the_spec(tmp_path: Path) -> None:
 
 
 def test_render_errors_name_the_spec(tmp_path: Path) -> None:
-    (tmp_path / "g.json").write_text('{"schema": 1, "name": "g", "nodes": [], "edges": [],'
-                                     ' "inputs": ["ghost"], "outputs": []}')
+    (tmp_path / "g.json").write_text(
+        '{"schema": 1, "name": "g", "nodes": [], "edges": [], "inputs": ["ghost"], "outputs": []}'
+    )
     with DiagramBuilder(cache_dir=None, base_dir=tmp_path) as builder:
         with pytest.raises(NetvizError) as info:
             builder.build("g.json", resolve_options({}))

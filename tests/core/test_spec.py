@@ -13,7 +13,12 @@ from sphinx_netviz.core.spec import parse_spec
 def test_plain_factory() -> None:
     spec = parse_spec("pkg.models:get_model")
     assert (spec.kind, spec.module, spec.attr, spec.args, spec.kwargs, spec.called) == (
-        "factory", "pkg.models", "get_model", (), (), False
+        "factory",
+        "pkg.models",
+        "get_model",
+        (),
+        (),
+        False,
     )
 
 

@@ -88,7 +88,8 @@ def test_timeout_kills_and_restarts(client: WorkerClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("spec", "signal"), [("tests.zoo.bad:aborts", "SIGABRT"), ("tests.zoo.bad:segfaults", "SIGSEGV")]
+    ("spec", "signal"),
+    [("tests.zoo.bad:aborts", "SIGABRT"), ("tests.zoo.bad:segfaults", "SIGSEGV")],
 )
 def test_crash_is_contained(client: WorkerClient, spec: str, signal: str) -> None:
     with pytest.raises(ExtractionError) as info:
