@@ -21,6 +21,7 @@ __all__ = ["Embed", "figure_html", "inline_svg", "message_html", "source_html"]
 
 _PROLOGUE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>", re.IGNORECASE)
+_NAMING = re.compile(r"""\s+aria-label(?:ledby)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
@@ -49,25 +50,27 @@ class Embed:
 
 
 def inline_svg(svg: str, *, label: str = "") -> str:
-    """An SVG document made fit for inlining: no XML prologue, optional ``aria-label``.
+    """An SVG document made fit for inlining: no XML prologue; ``label`` as its accessible name.
 
-    The label is only added when the root has none, so the renderer's own accessible name
-    (its ``<title>``) is kept unless the author wrote ``alt:``.
+    The renderer names the SVG by its ``<title>``/``<desc>`` (``aria-labelledby``), which is
+    the right default; an author's ``alt:`` replaces that name (``aria-labelledby`` would
+    otherwise win over ``aria-label``).
     """
     body = _PROLOGUE.sub("", svg, count=1).strip()
     if not label:
         return body
     match = _SVG_OPEN.search(body)
-    if match is None or "aria-label" in match.group(1):
+    if match is None:
         return body
-    attrs = f'{match.group(1)} aria-label="{escape(label, quote=True)}"'
+    attrs = _NAMING.sub("", match.group(1))
+    attrs = f'{attrs} aria-label="{escape(label, quote=True)}"'
     return f"{body[: match.start()]}<svg{attrs}>{body[match.end() :]}"
 
 
 def _figure_open(embed: Embed, extra: tuple[str, ...]) -> str:
     classes = ["netviz", *extra]
     if embed.align:
-        classes.append(f"netviz-align-{embed.align}")
+        classes.append(f"align-{embed.align}")
     classes.extend(embed.classes)
     attrs = [f'class="{escape(" ".join(classes), quote=True)}"']
     if embed.name:
@@ -81,7 +84,6 @@ def figure_html(
     *,
     svg: str,
     legend_svg: str,
-    summary: str,
     embed: Embed,
     href: str,
     legend_href: str = "",
@@ -91,17 +93,16 @@ def figure_html(
     ``href`` (and ``legend_href`` when the legend is separate) are page-relative URLs of the
     full-size SVG files written into the site.
     """
-    label = embed.alt or summary
     parts = [
         _figure_open(embed, ()),
-        f'<div class="netviz-diagram">{inline_svg(svg, label=label)}</div>',
+        f'<div class="netviz-svg">{inline_svg(svg, label=embed.alt)}</div>',
     ]
     if legend_svg:
         parts.append(f'<div class="netviz-legend">{inline_svg(legend_svg)}</div>')
-    links = [f'<a class="netviz-fullsize" href="{escape(href, quote=True)}">Full-size SVG</a>']
+    links = [f'<a class="netviz-full" href="{escape(href, quote=True)}">Full-size SVG</a>']
     if legend_href:
         links.append(
-            f'<a class="netviz-fullsize" href="{escape(legend_href, quote=True)}">Legend SVG</a>'
+            f'<a class="netviz-full" href="{escape(legend_href, quote=True)}">Legend SVG</a>'
         )
     caption = f'<span class="netviz-caption-text">{escape(embed.caption)}</span> '
     parts.append(
@@ -121,8 +122,8 @@ def message_html(placeholder_svg: str, *, embed: Embed, message: str) -> str:
     (search indexes, screen readers).
     """
     parts = [
-        _figure_open(embed, ("netviz-error",)),
-        f'<div class="netviz-diagram">{inline_svg(placeholder_svg)}</div>',
+        _figure_open(embed, ("netviz-failed",)),
+        f'<div class="netviz-svg">{inline_svg(placeholder_svg)}</div>',
         f'<figcaption><span class="netviz-message">{escape(message)}</span></figcaption>',
         "</figure>",
     ]

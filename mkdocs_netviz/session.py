@@ -222,7 +222,6 @@ class DiagramSession:
         return figure_html(
             svg=built.svg,
             legend_svg=built.legend_svg if legend_path else "",
-            summary=built.summary,
             embed=Embed.from_options(options),
             href=self._href(svg_path),
             legend_href=self._href(legend_path) if legend_path else "",
@@ -272,7 +271,7 @@ def _placeholder(title: str, message: str) -> str:
     """The core's placeholder SVG (imported late: it pulls in the SVG writer)."""
     from sphinx_netviz.core.svg import placeholder_svg
 
-    return placeholder_svg(title, message)
+    return str(placeholder_svg(title, message))
 
 
 def _import_path(base_dir: Path, extra: Sequence[str]) -> tuple[str, ...]:

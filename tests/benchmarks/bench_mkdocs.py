@@ -100,7 +100,7 @@ def run(quick: bool) -> list[Row]:
         for i, model in enumerate(MODELS):
             html = (site / f"page{i}" / "index.html").read_text(encoding="utf-8")
             links = [
-                part.split('"', 1)[0] for part in html.split('class="netviz-fullsize" href="')[1:]
+                part.split('"', 1)[0] for part in html.split('class="netviz-full" href="')[1:]
             ]
             for j, link in enumerate(links):
                 shutil.copyfile(

@@ -30,7 +30,7 @@ def check_fullsize_links(result: BuildResult, page_rel: str) -> list[Path]:
     page = result.site / page_rel
     found = []
     for fig in figures(page.read_text(encoding="utf-8")):
-        for link in fig.select("a.netviz-fullsize"):
+        for link in fig.select("a.netviz-full"):
             target = resolve(page, link["href"])
             assert target.is_file(), f"{page_rel}: {link['href']} -> {target} missing"
             ET.fromstring(target.read_text(encoding="utf-8"))  # a well-formed SVG document
@@ -58,7 +58,7 @@ def test_plain_project_without_superfences(plain_builds: dict, directory_urls: b
 
     home = figures(result.page("index.html"))
     assert len(home) == 1
-    svg = home[0].select_one(".netviz-diagram > svg")
+    svg = home[0].select_one(".netviz-svg > svg")
     assert svg is not None and svg.get("role") == "img"
     assert home[0].figcaption is not None
     assert "The tiny ConvNet" in home[0].figcaption.get_text()
@@ -66,8 +66,8 @@ def test_plain_project_without_superfences(plain_builds: dict, directory_urls: b
     guide_figs = figures(result.page(guide))
     assert len(guide_figs) == 2  # one at top level, one inside a list item
     mlp = guide_figs[0]
-    assert mlp.select_one(".netviz-diagram > svg")["aria-label"] == "A small multi-layer perceptron"
-    assert 'data-type="Dropout"' not in str(mlp.select_one(".netviz-diagram"))  # hide: Dropout
+    assert mlp.select_one(".netviz-svg > svg")["aria-label"] == "A small multi-layer perceptron"
+    assert 'data-type="Dropout"' not in str(mlp.select_one(".netviz-svg"))  # hide: Dropout
     assert mlp.select_one(".netviz-legend > svg") is not None  # legend: separate
     assert guide_figs[1].find_parent("li") is not None
 
@@ -91,7 +91,7 @@ def test_stylesheet_shipped_and_linked(plain_builds: dict) -> None:
 def test_same_input_same_output(plain_builds: dict) -> None:
     a = figures(plain_builds[True].page("index.html"))[0]
     b = figures(plain_builds[False].page("index.html"))[0]
-    assert str(a.select_one(".netviz-diagram")) == str(b.select_one(".netviz-diagram"))
+    assert str(a.select_one(".netviz-svg")) == str(b.select_one(".netviz-svg"))
 
 
 def test_material_superfences(tmp_path: Path, netviz_cache: Path) -> None:
@@ -124,7 +124,7 @@ def test_bad_fence_shows_placeholder_without_strict(tmp_path: Path, netviz_cache
     assert result.error is None
     figs = figures(result.page("index.html"))
     assert len(figs) == 2
-    assert all("netviz-error" in f["class"] for f in figs)
+    assert all("netviz-failed" in f["class"] for f in figs)
     assert "rainbow" in figs[1].get_text()
     assert len(result.warnings) == 2
 
@@ -162,6 +162,6 @@ def test_mkdocstrings_autodoc(tmp_path: Path, netviz_cache: Path) -> None:
     assert entry is not None
     heading = entry.find(class_="doc-heading")
     assert heading is not None and "small_classifier" in heading.get_text()
-    svg = figs[0].select_one(".netviz-diagram > svg")
+    svg = figs[0].select_one(".netviz-svg > svg")
     assert svg is not None and "hidden" in str(svg)
     check_fullsize_links(result, "api/index.html")

@@ -101,7 +101,8 @@ def test_parse_header_and_fence_key() -> None:
 
 SVG = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
-    '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 10 10"><title>t</title></svg>'
+    '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="p-title" '
+    'viewBox="0 0 10 10"><title id="p-title">t</title></svg>'
 )
 
 
@@ -109,6 +110,7 @@ def test_inline_svg_drops_prologue_and_adds_label() -> None:
     body = inline_svg(SVG, label='A "quoted" <net>')
     assert body.startswith("<svg ")
     assert 'aria-label="A &quot;quoted&quot; &lt;net&gt;"' in body
+    assert "aria-labelledby" not in body
     assert inline_svg(SVG) == SVG.split("\n", 1)[1]
 
 
@@ -118,10 +120,8 @@ def test_figure_html_escapes_and_links() -> None:
             {"caption": "<b>x</b>", "align": "center", "class": "wide extra", "name": "fig-1"}
         )
     )
-    html = figure_html(
-        svg=SVG, legend_svg="", summary="3 layers", embed=embed, href="../assets/netviz/k.svg"
-    )
-    assert html.startswith('<figure class="netviz netviz-align-center wide extra" id="fig-1">')
+    html = figure_html(svg=SVG, legend_svg="", embed=embed, href="../assets/netviz/k.svg")
+    assert html.startswith('<figure class="netviz align-center wide extra" id="fig-1">')
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert 'href="../assets/netviz/k.svg"' in html
-    assert 'aria-label="3 layers"' in html  # the summary is the default alt text
+    assert 'aria-labelledby="p-title"' in html  # without alt, the SVG's own title names it
