@@ -430,17 +430,33 @@ def _base_label(vg: VGraph, body: list[Item]) -> str:
         if merge in ("Add", "Subtract"):
             return "Residual"
         if merge == "Concatenate" and empty:
-            return "Dense"
+            return "Dense block"
         if merge == "Concatenate" and len(b.branches) >= 3:
             return "Inception"
         if merge == "Multiply":
             return "Gate"
     if blocks:
         return "Branch"
-    types = [vg.nodes[it.node].type for it in body if isinstance(it, Leaf)]
-    if types and len(types) == len(body) and len(types) <= 3:
-        return "-".join(_SHORT.get(t, t) for t in types)
+    flat = _flat_leaves(body)
+    if flat is not None and len(flat) <= 4:
+        return "-".join(_SHORT.get(vg.nodes[n].type, vg.nodes[n].type) for n in flat)
     return "Block"
+
+
+def _flat_leaves(items: list[Item]) -> list[str] | None:
+    """The leaves of a purely linear body (nested groups opened), or None if it branches."""
+    out: list[str] = []
+    for it in items:
+        if isinstance(it, Leaf):
+            out.append(it.node)
+        elif isinstance(it, Group):
+            inner = _flat_leaves(it.body)
+            if inner is None:
+                return None
+            out.extend(inner * max(1, it.count))
+        else:
+            return None
+    return out
 
 
 def _name_groups(vg: VGraph, grouping: Grouping) -> None:

@@ -102,6 +102,7 @@ class Label:
     kind: str  # "dim" | "feat" | "name" | "count"
     rotate: bool = False
     anchor: str = "middle"
+    size: float = LABEL_FONT
 
 
 @dataclass
@@ -378,6 +379,11 @@ class _Layout:
     # -- labels --------------------------------------------------------------------------------
     def glyph_labels(self, g: Glyph) -> tuple[list[Label], float, float]:
         """Labels under a glyph; returns (labels, bottom extent, needed width)."""
+        if self.mini and g.count > 1:
+            text = f"\u00d7{g.count}"
+            y = max(g.h_in, g.h_out) / 2 + 9
+            label = Label(g.x + g.w / 2, y, text, "count", size=8.0)
+            return [label], y + 2, max(g.w, text_width(text, 8.0))
         if not self.labels_on or g.kind in ("junction", "split"):
             return [], max(g.h_in, g.h_out) / 2, g.w
         labels: list[Label] = []
@@ -543,8 +549,9 @@ class _Layout:
         glyphs: list[Glyph] = [src, mrg]
         paths: list[Path] = []
         labels: list[Label] = []
-        top = min(-src.h_in / 2, -mrg.h_out / 2)
-        bottom = max(src.h_in / 2, mrg.h_out / 2)
+        fan_half = max(src.h_out if fan_src else 0.0, mrg.h_in) / 2
+        top = min(-src.h_in / 2, -mrg.h_out / 2, lanes[0] - fan_half)
+        bottom = max(src.h_in / 2, mrg.h_out / 2, lanes[-1] + fan_half)
         for _k, p, y in placed:
             if p is None:
                 # A shortcut: straight from the fan-out port to the fan-in port.
@@ -635,12 +642,39 @@ class _Layout:
                 entries.append(u)
             if not vg.succ[node] and u not in exits:
                 exits.append(u)
-        # Longest-path ranks (units are in topological order already).
+        # Virtual entry and exit units (no glyphs) in their own first and last columns, so
+        # that edges from the region's entry and to its exit are routed like any other.
+        entry_u, exit_u = n, n + 1
+        for _ in range(2):
+            units.append(
+                _Piece(
+                    0.0,
+                    0.0,
+                    0.0,
+                    [],
+                    [],
+                    [],
+                    [_Term("", [(0.0, 0.0), (0.0, 0.0)])],
+                    [_Term("", [(0.0, 0.0), (0.0, 0.0)])],
+                )
+            )
+            succ.append([])
+            pred.append([])
+        for u in entries:
+            succ[entry_u].append(u)
+            pred[u].append(entry_u)
+        for u in exits:
+            succ[u].append(exit_u)
+            pred[exit_u].append(u)
+        n += 2
+        # Longest-path ranks (real units are in topological order already).
         rank = [0] * n
-        for u in range(n):
+        for u in [entry_u, *range(entry_u)]:
             for v in succ[u]:
-                rank[v] = max(rank[v], rank[u] + 1)
-        n_ranks = max(rank) + 1 if rank else 1
+                if v != exit_u:
+                    rank[v] = max(rank[v], rank[u] + 1)
+        rank[exit_u] = max(rank[:entry_u], default=0) + 1
+        n_ranks = max(rank) + 1
         columns: list[list[tuple[str, int]]] = [[] for _ in range(n_ranks)]
         for u in range(n):
             columns[rank[u]].append(("u", u))
@@ -681,80 +715,112 @@ class _Layout:
             )
             for i, key in enumerate(col):
                 pos[key] = float(i)
-        # Geometry: columns left to right, items stacked in each column, centred on 0.
-        gap = max(self.gap * 1.5, 16.0)
-        lead = gap
-        x = lead
+        # Vertical placement: each column's items keep their order and try to sit at the
+        # mean height of their predecessors (straight chains), pushed apart where needed.
+        ext: dict[tuple[str, int], tuple[float, float]] = {}
+        for col in columns:
+            for key in col:
+                ext[key] = (
+                    (units[key[1]].top, units[key[1]].bottom) if key[0] == "u" else (-4.0, 4.0)
+                )
+        ycen: dict[tuple[str, int], float] = {}
+        for ci, col in enumerate(columns):
+            desired: list[float | None] = []
+            for key in col:
+                ps = nbr_prev.get(key, [])
+                desired.append(sum(ycen[p] for p in ps) / len(ps) if ps and ci > 0 else None)
+            ys: list[float] = []
+            cursor = -math.inf
+            for key, want in zip(col, desired, strict=True):
+                a, b2 = ext[key]
+                y = cursor - a if want is None else max(want, cursor - a)
+                if cursor == -math.inf and want is None:
+                    y = 0.0
+                ys.append(y)
+                cursor = y + b2 + self.vgap
+            diffs = [w_ - y for w_, y in zip(desired, ys, strict=True) if w_ is not None]
+            shift = sum(diffs) / len(diffs) if diffs else -(ys[0] + ys[-1]) / 2
+            for key, y in zip(col, ys, strict=True):
+                ycen[key] = y + min(shift, 0.0) if diffs else y + shift
+        ycen[("u", entry_u)] = 0.0
+        ycen[("u", exit_u)] = 0.0
+        # Each hop between adjacent columns that changes height needs a vertical track in the
+        # gap; tracks are spread so that edges never run on top of each other.
+        hops: list[list[tuple[float, float, int]]] = [[] for _ in range(n_ranks)]
+        edge_list: list[tuple[int, int]] = [(u, v) for u in range(n) for v in succ[u]]
+        route_keys: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for ei, (u, v) in enumerate(edge_list):
+            seq = [("u", u), *(("d", d) for d in chains_of.get((u, v), [])), ("u", v)]
+            route_keys[(u, v)] = seq
+            for a_key, b_key in zip(seq, seq[1:], strict=False):
+                r = rank[u] + seq.index(a_key)
+                if abs(ycen[a_key] - ycen[b_key]) > 0.5:
+                    hops[r].append((ycen[a_key], ycen[b_key], ei))
+        track_step = 5.0
+        base_gap = max(self.gap * 1.5, 16.0)
+        gaps = [max(base_gap, track_step * (len(h) + 1)) for h in hops]
+        x = 0.0
         placed_units: dict[int, _Piece] = {}
-        dummy_y: dict[int, float] = {}
         col_x: list[tuple[float, float]] = []
         top = 0.0
         bottom = 0.0
         glyphs: list[Glyph] = []
         paths: list[Path] = []
         labels: list[Label] = []
-        for col in columns:
-            heights = []
-            for kind, k in col:
-                if kind == "u":
-                    heights.append((units[k].top, units[k].bottom))
-                else:
-                    heights.append((-4.0, 4.0))
-            total = sum(b2 - a for a, b2 in heights) + self.vgap * (len(col) - 1)
-            y = -total / 2
+        for ci, col in enumerate(columns):
             width = max((units[k].w for kind, k in col if kind == "u"), default=8.0)
-            for (kind, k), (a, b2) in zip(col, heights, strict=True):
-                yc = y - a
-                if kind == "u":
+            for key in col:
+                a, b2 = ext[key]
+                yc = ycen[key]
+                if key[0] == "u":
+                    k = key[1]
                     q = units[k].shifted(x + (width - units[k].w) / 2, yc)
                     placed_units[k] = q
                     glyphs.extend(q.glyphs)
                     paths.extend(q.paths)
                     labels.extend(q.labels)
-                else:
-                    dummy_y[k] = yc
                 top = min(top, yc + a)
                 bottom = max(bottom, yc + b2)
-                y = yc + b2 + self.vgap
             col_x.append((x, x + width))
-            x += width + gap
-        w = x - gap + lead
+            x += width + gaps[ci]
+        w = x - gaps[-1]
+        track_x: dict[tuple[int, int], float] = {}
+        for r, hs in enumerate(hops):
+            if r >= len(col_x) - 1:
+                continue
+            g0 = col_x[r][1]
+            g1 = col_x[r + 1][0]
+            # Edges going up take the left tracks, edges going down the right ones, each
+            # ordered so that they nest instead of crossing.
+            order = sorted(hs, key=lambda h: (h[1] > h[0], h[0] if h[1] > h[0] else -h[0]))
+            step = (g1 - g0) / (len(order) + 1)
+            for i, (_ya, _yb, ei) in enumerate(order):
+                track_x[(r, ei)] = g0 + step * (i + 1)
         # Orthogonal routes; vertical segments only in the gaps between columns.
-        for u in range(n):
-            for v in succ[u]:
-                pu, pv = placed_units[u], placed_units[v]
-                for ex in pu.exits:
-                    for en in pv.entries:
-                        pts = list(ex.points)
-                        cur_y = pts[-1][1]
-                        r = rank[u]
-                        for d in chains_of.get((u, v), []):
-                            xg = col_x[r][1] + gap / 2
-                            pts += [(xg, cur_y), (xg, dummy_y[d])]
-                            cur_y = dummy_y[d]
-                            r += 1
-                            pts.append((col_x[r][1], cur_y))
-                        xg = col_x[rank[v] - 1][1] + gap / 2
-                        ey = en.points[-1][1]
-                        pts += [(xg, cur_y), (xg, ey), *en.points[1:]]
-                        paths.append(Path(ex.glyph, en.glyph, _clean(pts)))
         entry_terms: list[_Term] = []
-        for u in entries:
-            for en in placed_units[u].entries:
-                ey = en.points[-1][1]
-                entry_terms.append(
-                    _Term(en.glyph, [(0.0, 0.0), (lead / 2, 0.0), (lead / 2, ey), *en.points[1:]])
-                )
         exit_terms: list[_Term] = []
-        for u in exits:
-            for ex in placed_units[u].exits:
-                ey = ex.points[0][1]
-                exit_terms.append(
-                    _Term(
-                        ex.glyph,
-                        [*ex.points[:1], (w - lead / 2, ey), (w - lead / 2, 0.0), (w, 0.0)],
-                    )
-                )
+        for ei, (u, v) in enumerate(edge_list):
+            pu, pv = placed_units[u], placed_units[v]
+            seq = route_keys[(u, v)]
+            for ex in pu.exits:
+                for en in pv.entries:
+                    pts = list(ex.points)
+                    cur_y = pts[-1][1]
+                    for i in range(1, len(seq)):
+                        r = rank[u] + i - 1
+                        ny = ycen[seq[i]] if i < len(seq) - 1 else en.points[-1][1]
+                        xg = track_x.get((r, ei), (col_x[r][1] + col_x[r + 1][0]) / 2)
+                        pts += [(xg, cur_y), (xg, ny)]
+                        cur_y = ny
+                        if i < len(seq) - 1:
+                            pts.append((col_x[r + 1][1], cur_y))
+                    pts += list(en.points[1:])
+                    if u == entry_u:
+                        entry_terms.append(_Term(en.glyph, _clean([(0.0, 0.0), *pts])))
+                    elif v == exit_u:
+                        exit_terms.append(_Term(ex.glyph, _clean([*pts, (w, 0.0)])))
+                    else:
+                        paths.append(Path(ex.glyph, en.glyph, _clean(pts)))
         return _Piece(w, top, bottom, glyphs, paths, labels, entry_terms, exit_terms)
 
 
@@ -881,13 +947,13 @@ def layout(
         xs += [q[0] for q in p.points]
         ys += [q[1] for q in p.points]
     for lb in labels:
-        tw = text_width(lb.text)
+        tw = text_width(lb.text, lb.size)
         if lb.rotate:
-            xs += [lb.x - LABEL_FONT / 2, lb.x + LABEL_FONT / 2]
+            xs += [lb.x - lb.size / 2, lb.x + lb.size / 2]
             ys += [lb.y, lb.y + tw]
         else:
             xs += [lb.x - tw / 2, lb.x + tw / 2]
-            ys += [lb.y - LABEL_FONT, lb.y + 3]
+            ys += [lb.y - lb.size, lb.y + 3]
     for sx, sy, sw, sh in samples:
         xs += [sx, sx + sw]
         ys += [sy, sy + sh]

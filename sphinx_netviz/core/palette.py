@@ -72,12 +72,7 @@ N_SLOTS = len(NET2VIS)
 _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
     6: ("InputLayer", "Input", "Rescaling", "Resizing", "Normalization", "CenterCrop"),
     1: ("Conv1D", "Conv2D", "Conv3D", "Convolution2D", "Convolution1D"),
-    10: (
-        "DepthwiseConv1D",
-        "DepthwiseConv2D",
-        "SeparableConv1D",
-        "SeparableConv2D",
-    ),
+    10: ("DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"),
     11: (
         "Conv1DTranspose",
         "Conv2DTranspose",
@@ -86,15 +81,21 @@ _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
         "UpSampling2D",
         "UpSampling3D",
     ),
-    12: (
-        "MaxPooling1D",
-        "MaxPooling2D",
-        "MaxPooling3D",
+    12: ("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "MaxPool2D"),
+    # Average pooling and recurrent layers share amber: they rarely meet in one model.
+    14: (
         "AveragePooling1D",
         "AveragePooling2D",
         "AveragePooling3D",
-        "MaxPool2D",
         "AvgPool2D",
+        "LSTM",
+        "GRU",
+        "SimpleRNN",
+        "RNN",
+        "Bidirectional",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+        "TimeDistributed",
     ),
     7: (
         "GlobalAveragePooling1D",
@@ -107,16 +108,6 @@ _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
     3: ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"),
     16: ("Concatenate",),
     8: ("Dense", "EinsumDense"),
-    14: (
-        "LSTM",
-        "GRU",
-        "SimpleRNN",
-        "RNN",
-        "Bidirectional",
-        "ConvLSTM1D",
-        "ConvLSTM2D",
-        "TimeDistributed",
-    ),
     15: (
         "Embedding",
         "MultiHeadAttention",
@@ -283,13 +274,23 @@ class Palette:
             return Swatch(fill=base, stroke=base)
         return Swatch(fill=base, stroke=darken(base))
 
-    def group_color_slot(self, key: str, taken: Iterable[int]) -> int:
-        """A slot for a group glyph: a stable hash of its structure, avoiding slots that the
-        diagram's layer types already use when a free slot exists."""
+    def group_color_slots(self, keys: list[str], taken: Iterable[int]) -> list[int]:
+        """Slots for group glyphs, one per key, in order: distinct from each other and from
+        the slots the diagram's layer types use while free slots last; which free slot a
+        group gets is a stable hash of its structure key."""
         used = set(taken)
-        digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
-        free = [s for s in range(N_SLOTS) if s not in used] or list(range(N_SLOTS))
-        return free[digest % len(free)]
+        out: list[int] = []
+        for key in keys:
+            free = (
+                [s for s in range(N_SLOTS) if s not in used]
+                or [s for s in range(N_SLOTS) if s not in out]
+                or list(range(N_SLOTS))
+            )
+            digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+            slot = free[digest % len(free)]
+            out.append(slot)
+            used.add(slot)
+        return out
 
     def slot_color(self, slot: int) -> str:
         return PALETTES[self.name][slot % N_SLOTS]

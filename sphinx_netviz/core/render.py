@@ -99,11 +99,10 @@ def render(graph: Graph, options: Options | None = None, **kwargs: object) -> Di
         ).hexdigest()[:10]
     )
     types = shown_types(vg, grouping)
-    taken = {slot_for(t) for t in types}
-    group_colors = {
-        gid: palette.slot_color(palette.group_color_slot(d.key, taken))
-        for gid, d in sorted(grouping.defs.items())
-    }
+    taken = {slot_for(t) for t in [*types, "Split"]}
+    gids = sorted(grouping.defs)
+    slots = palette.group_color_slots([grouping.defs[g].key for g in gids], taken)
+    group_colors = {gid: palette.slot_color(slot) for gid, slot in zip(gids, slots, strict=True)}
     summary = summarize(graph, vg, grouping, scene)
     title = f"{graph.name} architecture diagram"
     parts = SvgParts(

@@ -291,6 +291,7 @@ def _draw_scene(
                     lb.y + dy,
                     anchor=lb.anchor,
                     rotate=lb.rotate,
+                    size=lb.size,
                     cls="nv-label" if lb.kind != "name" else "nv-label nv-muted",
                     fill=FG if lb.kind != "name" else MUTED,
                 )

@@ -332,3 +332,76 @@ ALL = {
     "nested": nested,
     "non_sp": non_sp,
 }
+
+
+# -- geometry checks shared by the layout and render tests -------------------------------------
+def check_scene(scene) -> list[str]:
+    """Every geometric promise of the layout; returns the violations (empty when all hold)."""
+    problems: list[str] = []
+    eps = 0.01
+    boxes = {g.id: g.bbox for g in scene.glyphs}
+    if len(boxes) != len(scene.glyphs):
+        problems.append("duplicate glyph ids")
+    items = list(boxes.items())
+    # 1. no two glyphs overlap
+    order = sorted(items, key=lambda kv: kv[1][0])
+    for i, (a, ba) in enumerate(order):
+        for b, bb in order[i + 1 :]:
+            if bb[0] >= ba[2] - eps:
+                break
+            if bb[1] < ba[3] - eps and ba[1] < bb[3] - eps:
+                problems.append(f"glyphs overlap: {a} {b}")
+    # 2. everything inside the viewBox
+    for g in scene.glyphs:
+        x0, y0, x1, y1 = g.bbox
+        if x0 < 0 or y0 < 0 or x1 > scene.width or y1 > scene.height:
+            problems.append(f"glyph outside viewBox: {g.id}")
+    for p in scene.paths:
+        for x, y in p.points:
+            if x < 0 or y < 0 or x > scene.width or y > scene.height:
+                problems.append(f"edge outside viewBox: {p.source}->{p.target}")
+                break
+    # 3. edges: orthogonal, attached to their glyphs, never through another glyph
+    for p in scene.paths:
+        if p.source not in boxes or p.target not in boxes:
+            problems.append(f"edge to unknown glyph: {p.source}->{p.target}")
+            continue
+        pts = p.points
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            if abs(x0 - x1) > eps and abs(y0 - y1) > eps:
+                problems.append(f"diagonal edge segment: {p.source}->{p.target}")
+        sb, tb = boxes[p.source], boxes[p.target]
+        sx, sy = pts[0]
+        tx, ty = pts[-1]
+        if not (abs(sx - sb[2]) < 1.0 and sb[1] - eps <= sy <= sb[3] + eps):
+            problems.append(f"edge not attached to source: {p.source}->{p.target}")
+        if not (abs(tx - tb[0]) < 1.0 and tb[1] - eps <= ty <= tb[3] + eps):
+            problems.append(f"edge not attached to target: {p.source}->{p.target}")
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            lo_x, hi_x = min(x0, x1), max(x0, x1)
+            lo_y, hi_y = min(y0, y1), max(y0, y1)
+            for gid, b in items:
+                if gid in (p.source, p.target):
+                    continue
+                if (
+                    lo_x < b[2] - 0.5
+                    and hi_x > b[0] + 0.5
+                    and lo_y < b[3] - 0.5
+                    and hi_y > b[1] + 0.5
+                ):
+                    problems.append(f"edge {p.source}->{p.target} crosses glyph {gid}")
+                    break
+    return problems
+
+
+def conservation(prep) -> tuple[int, int]:
+    """(accounted IR nodes, IR nodes of the drawn level): drawn layers + group members +
+    hidden + absorbed must equal the IR count."""
+    vg = prep.view
+    drawn = 0
+    for g in prep.scene.glyphs:
+        if g.kind == "group":
+            drawn += g.members
+        elif g.kind == "layer":
+            drawn += len(vg.nodes[g.id].members)
+    return drawn + len(vg.hidden) + len(vg.absorbed), vg.ir_total
