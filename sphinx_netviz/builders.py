@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 
 _XML_PROLOGUE = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?")
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
-_ARIA_LABEL = re.compile(r'\saria-label="[^"]*"')
+#: The root's accessible name: the renderer's aria-labelledby (title + desc) or a label.
+_ARIA_NAME = re.compile(r"""\s+aria-label(?:ledby)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
 # -- resolving: outcome -> plain node attributes ---------------------------------------------
@@ -121,14 +122,15 @@ def _stem(node: netviz_diagram) -> str:
 
 def inline_svg(svg: str, label: str = "") -> str:
     """An SVG document made fit for inlining in HTML: no XML prologue; ``label`` (the user's
-    alt text) as the root's ``aria-label``, escaped."""
+    alt text) as the root's ``aria-label``, escaped, replacing the renderer's
+    ``aria-labelledby`` (which would otherwise win over it)."""
     body = _XML_PROLOGUE.sub("", svg, count=1)
     if not label:
         return body
     match = _SVG_ROOT.search(body)
     if match is None:
         return body
-    root = _ARIA_LABEL.sub("", match.group(0))
+    root = _ARIA_NAME.sub("", match.group(0))
     attr = f' aria-label="{html.escape(label, quote=True)}"'
     root = root[:-2] + attr + "/>" if root.endswith("/>") else root[:-1] + attr + ">"
     return body[: match.start()] + root + body[match.end() :]

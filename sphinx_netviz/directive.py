@@ -19,6 +19,25 @@ When the core runs, and why:
   and summary are copied onto the node; anything not built yet (a page written but not re-read)
   is built now, from the cache in the normal case.
 * Writing: per-builder visitors (:mod:`sphinx_netviz.builders`) embed the SVG or write PDFs.
+
+Configuration (conf.py):
+
+``netviz_defaults`` (dict, default ``{}``)
+    Site-wide option values, e.g. ``{"palette": "colorblind", "hide": ["Dropout"]}``;
+    checked once at startup, a bad key is a warning naming it and is ignored.
+``netviz_cache_dir`` (str or None, default None = ``<doctreedir>/netviz``)
+    The disk cache of extracted models and SVGs; relative paths are relative to conf.py's
+    folder. The default survives ``-E`` but not ``make clean``; use ``".cache/netviz"`` to
+    keep it across clean builds (keep it out of the source tree's watched files).
+``netviz_timeout`` (float, default 120)
+    Default seconds per model (the ``:timeout:`` option overrides it per diagram).
+``netviz_autodoc`` (bool, default False)
+    Append a diagram to every autodoc'd function or method that returns a Keras model and
+    can be called without arguments.
+``netviz_autodoc_factories`` (list of dotted names, default ``[]``)
+    Further functions that get an autodoc diagram whatever their annotation says.
+``netviz_autodoc_options`` (dict, default ``{}``)
+    Directive options for the diagrams ``netviz_autodoc`` inserts.
 """
 
 from __future__ import annotations

@@ -45,12 +45,12 @@ def test_request_rebuilds_typed_options_without_reparsing() -> None:
 def test_inline_svg_strips_prologue_and_sets_escaped_label() -> None:
     doc = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<svg xmlns="x" role="img" aria-label="old"><title>t</title></svg>'
+        '<svg xmlns="x" role="img" aria-labelledby="a b" aria-label="old"><title>t</title></svg>'
     )
     out = inline_svg(doc, 'a "quoted" <b>')
     assert out.startswith("<svg")
     assert 'aria-label="a &quot;quoted&quot; &lt;b&gt;"' in out
-    assert "old" not in out
+    assert "old" not in out and "labelledby" not in out
     assert inline_svg(doc) == doc.split("\n", 1)[1]
 
 
