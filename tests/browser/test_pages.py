@@ -24,8 +24,8 @@ def _open(page, site):
 
 def _ink_fraction(png: bytes) -> float:
     """Share of pixels that differ clearly from the most common (background) colour."""
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    pixels = list(image.getdata())
+    data = Image.open(io.BytesIO(png)).convert("RGB").tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3]))
     background, _ = Counter(pixels).most_common(1)[0]
     ink = sum(1 for px in pixels if sum(abs(a - b) for a, b in zip(px, background)) > 60)
     return ink / len(pixels)

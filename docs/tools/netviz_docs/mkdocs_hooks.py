@@ -2,7 +2,9 @@
 
 Pages contain markers that this hook replaces before Markdown runs, with the same content the
 Sphinx directives generate: ``<!-- netviz-gallery -->``, ``<!-- netviz-demo palette -->`` and
-``<!-- netviz-options -->`` (optionally ``<!-- netviz-options render -->``). Loaded through
+``<!-- netviz-options -->`` (optionally ``<!-- netviz-options render -->``), and
+``<!-- netviz-benchmarks -->``, which becomes a ``pymdownx.snippets`` include of the latest
+benchmark table, or a note saying how to produce it when there is none. Loaded through
 ``hooks:`` in ``mkdocs.yml``.
 """
 
@@ -21,10 +23,12 @@ if str(_HERE.parent) not in sys.path:
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from netviz_docs.content import (  # noqa: E402  (the path is set up just above)
+    BENCHMARKS,
     DEMOS,
     DOCS_DIR,
     EXAMPLES_DIR,
     GALLERY,
+    REPO_ROOT,
     Diagram,
     option_rows,
 )
@@ -42,7 +46,9 @@ def _use_examples() -> None:
 
 _use_examples()
 
-_MARKER = re.compile(r"^<!-- netviz-(gallery|demo|options)(?: ([\w-]+))? -->$", re.MULTILINE)
+_MARKER = re.compile(
+    r"^<!-- netviz-(gallery|demo|options|benchmarks)(?: ([\w-]+))? -->$", re.MULTILINE
+)
 
 
 def _fence(diagram: Diagram) -> list[str]:
@@ -74,6 +80,18 @@ def options_markdown(scope: str | None = None) -> list[str]:
     return [*lines, ""]
 
 
+def benchmarks_markdown() -> list[str]:
+    """Include the latest benchmark table (a snippet, relative to the repository root)."""
+    if BENCHMARKS.is_file():
+        return [f'--8<-- "{BENCHMARKS.relative_to(REPO_ROOT).as_posix()}"', ""]
+    return [
+        "!!! note",
+        "    No benchmark results yet: run `make bench` (`python -m tests.benchmarks`), which",
+        "    writes `tests/benchmarks/results/latest.md`, then rebuild the docs.",
+        "",
+    ]
+
+
 def _expand(match: re.Match[str]) -> str:
     kind, arg = match.group(1), match.group(2)
     lines: list[str] = []
@@ -85,6 +103,8 @@ def _expand(match: re.Match[str]) -> str:
             raise ValueError(f"unknown demo topic {arg!r}; known: {', '.join(DEMOS)}")
         for diagram in DEMOS[arg]:
             lines += diagram_markdown(diagram)
+    elif kind == "benchmarks":
+        lines = benchmarks_markdown()
     else:
         lines = options_markdown(arg)
     return "\n".join(lines)
