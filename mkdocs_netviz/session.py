@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["ASSET_DIR", "BuilderSettings", "DiagramSession", "FenceFailed", "PageContext"]
 
 log = get_plugin_logger(__name__)
+
+_ROOT_ID = re.compile(r"<svg\b[^>]*?\sid=\"([^\"]+)\"")
 
 #: Site folder for the full-size SVGs and the stylesheet.
 ASSET_DIR = "assets/netviz"
@@ -72,6 +75,8 @@ class PageContext:
     src_uri: str
     url: str
     lines: dict[tuple[str, ...], deque[int]] = field(default_factory=dict)
+    #: SVG id prefixes already inlined on this page, with how often
+    prefixes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, src_uri: str, url: str, text: str) -> PageContext:
@@ -85,6 +90,21 @@ class PageContext:
     def line_of(self, source: str) -> int | None:
         found = self.lines.get(fence_key(source))
         return found.popleft() if found else None
+
+    def unique_ids(self, svg: str) -> str:
+        """``svg`` with its id prefix made unique on this page.
+
+        The renderer prefixes every id with a hash of the diagram, so different diagrams
+        never collide; the *same* diagram twice on a page would, so later copies get a
+        numbered prefix (ids, references and ``aria-labelledby`` alike).
+        """
+        match = _ROOT_ID.search(svg)
+        if match is None:
+            return svg
+        prefix = match.group(1)
+        seen = self.prefixes.get(prefix, 0)
+        self.prefixes[prefix] = seen + 1
+        return svg if seen == 0 else svg.replace(prefix, f"{prefix}-{seen + 1}")
 
 
 @dataclass(frozen=True)
@@ -219,9 +239,13 @@ class DiagramSession:
         if built.legend_svg and options.legend == "separate":
             legend_path = f"{ASSET_DIR}/{name}-legend.svg"
             self.assets[legend_path] = built.legend_svg
+        svg, legend_svg = built.svg, built.legend_svg if legend_path else ""
+        if self.page is not None:
+            svg = self.page.unique_ids(svg)
+            legend_svg = self.page.unique_ids(legend_svg) if legend_svg else ""
         return figure_html(
-            svg=built.svg,
-            legend_svg=built.legend_svg if legend_path else "",
+            svg=svg,
+            legend_svg=legend_svg,
             embed=Embed.from_options(options),
             href=self._href(svg_path),
             legend_href=self._href(legend_path) if legend_path else "",

@@ -16,12 +16,15 @@ Rows:
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from .common import Row, best_of, timer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MODELS = [
     "mnist_convnet",
@@ -80,6 +83,9 @@ def _build(project: Path, site: Path, cache: Path | None = None) -> Any:
 
 def run(quick: bool) -> list[Row]:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    # The generated projects name `tests.zoo` models: the repository root must be importable.
+    path = [str(ROOT), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(p for p in path if p))
     repeats = 3 if quick else 7
     root = Path(tempfile.mkdtemp(prefix="netviz-bench-mkdocs-"))
     try:
@@ -91,7 +97,7 @@ def run(quick: bool) -> list[Row]:
             config = _build(nv, site, cache)
         plugin = config.plugins["netviz"]
         session = plugin.session
-        assert session is not None and session.failures == 0, "bench diagrams failed"
+        assert session is not None and session.failures == 0, f"{session.failures} diagrams failed"
         diagrams = sorted(session.assets)
         assert len([d for d in diagrams if not d.endswith("-legend.svg")]) == 20, diagrams
 
@@ -99,9 +105,7 @@ def run(quick: bool) -> list[Row]:
         (static / "docs" / "img").mkdir()
         for i, model in enumerate(MODELS):
             html = (site / f"page{i}" / "index.html").read_text(encoding="utf-8")
-            links = [
-                part.split('"', 1)[0] for part in html.split('class="netviz-full" href="')[1:]
-            ]
+            links = [part.split('"', 1)[0] for part in html.split('class="netviz-full" href="')[1:]]
             for j, link in enumerate(links):
                 shutil.copyfile(
                     (site / f"page{i}" / link).resolve(),

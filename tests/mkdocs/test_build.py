@@ -103,7 +103,13 @@ def test_material_superfences(tmp_path: Path, netviz_cache: Path) -> None:
     assert figs[1].find_parent(class_="tabbed-block") is not None  # nested in a tab
     assert not home.select("pre code.language-netviz")  # never left as code
     nested = figures(result.page("nested/index.html"))
-    assert len(nested) == 1 and nested[0].find_parent(class_="admonition") is not None
+    assert len(nested) == 2 and nested[0].find_parent(class_="admonition") is not None
+    # the same diagram twice on one page: every id stays unique, references still resolve
+    ids = [el["id"] for fig in nested for el in fig.select("[id]")]
+    assert ids and len(ids) == len(set(ids))
+    second = nested[1].select_one("svg.netviz")
+    labelled = second["aria-labelledby"].split()
+    assert all(second.find(id=ref) is not None for ref in labelled)
     check_fullsize_links(result, "nested/index.html")
     css = (result.site / "assets" / "netviz" / "netviz.css").read_text(encoding="utf-8")
     assert "slate" in css  # Material's dark scheme is styled by the shipped stylesheet
