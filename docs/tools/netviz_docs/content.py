@@ -112,7 +112,12 @@ GALLERY: tuple[Diagram, ...] = (
 DEMOS: dict[str, tuple[Diagram, ...]] = {
     "palette": (
         *(
-            Diagram(f"palette: {value}", _ex("inception_like"), text, {"palette": value})
+            Diagram(
+                f"palette: {value}",
+                _ex("inception_like"),
+                text,
+                {"palette": value, "group": "none"},
+            )
             for value, text in (
                 ("net2vis", "Net2Vis's 17 Material Design colours, assigned by layer type."),
                 (
@@ -130,7 +135,7 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
             "colors: per-type overrides",
             _ex("inception_like"),
             "Any palette can be adjusted per layer type.",
-            {"colors": "Conv2D=#1565c0, Concatenate=#ef6c00"},
+            {"group": "none", "colors": "Conv2D=#1565c0, Concatenate=#ef6c00"},
         ),
     ),
     "group": (

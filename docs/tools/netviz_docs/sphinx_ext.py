@@ -8,12 +8,14 @@ the page's author had typed it; ``.. netviz-benchmarks::`` includes the latest b
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils.parsers.rst import Directive, directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import content
 from .content import BENCHMARKS, DEMOS, GALLERY, Diagram, option_rows
 
 if TYPE_CHECKING:
@@ -72,6 +74,8 @@ class _InsertingDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         source = f"<{self.name} in {self.env.docname}>"
+        # The generated text comes from content.py: editing it must re-read this page.
+        self.env.note_dependency(str(Path(content.__file__).resolve()))
         self.state_machine.insert_input(self.lines(), source)
         return []
 
