@@ -82,7 +82,7 @@ def test_non_trainable_params() -> None:
 
 
 def test_unbuilt_sequential_needs_input_shape() -> None:
-    with pytest.raises(ExtractionError, match="not built.*input-shape"):
+    with pytest.raises(ExtractionError, match=r"not built.*input-shape"):
         walk(models.unbuilt_sequential, source="m:unbuilt")
     graph = walk(models.unbuilt_sequential, input_shape=(7,))
     assert [n.id for n in graph.nodes] == ["input_layer", "hidden", "out"]
@@ -90,7 +90,7 @@ def test_unbuilt_sequential_needs_input_shape() -> None:
 
 
 def test_empty_model() -> None:
-    with pytest.raises(ExtractionError, match="'m:empty'.*empty"):
+    with pytest.raises(ExtractionError, match=r"'m:empty'.*empty"):
         walk(models.empty_sequential, source="m:empty")
 
 
@@ -183,19 +183,19 @@ def test_subclassed_traced() -> None:
 
 
 def test_subclassed_unbuilt_needs_shape_then_traces() -> None:
-    with pytest.raises(ExtractionError, match="input-shape"):
+    with pytest.raises(ExtractionError, match=r"input-shape"):
         walk(models.subclassed_unbuilt)
     graph = walk(models.subclassed_unbuilt, input_shape=(6,))
     assert graph.node("merge").output_shapes == ((8,),)
 
 
 def test_untraceable_subclassed_is_a_clear_error() -> None:
-    with pytest.raises(ExtractionError, match="could not be traced through model.call"):
+    with pytest.raises(ExtractionError, match=r"could not be traced through model.call"):
         walk(bad.untraceable, input_shape=(3,), source="tests.zoo.bad:untraceable")
 
 
 def test_not_a_model() -> None:
-    with pytest.raises(ExtractionError, match="expected a keras.Model"):
+    with pytest.raises(ExtractionError, match=r"expected a keras.Model"):
         extract_model(object(), source="m:f")
 
 

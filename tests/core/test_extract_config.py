@@ -101,10 +101,10 @@ def test_truncated_keras_file(tmp_path: Path) -> None:
     models.mlp().save(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ExtractionError, match="'net.keras': corrupt"):
+    with pytest.raises(ExtractionError, match=r"'net.keras': corrupt"):
         extract_file(parse_spec("net.keras", tmp_path))
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ExtractionError, match="no such file"):
+    with pytest.raises(ExtractionError, match=r"no such file"):
         extract_file(parse_spec("nope.h5", tmp_path))

@@ -110,13 +110,13 @@ def test_ir_files_need_no_worker(tmp_path: Path) -> None:
     with ModelLoader(cache_dir=None, base_dir=tmp_path) as loader:
         loaded = loader.load("g.json")
         assert loaded.graph == graph and loaded.sources == ((tmp_path / "g.json").resolve(),)
-        with pytest.raises(ExtractionError, match="'bad.json': not a netviz IR"):
+        with pytest.raises(ExtractionError, match=r"'bad.json': not a netviz IR"):
             loader.load("bad.json")
-        with pytest.raises(ExtractionError, match="'missing.json': no such file"):
+        with pytest.raises(ExtractionError, match=r"'missing.json': no such file"):
             loader.load("missing.json")
-        with pytest.raises(ExtractionError, match="'missing.keras': no such file"):
+        with pytest.raises(ExtractionError, match=r"'missing.keras': no such file"):
             loader.load("missing.keras")
-        with pytest.raises(SpecError, match="'nonsense'"):
+        with pytest.raises(SpecError, match=r"'nonsense'"):
             loader.load("nonsense")
         assert not loader.worker_started
 
@@ -135,7 +135,7 @@ def test_model_file_via_worker_and_cache(tmp_path: Path) -> None:
         assert loader.load("res.keras").from_cache
     (tmp_path / "res.keras").write_bytes(b"PK\x03\x04 corrupted")
     with ModelLoader(cache_dir=tmp_path / "c", base_dir=tmp_path) as loader:
-        with pytest.raises(ExtractionError, match="'res.keras': corrupt .keras file"):
+        with pytest.raises(ExtractionError, match=r"'res.keras': corrupt .keras file"):
             loader.load("res.keras")
 
 

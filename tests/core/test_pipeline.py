@@ -74,11 +74,11 @@ def test_keys_follow_render_options_only(tmp_path: Path) -> None:
 
 def test_errors_are_netviz_errors_naming_the_spec(tmp_path: Path) -> None:
     with DiagramBuilder(cache_dir=None, sys_path=[str(ROOT)], timeout=30) as builder:
-        with pytest.raises(SpecError, match="'oops'"):
+        with pytest.raises(SpecError, match=r"'oops'"):
             builder.build("oops", resolve_options({}))
-        with pytest.raises(ExtractionError, match="'tests.zoo.bad:raises'"):
+        with pytest.raises(ExtractionError, match=r"'tests.zoo.bad:raises'"):
             builder.build("tests.zoo.bad:raises", resolve_options({}))
-        with pytest.raises(ExtractionError, match="'tests.zoo.bad:hangs': timed out"):
+        with pytest.raises(ExtractionError, match=r"'tests.zoo.bad:hangs': timed out"):
             builder.build("tests.zoo.bad:hangs", resolve_options({"timeout": 2}))
         # Still usable after a timeout.
         assert builder.build("tests.zoo.models:mlp", resolve_options({})).svg

@@ -78,5 +78,5 @@ def test_malformed_specs_name_the_spec(text: str, why: str) -> None:
 
 
 def test_non_text_spec() -> None:
-    with pytest.raises(SpecError, match="expected text"):
+    with pytest.raises(SpecError, match=r"expected text"):
         parse_spec(42)  # type: ignore[arg-type]
