@@ -40,10 +40,18 @@ def _cairosvg():  # type: ignore[no-untyped-def]
     return cairosvg
 
 
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})")
+
+
 def svg_to_pdf(svg: str) -> bytes:
-    """The SVG as a vector PDF (page size = the SVG's size)."""
-    data = _cairosvg().svg2pdf(bytestring=resolve_css_vars(svg).encode("utf-8"))
-    return bytes(data)
+    """The SVG as a vector PDF (page size = the SVG's size).
+
+    Cairo stamps the current time into the PDF; the digits are replaced by a fixed date of
+    the same length (byte offsets in the cross-reference table stay valid), so the same
+    diagram always gives the same bytes.
+    """
+    data = bytes(_cairosvg().svg2pdf(bytestring=resolve_css_vars(svg).encode("utf-8")))
+    return _PDF_DATE.sub(rb"\g<1>20200101000000", data)
 
 
 def svg_to_png(svg: str, scale: float = 2.0) -> bytes:

@@ -8,6 +8,8 @@ randomness, so the same input always gives byte-identical SVG.
 from __future__ import annotations
 
 import hashlib
+import sys
+import types
 from collections import Counter
 from dataclasses import dataclass
 
@@ -239,3 +241,16 @@ def summarize(graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene) -> str
         text += f" Repeated blocks drawn as groups: {groups}."
     text += f" Drawn as {len(scene.glyphs)} glyphs, left to right."
     return text
+
+
+class _CallableModule(types.ModuleType):
+    """``from sphinx_netviz.core import render`` must give the function, but the package
+    resolves ``render`` lazily, and once this submodule has been imported Python binds the
+    package attribute ``render`` to the *module*. Making the module callable (forwarding to
+    :func:`render`) keeps the documented API working whichever one a caller ends up with."""
+
+    def __call__(self, graph: Graph, options: Options | None = None, **kwargs: object) -> Diagram:
+        return render(graph, options, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -16,9 +16,8 @@ byte-identical output.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import svgwrite
 import svgwrite.base
 
 from .layout import LABEL_FONT, Glyph, Scene
@@ -40,7 +39,7 @@ STYLE = (
     "svg.netviz{font-family:" + FONT_FAMILY + "}"
     f"svg.netviz .nv-label{{fill:var(--netviz-fg,{FG})}}"
     f"svg.netviz .nv-muted{{fill:var(--netviz-muted,{MUTED})}}"
-    f"svg.netviz .nv-edge{{stroke:var(--netviz-edge,{EDGE});fill:none}}"
+    f"svg.netviz .nv-edge,svg.netviz .nv-legend-edge{{stroke:var(--netviz-edge,{EDGE});fill:none}}"
     f"svg.netviz .nv-sample{{stroke:var(--netviz-sample,{SAMPLE});fill:none}}"
     "svg.netviz .nv-layer:hover .nv-shape,svg.netviz .nv-group:hover .nv-shape"
     "{filter:brightness(1.08)}"
@@ -94,9 +93,16 @@ def E(tag: str, text: str | None = None, **attrs: str) -> _Elem:
     return _Elem(tag, text, **attrs)
 
 
-def _drawing(width: float, height: float, prefix: str, title: str, desc: str) -> svgwrite.Drawing:
-    dwg = svgwrite.Drawing(size=(fmt(width), fmt(height)), profile="full", debug=False)
-    dwg.attribs.clear()
+class _Root(_Elem):
+    """The ``<svg>`` root; ``defs`` is inserted only when something needs it."""
+
+    def __init__(self) -> None:
+        super().__init__("svg")
+        self.defs = E("defs")
+
+
+def _drawing(width: float, height: float, prefix: str, title: str, desc: str) -> _Root:
+    dwg = _Root()
     dwg.attribs["xmlns"] = "http://www.w3.org/2000/svg"
     dwg.attribs["version"] = "1.1"
     dwg.attribs["class"] = "netviz"
@@ -106,9 +112,8 @@ def _drawing(width: float, height: float, prefix: str, title: str, desc: str) ->
     dwg.attribs["viewBox"] = f"0 0 {fmt(width)} {fmt(height)}"
     dwg.attribs["role"] = "img"
     dwg.attribs["aria-labelledby"] = f"{prefix}-title {prefix}-desc"
-    dwg.elements.insert(0, E("title", title, id=f"{prefix}-title"))
-    dwg.elements.insert(1, E("desc", desc, id=f"{prefix}-desc"))
-    dwg.defs.attribs.clear()
+    dwg.add(E("title", title, id=f"{prefix}-title"))
+    dwg.add(E("desc", desc, id=f"{prefix}-desc"))
     dwg.add(E("style", STYLE))
     return dwg
 
@@ -162,7 +167,7 @@ _PATTERNS: tuple[tuple[int, str, float], ...] = (
 )
 
 
-def _pattern_defs(dwg: svgwrite.Drawing, prefix: str, used: set[int]) -> None:
+def _pattern_defs(dwg: _Root, prefix: str, used: set[int]) -> None:
     for idx in sorted(used):
         size, d, width = _PATTERNS[idx % len(_PATTERNS)]
         pat = E("pattern")
@@ -213,7 +218,7 @@ def _polygon(points: list[tuple[float, float]], sw: Swatch, fill: str, width: fl
 
 
 def _draw_scene(
-    dwg: svgwrite.Drawing,
+    dwg: _Root,
     parent: svgwrite.container.Group,
     scene: Scene,
     parts: SvgParts,
@@ -229,7 +234,7 @@ def _draw_scene(
     edges = _g("nv-edges")
     for p in scene.paths:
         el = E("polyline")
-        el.attribs["class"] = "nv-edge"
+        el.attribs["class"] = "nv-legend-edge" if mini else "nv-edge"
         if not mini:
             el.attribs["data-source"] = p.source
             el.attribs["data-target"] = p.target
@@ -301,7 +306,7 @@ def _draw_scene(
 
 def _draw_legend(
     parent: svgwrite.container.Group,
-    dwg: svgwrite.Drawing,
+    dwg: _Root,
     legend: LegendScene,
     parts: SvgParts,
     dx: float,
@@ -385,12 +390,13 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
     """The legend on its own (always produced, like Net2Vis's legend.svg)."""
     width = max(legend.width + 32, 64.0)
     height = max(legend.height + 32, 32.0)
-    dwg = _drawing(width, height, parts.prefix + "-legend", parts.title, parts.desc)
+    parts = replace(parts, prefix=parts.prefix + "-legend")
+    dwg = _drawing(width, height, parts.prefix, f"Legend: {parts.title}", parts.desc)
     used: set[int] = set()
     body = _g("nv-diagram")
     _draw_legend(body, dwg, legend, parts, 16.0, 16.0, used)
     if used:
-        _pattern_defs(dwg, parts.prefix + "-legend", used)
+        _pattern_defs(dwg, parts.prefix, used)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return dwg.tostring()

@@ -1,0 +1,127 @@
+"""Layout: Net2Vis glyph sizing and the geometric promises (no overlaps, attached orthogonal
+edges that never cross a glyph, everything inside the viewBox)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_netviz.core.layout import Sizer, dims_text, feature_text, outline
+from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.render import prepare
+
+from . import irgraphs
+from .irgraphs import check_scene
+
+OPTION_SETS = [
+    {},
+    {"group": "none"},
+    {"split_layers": False},
+    {"wrap": 600},
+    {"names": True, "samples": True},
+    {"expand_nested": True, "hide": "BatchNormalization"},
+    {"dimensions": False, "features": False, "v_spacing": 40, "h_spacing": 40},
+]
+
+
+@pytest.mark.parametrize("name", sorted(irgraphs.ALL))
+@pytest.mark.parametrize("opts", OPTION_SETS, ids=lambda o: ",".join(o) or "defaults")
+def test_geometry_invariants(name, opts):
+    prep = prepare(irgraphs.ALL[name](), resolve_options(opts))
+    assert check_scene(prep.scene) == []
+
+
+def test_geometry_invariants_on_a_large_synthetic_graph_without_grouping():
+    prep = prepare(irgraphs.synthetic(400, seed=7), resolve_options({"group": "none"}))
+    assert check_scene(prep.scene) == []
+
+
+def _sizer():
+    return Sizer(
+        30,
+        100,
+        20,
+        80,
+        min_size=7,
+        max_size=224,
+        min_feat=3,
+        max_feat=2048,
+        min_dense=10,
+        max_dense=1000,
+    )
+
+
+def test_height_encodes_spatial_size_linearly_between_min_and_max():
+    s = _sizer()
+    assert s.height((224, 224, 3)) == 100
+    assert s.height((7, 7, 512)) == 30
+    mid = s.height((115.5, 115.5, 3))
+    assert 64 < mid < 66
+
+
+def test_width_encodes_channels():
+    s = _sizer()
+    assert s.width((8, 8, 3), (8, 8, 3)) == 20
+    assert s.width((8, 8, 3), (8, 8, 2048)) == 80
+    # 1-D tensors (Dense) are narrow rules.
+    assert s.width((64,), (10,)) < 20
+
+
+def test_dense_height_and_flatten_full_height():
+    s = _sizer()
+    assert s.height((10,)) == 30
+    assert s.height((4096,)) == 100  # beyond max_dense: full height, like Net2Vis
+
+
+def test_resolution_change_is_a_trapezoid():
+    prep = prepare(irgraphs.chain(), resolve_options({"group": "none"}))
+    pool = next(g for g in prep.scene.glyphs if g.type == "MaxPooling2D")
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pool.points
+    left, right = y3 - y0, y2 - y1
+    assert left > right  # narrows to the right: down-sampling
+
+
+def test_fan_glyphs_have_one_end_per_lane():
+    prep = prepare(irgraphs.unet(), resolve_options({}))
+    split = next(g for g in prep.scene.glyphs if g.kind == "split")
+    concat = next(g for g in prep.scene.glyphs if g.type == "Concatenate")
+    assert len(split.out_ports) == 2 and len(concat.in_ports) == 2
+    assert len(outline(split)) > 4 and len(outline(concat)) > 4
+
+
+def test_labels():
+    assert dims_text((224, 224, 3)) == "224x224"
+    assert dims_text((10,)) == ""
+    assert feature_text((7, 7, 512)) == "512"
+    assert feature_text((None, 64)) == "64"
+    prep = prepare(irgraphs.chain(), resolve_options({"group": "none", "names": True}))
+    kinds = {lb.kind for lb in prep.scene.labels}
+    assert {"dim", "feat", "name"} <= kinds
+    assert all(lb.rotate for lb in prep.scene.labels if lb.kind == "dim")
+
+
+def test_wrap_breaks_long_chains_into_rows_that_fit():
+    b = irgraphs.Builder("deep_chain")
+    x = b.input((64, 64, 3))
+    for _ in range(12):
+        x = b.cba(x, 16)
+    b.output(x)
+    graph = b.build()
+    wide = prepare(graph, resolve_options({"group": "none"})).scene
+    wrapped = prepare(graph, resolve_options({"group": "none", "wrap": 800})).scene
+    assert wide.width > 1600
+    assert wrapped.width <= 800
+    rows = {round(g.y) for g in wrapped.glyphs}
+    assert len(rows) >= 3
+    assert wrapped.height > wide.height
+    assert check_scene(wrapped) == []
+
+
+def test_samples_are_drawn_beside_inputs_and_outputs():
+    prep = prepare(irgraphs.unet(), resolve_options({"samples": True}))
+    assert len(prep.scene.samples) == 2
+
+
+def test_branches_use_separate_lanes():
+    prep = prepare(irgraphs.inception_net(), resolve_options({"group": "none"}))
+    ys = {round(g.y) for g in prep.scene.glyphs}
+    assert len(ys) >= 4
