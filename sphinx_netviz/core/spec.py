@@ -90,7 +90,10 @@ def _literal(node: ast.expr, text: str, where: str) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        shown = ast.unparse(node)
+        try:
+            shown = ast.unparse(node)
+        except (ValueError, MemoryError, RecursionError):  # too deep to print back
+            shown = "..."
         raise _fail(
             text, f"{where} {shown!r} is not a literal (only literal arguments are allowed)"
         ) from None
@@ -116,6 +119,8 @@ def _parse_factory(text: str) -> ModelSpec:
         tree = ast.parse(rest, mode="eval")
     except SyntaxError as exc:
         raise _fail(text, f"cannot parse {rest!r} ({exc.msg})") from None
+    except (ValueError, MemoryError, RecursionError) as exc:  # surrogates, absurd nesting
+        raise _fail(text, f"cannot parse {rest!r} ({type(exc).__name__})") from None
     body = tree.body
     args: tuple[Any, ...] = ()
     kwargs: list[tuple[str, Any]] = []
@@ -159,12 +164,14 @@ def parse_spec(text: str, base_dir: Path | None = None) -> ModelSpec:
     lower = stripped.lower()
     suffix = next((s for s in FILE_SUFFIXES + IR_SUFFIXES if lower.endswith(s)), None)
     if suffix is not None:
-        raw = Path(stripped).expanduser()
-        base = Path(base_dir) if base_dir is not None else Path.cwd()
-        path = raw if raw.is_absolute() else base / raw
         try:
+            # expanduser raises RuntimeError for "~nobody/..." (unknown user); resolve can
+            # raise ValueError (surrogates, NUL) as well as OSError and RuntimeError (loops).
+            raw = Path(stripped).expanduser()
+            base = Path(base_dir) if base_dir is not None else Path.cwd()
+            path = raw if raw.is_absolute() else base / raw
             path = path.resolve()
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             raise _fail(stripped, f"cannot resolve the path ({exc})") from None
         kind: SpecKind = "ir" if suffix in IR_SUFFIXES else "file"
         return ModelSpec(text=stripped, kind=kind, path=path)
