@@ -319,8 +319,10 @@ def _parse_mapping(opt: Option, value: object) -> tuple[tuple[str, str], ...]:
         else:
             try:
                 re.compile(val)
-            except re.error as exc:
-                raise opt.fail(val, f"is not a valid regular expression ({exc})") from None
+            except (re.error, OverflowError, RecursionError, MemoryError) as exc:
+                # a{99999999999} overflows, "((((..." recurses: both are user typos.
+                why = str(exc) or type(exc).__name__
+                raise opt.fail(val, f"is not a valid regular expression ({why})") from None
     return tuple(sorted(dict(pairs).items()))
 
 
