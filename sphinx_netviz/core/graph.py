@@ -191,19 +191,29 @@ class Graph:
         version = data.get("schema")
         if version != SCHEMA_VERSION:
             raise ValueError(f"IR schema {version!r} is not supported (expected {SCHEMA_VERSION})")
-        return cls(
-            name=str(data.get("name", "model")),
-            nodes=tuple(Node.from_dict(n) for n in data.get("nodes", ())),
-            edges=tuple(Edge.from_dict(e) for e in data.get("edges", ())),
-            inputs=tuple(str(i) for i in data.get("inputs", ())),
-            outputs=tuple(str(o) for o in data.get("outputs", ())),
-            meta=dict(data.get("meta") or {}),
-        )
+        try:
+            return cls(
+                name=str(data.get("name", "model")),
+                nodes=tuple(Node.from_dict(n) for n in data.get("nodes", ())),
+                edges=tuple(Edge.from_dict(e) for e in data.get("edges", ())),
+                inputs=tuple(str(i) for i in data.get("inputs", ())),
+                outputs=tuple(str(o) for o in data.get("outputs", ())),
+                meta=dict(data.get("meta") or {}),
+            )
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            # A malformed document (a node that is not an object, a missing field...) is
+            # one kind of error for every reader: the cache then rebuilds, a CLI user sees
+            # one line.
+            raise ValueError(f"malformed IR JSON ({type(exc).__name__}: {exc})") from None
 
     @classmethod
     def from_json(cls, text: str) -> Graph:
-        """Parse IR JSON text (see :meth:`from_dict`)."""
-        return cls.from_dict(json.loads(text))
+        """Parse IR JSON text (see :meth:`from_dict`); raises only ``ValueError``."""
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("malformed IR JSON (nested too deeply)") from None
+        return cls.from_dict(data)
 
     # -- identity ----------------------------------------------------------------------------
     def content_hash(self) -> str:
