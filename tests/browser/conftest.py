@@ -42,7 +42,7 @@ window.nvDiagrams = () => Array.from(document.querySelectorAll('svg')).filter(
 DIAGRAMS: tuple[tuple[str, dict[str, str]], ...] = (
     ("netviz_examples:mnist_convnet", {"names": "true", "caption": "MNIST ConvNet"}),
     ("netviz_examples:resnet_like", {}),
-    ("netviz_examples:inception_like", {"palette": "colorblind"}),
+    ("netviz_examples:inception_like", {"palette": "colorblind", "legend": "separate"}),
     ("tests.browser.hostile:hostile_keras", {"names": "true", "samples": "true"}),
     ("{ir}", {"names": "true"}),
 )

@@ -117,6 +117,8 @@ def test_dark_mode_switches_text_and_edge_colours(page, site):
 def test_ids_are_unique_across_diagrams(page, site):
     _open(page, site)
     assert page.evaluate("nvDiagrams().length") >= 2
+    # One diagram has its legend as a second SVG (legend: separate): its ids count too.
+    assert page.evaluate("document.querySelectorAll('svg .nv-legend-item').length") > 0
     ids = page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")
     duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     assert not duplicates

@@ -256,6 +256,12 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
     ),
     "legend": (
         Diagram("legend: below (default)", _ex("resnet_like"), "The legend under the diagram."),
+        Diagram(
+            "legend: separate",
+            _ex("resnet_like"),
+            "The legend as its own SVG, placed after the diagram and downloadable on its own.",
+            {"legend": "separate"},
+        ),
         Diagram("legend: none", _ex("resnet_like"), "No legend.", {"legend": "none"}),
     ),
 }
