@@ -66,7 +66,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
 
 __all__ = ["NetvizDirective", "setup", "site_options"]
 
@@ -439,7 +438,7 @@ def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
 # -- setup -----------------------------------------------------------------------------------
 
 
-def setup(app: Sphinx) -> ExtensionMetadata:
+def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, node visitors, config values and event handlers."""
     from .builders import VISITORS
 
