@@ -16,12 +16,15 @@ from sphinx_netviz.core.options import OPTIONS, Option
 
 __all__ = [
     "BENCHMARKS",
+    "COMPARED",
     "DEMOS",
     "DOCS_DIR",
     "EXAMPLES_DIR",
     "GALLERY",
+    "PLOT_MODEL_PNG",
     "REPO_ROOT",
     "Diagram",
+    "comparison_rows",
     "format_default",
     "option_rows",
 ]
@@ -29,6 +32,11 @@ __all__ = [
 DOCS_DIR = Path(__file__).resolve().parents[2]
 REPO_ROOT = DOCS_DIR.parent
 EXAMPLES_DIR = DOCS_DIR / "examples"
+#: The disk cache both builds share (the MkDocs plugin's default, set in Sphinx's conf.py).
+CACHE_DIR = REPO_ROOT / ".cache" / "plugin" / "netviz"
+#: The model of the comparison page, and plot_model's drawing of it (committed once).
+COMPARED = "netviz_examples:resnet_like"
+PLOT_MODEL_PNG = DOCS_DIR / "images" / "plot_model-resnet_like.png"
 #: Written by ``python -m tests.benchmarks`` (``make bench``); both builds include it.
 BENCHMARKS = REPO_ROOT / "tests" / "benchmarks" / "results" / "latest.md"
 
@@ -285,4 +293,70 @@ def option_rows(scope: str | None = None) -> list[tuple[str, str, str, str]]:
         (opt.name, opt.metavar, format_default(opt), opt.doc)
         for opt in OPTIONS
         if scope is None or opt.scope == scope
+    ]
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.1f} KB"
+
+
+def comparison_rows() -> list[tuple[str, str, str]]:
+    """``(aspect, netviz, plot_model)`` rows for the comparison page, measured at build time.
+
+    The netviz figures come from the diagram this very build embeds (through the shared cache,
+    so measuring costs nothing once the page's diagram exists); plot_model's from its PNG.
+    """
+    import gzip
+    import re
+
+    from PIL import Image
+
+    from sphinx_netviz.core.options import resolve_options
+    from sphinx_netviz.core.pipeline import DiagramBuilder
+
+    builder = DiagramBuilder(cache_dir=CACHE_DIR, sys_path=[str(EXAMPLES_DIR)])
+    try:
+        built = builder.build(COMPARED, resolve_options({}))
+    finally:
+        builder.close()
+    data = built.svg.encode("utf-8")
+    glyphs = len(re.findall(r'class="nv-(?:layer|group)"', built.svg))
+    groups = len(re.findall(r'class="nv-group"', built.svg))
+    png = PLOT_MODEL_PNG.read_bytes()
+    with Image.open(PLOT_MODEL_PNG) as image:
+        png_w, png_h = image.size
+    return [
+        (
+            "Output",
+            f"inline SVG, {built.width:.0f} x {built.height:.0f} px with the legend; "
+            f"{_kb(len(data))} ({_kb(len(gzip.compress(data, mtime=0)))} gzipped)",
+            f"PNG, {png_w} x {png_h} px at 72 dpi; {_kb(len(png))}",
+        ),
+        (
+            "Glyphs for 27 layers (input included)",
+            f"{glyphs}, of which {groups} group glyphs standing for repeated blocks, "
+            "explained in the legend",
+            "27 boxes, one per layer",
+        ),
+        (
+            "Shapes",
+            "encoded in glyph height (spatial size) and width (channels), with labels",
+            "printed as text in every box",
+        ),
+        (
+            "Layer types",
+            "one colour per type, the same on every diagram of the site",
+            "named in every box",
+        ),
+        ("Dark mode", "text and edges follow the page theme", "fixed black on white"),
+        (
+            "Details",
+            "a tooltip per glyph: name, type, shapes, parameters",
+            "none beyond the box text",
+        ),
+        (
+            "Needs",
+            "nothing outside Python",
+            "pydot and the Graphviz dot program installed on the system",
+        ),
     ]

@@ -30,6 +30,7 @@ from netviz_docs.content import (  # noqa: E402  (the path is set up just above)
     GALLERY,
     REPO_ROOT,
     Diagram,
+    comparison_rows,
     option_rows,
 )
 
@@ -47,7 +48,7 @@ def _use_examples() -> None:
 _use_examples()
 
 _MARKER = re.compile(
-    r"^<!-- netviz-(gallery|demo|options|benchmarks)(?: ([\w-]+))? -->$", re.MULTILINE
+    r"^<!-- netviz-(gallery|demo|options|benchmarks|comparison)(?: ([\w-]+))? -->$", re.MULTILINE
 )
 
 
@@ -103,6 +104,10 @@ def _expand(match: re.Match[str]) -> str:
             raise ValueError(f"unknown demo topic {arg!r}; known: {', '.join(DEMOS)}")
         for diagram in DEMOS[arg]:
             lines += diagram_markdown(diagram)
+    elif kind == "comparison":
+        lines = ["| | netviz | `plot_model` |", "|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} |" for a, b, c in comparison_rows()]
+        lines.append("")
     elif kind == "benchmarks":
         lines = benchmarks_markdown()
     else:

@@ -16,7 +16,15 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import content
-from .content import BENCHMARKS, DEMOS, GALLERY, Diagram, option_rows
+from .content import (
+    BENCHMARKS,
+    DEMOS,
+    GALLERY,
+    PLOT_MODEL_PNG,
+    Diagram,
+    comparison_rows,
+    option_rows,
+)
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -137,6 +145,25 @@ class BenchmarksDirective(_InsertingDirective):
         ]
 
 
+class ComparisonDirective(_InsertingDirective):
+    """The netviz versus plot_model table, with sizes measured during this build."""
+
+    def lines(self) -> list[str]:
+        self.env.note_dependency(str(PLOT_MODEL_PNG))
+        out = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 28 36 36",
+            "",
+            "   * -",
+            "     - netviz",
+            "     - ``plot_model``",
+        ]
+        for aspect, ours, theirs in comparison_rows():
+            out += [f"   * - {aspect}", f"     - {ours}", f"     - {theirs}"]
+        return [*out, ""]
+
+
 def _check_readme(app: Sphinx) -> None:
     """Warn (an error under ``-W``) when the README's options table is out of date."""
     from .readme import README, stale
@@ -157,6 +184,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         ("netviz-demo", DemoDirective),
         ("netviz-options", OptionsDirective),
         ("netviz-benchmarks", BenchmarksDirective),
+        ("netviz-comparison", ComparisonDirective),
     ):
         app.add_directive(name, directive)
     app.connect("builder-inited", _check_readme)
