@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError
 
@@ -32,7 +32,7 @@ def resolve_css_vars(svg: str) -> str:
     return _VAR.sub(r"\1", _HOVER.sub("", svg))
 
 
-def _cairosvg():  # type: ignore[no-untyped-def]
+def _cairosvg() -> Any:
     try:
         import cairosvg
     except (ImportError, OSError) as exc:  # OSError: libcairo missing

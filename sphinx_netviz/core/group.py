@@ -28,12 +28,16 @@ twice, and a block atom is folded on its own only when its symbol occurs at leas
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .options import Options
 from .structure import Block, Group, Item, Leaf, Opaque, Series
-from .view import VGraph
+
+if TYPE_CHECKING:
+    from .options import Options
+    from .view import VGraph
 
 __all__ = ["GroupDef", "Grouping", "group_tree", "label_counts"]
 
@@ -240,7 +244,7 @@ class _Grouper:
         while True:
             counts: Counter[tuple[int, int]] = Counter()
             for seq in seqs:
-                for x, y in zip(seq, seq[1:], strict=False):
+                for x, y in itertools.pairwise(seq):
                     if x.sym != y.sym and self.syms[x.sym].startable:
                         counts[(x.sym, y.sym)] += 1
             if not counts:

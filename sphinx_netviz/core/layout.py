@@ -22,14 +22,18 @@ tensors (Dense) are drawn as narrow rules.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .graph import Shape
-from .group import GroupDef, Grouping
-from .options import Options
 from .structure import Block, Group, Item, Leaf, Opaque, Series, walk_leaves
-from .view import VGraph, VNode
+
+if TYPE_CHECKING:
+    from .graph import Shape
+    from .group import GroupDef, Grouping
+    from .options import Options
+    from .view import VGraph, VNode
 
 __all__ = [
     "FONT",
@@ -124,7 +128,8 @@ def _spatial(shape: Shape | None) -> float | None:
     dims = shape[:-1]
     if any(d is None or d <= 0 for d in dims):
         return None
-    return float(math.prod(d for d in dims if d is not None)) ** (1.0 / len(dims))
+    product = float(math.prod(d for d in dims if d is not None))
+    return float(product ** (1.0 / len(dims)))
 
 
 def _channels(shape: Shape | None) -> float | None:
@@ -485,16 +490,9 @@ class _Layout:
         return _Piece(x, top, bottom, glyphs, paths, labels, first.entries, last.exits)
 
     def block_piece(self, b: Block) -> _Piece:
-        vg = self.vg
         # Fan-out glyph (a Split, a real layer with several consumers, or a bare junction).
-        if b.source is not None:
-            src = self.leaf_glyph(b.source)
-        else:
-            src = self._junction()
-        if b.merge is not None:
-            mrg = self.leaf_glyph(b.merge)
-        else:
-            mrg = self._junction()
+        src = self.leaf_glyph(b.source) if b.source is not None else self._junction()
+        mrg = self.leaf_glyph(b.merge) if b.merge is not None else self._junction()
         branch_pieces: list[tuple[int, _Piece | None]] = []
         for k, br in enumerate(b.branches):
             branch_pieces.append((k, self.series_piece(br)))
@@ -517,9 +515,6 @@ class _Layout:
         for i, (k, p) in enumerate(rest):
             ptop = p.top if p else -bypass_half
             pbot = p.bottom if p else bypass_half
-            if p is None:
-                ptop = -bypass_half
-                pbot = bypass_half + (0.0 if not self.dims_on else 0.0)
             above = i % 2 == 0
             if above:
                 y = up - lane_gap - pbot
@@ -698,7 +693,7 @@ class _Layout:
         nbr_prev: dict[tuple[str, int], list[tuple[str, int]]] = {}
         for (u, v), ids in chains_of.items():
             seq: list[tuple[str, int]] = [("u", u), *(("d", d) for d in ids), ("u", v)]
-            for a, b2 in zip(seq, seq[1:], strict=False):
+            for a, b2 in itertools.pairwise(seq):
                 nbr_prev.setdefault(b2, []).append(a)
         for u in range(n):
             for v in succ[u]:
@@ -727,17 +722,21 @@ class _Layout:
         for ci, col in enumerate(columns):
             desired: list[float | None] = []
             for key in col:
-                ps = nbr_prev.get(key, [])
-                desired.append(sum(ycen[p] for p in ps) / len(ps) if ps and ci > 0 else None)
+                prev_keys = nbr_prev.get(key, [])
+                desired.append(
+                    sum(ycen[p] for p in prev_keys) / len(prev_keys)
+                    if prev_keys and ci > 0
+                    else None
+                )
             ys: list[float] = []
             cursor = -math.inf
             for key, want in zip(col, desired, strict=True):
-                a, b2 = ext[key]
-                y = cursor - a if want is None else max(want, cursor - a)
+                lo, hi = ext[key]
+                y = cursor - lo if want is None else max(want, cursor - lo)
                 if cursor == -math.inf and want is None:
                     y = 0.0
                 ys.append(y)
-                cursor = y + b2 + self.vgap
+                cursor = y + hi + self.vgap
             diffs = [w_ - y for w_, y in zip(desired, ys, strict=True) if w_ is not None]
             shift = sum(diffs) / len(diffs) if diffs else -(ys[0] + ys[-1]) / 2
             for key, y in zip(col, ys, strict=True):
@@ -752,7 +751,7 @@ class _Layout:
         for ei, (u, v) in enumerate(edge_list):
             seq = [("u", u), *(("d", d) for d in chains_of.get((u, v), [])), ("u", v)]
             route_keys[(u, v)] = seq
-            for a_key, b_key in zip(seq, seq[1:], strict=False):
+            for a_key, b_key in itertools.pairwise(seq):
                 r = rank[u] + seq.index(a_key)
                 if abs(ycen[a_key] - ycen[b_key]) > 0.5:
                     hops[r].append((ycen[a_key], ycen[b_key], ei))
@@ -770,7 +769,7 @@ class _Layout:
         for ci, col in enumerate(columns):
             width = max((units[k].w for kind, k in col if kind == "u"), default=8.0)
             for key in col:
-                a, b2 = ext[key]
+                lo, hi = ext[key]
                 yc = ycen[key]
                 if key[0] == "u":
                     k = key[1]
@@ -779,8 +778,8 @@ class _Layout:
                     glyphs.extend(q.glyphs)
                     paths.extend(q.paths)
                     labels.extend(q.labels)
-                top = min(top, yc + a)
-                bottom = max(bottom, yc + b2)
+                top = min(top, yc + lo)
+                bottom = max(bottom, yc + hi)
             col_x.append((x, x + width))
             x += width + gaps[ci]
         w = x - gaps[-1]
@@ -1086,8 +1085,11 @@ def _samples(
 
     done: set[tuple[str, str]] = set()
     for nid in vg.inputs:
-        g = by_node.get(nid)
-        if g is None or g.in_shape is None or len(g.in_shape) < 2 or (g.id, "in") in done:
+        found = by_node.get(nid)
+        if found is None:
+            continue
+        g = found
+        if g.in_shape is None or len(g.in_shape) < 2 or (g.id, "in") in done:
             continue
         side = g.h_in
         box = (g.x - gap - side, g.y - side / 2, side, side)
@@ -1095,8 +1097,11 @@ def _samples(
             boxes.append(box)
             done.add((g.id, "in"))
     for nid in vg.outputs:
-        g = by_node.get(nid)
-        if g is None or g.out_shape is None or len(g.out_shape) < 2 or (g.id, "out") in done:
+        found = by_node.get(nid)
+        if found is None:
+            continue
+        g = found
+        if g.out_shape is None or len(g.out_shape) < 2 or (g.id, "out") in done:
             continue
         side = g.h_out
         box = (g.x + g.w + gap, g.y - side / 2, side, side)

@@ -8,12 +8,15 @@ legend stays readable under a wide diagram and on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .group import Grouping
 from .layout import Scene, Sizer, layout, text_width
-from .options import Options
 from .structure import Group, Item, Series, decompose, walk_leaves
 from .view import VGraph, _insert_splits
+
+if TYPE_CHECKING:
+    from .options import Options
 
 __all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -208,7 +209,7 @@ def interpolated_colors(count: int, *, first_hue: float = 210.0) -> tuple[str, .
             continue
         ordered = sorted(hues)
         best_gap, best_hue = -1.0, 0.0
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b - a > best_gap:
                 best_gap, best_hue = b - a, (a + b) / 2
         wrap = ordered[0] + 360 - ordered[-1]

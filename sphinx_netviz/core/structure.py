@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from .view import VGraph
+if TYPE_CHECKING:
+    from .view import VGraph
 
 __all__ = [
     "ROOT",

@@ -383,7 +383,7 @@ def diagram_svg(
         _pattern_defs(dwg, parts.prefix, used)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
-    return dwg.tostring(), width, height
+    return str(dwg.tostring()), width, height
 
 
 def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
@@ -399,7 +399,7 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
         _pattern_defs(dwg, parts.prefix, used)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
-    return dwg.tostring()
+    return str(dwg.tostring())
 
 
 def placeholder_svg(title: str, message: str) -> str:
@@ -431,7 +431,7 @@ def placeholder_svg(title: str, message: str) -> str:
     for i, line in enumerate(lines):
         body.add(_text(line, 16, 28 + 18 * i, anchor="start", size=13 if i == 0 else 12))
     dwg.add(body)
-    return dwg.tostring()
+    return str(dwg.tostring())
 
 
 def _wrap(text: str, width: int) -> list[str]:

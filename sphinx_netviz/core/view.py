@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import RenderError
-from .graph import Graph, Node, Shape
-from .options import Options
+
+if TYPE_CHECKING:
+    from .graph import Graph, Node, Shape
+    from .options import Options
 
 __all__ = ["VGraph", "VNode", "build_view"]
 
@@ -115,10 +118,9 @@ def _resolve_edges(
     def sources(node_id: str, index: int) -> str:
         """Where the tensor ``index`` of ``node_id`` is really produced."""
         n = by_id.get(node_id)
-        if expand and n is not None and n.id in absorbed and n.kind == "model":
-            if n.model_outputs:
-                inner = n.model_outputs[min(index, len(n.model_outputs) - 1)]
-                return sources(inner, 0)
+        if expand and n is not None and n.id in absorbed and n.kind == "model" and n.model_outputs:
+            inner = n.model_outputs[min(index, len(n.model_outputs) - 1)]
+            return sources(inner, 0)
         return node_id
 
     def targets(node_id: str, index: int, depth: int = 0) -> list[str]:

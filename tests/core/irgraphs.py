@@ -8,6 +8,7 @@ models, non-series-parallel wiring, and large synthetic networks for the scaling
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -367,7 +368,7 @@ def check_scene(scene) -> list[str]:
             problems.append(f"edge to unknown glyph: {p.source}->{p.target}")
             continue
         pts = p.points
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             if abs(x0 - x1) > eps and abs(y0 - y1) > eps:
                 problems.append(f"diagonal edge segment: {p.source}->{p.target}")
         sb, tb = boxes[p.source], boxes[p.target]
@@ -377,7 +378,7 @@ def check_scene(scene) -> list[str]:
             problems.append(f"edge not attached to source: {p.source}->{p.target}")
         if not (abs(tx - tb[0]) < 1.0 and tb[1] - eps <= ty <= tb[3] + eps):
             problems.append(f"edge not attached to target: {p.source}->{p.target}")
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             lo_x, hi_x = min(x0, x1), max(x0, x1)
             lo_y, hi_y = min(y0, y1), max(y0, y1)
             for gid, b in items:

@@ -75,7 +75,7 @@ def test_dense_height_and_flatten_full_height():
 def test_resolution_change_is_a_trapezoid():
     prep = prepare(irgraphs.chain(), resolve_options({"group": "none"}))
     pool = next(g for g in prep.scene.glyphs if g.type == "MaxPooling2D")
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pool.points
+    (_x0, y0), (_x1, y1), (_x2, y2), (_x3, y3) = pool.points
     left, right = y3 - y0, y2 - y1
     assert left > right  # narrows to the right: down-sampling
 

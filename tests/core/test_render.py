@@ -79,7 +79,7 @@ def test_legend_modes():
 def test_summary_is_alt_text():
     d = render(irgraphs.residual_net())
     s = d.summary
-    assert "resnet_tiny" in s and "layers" in s and "64×64×3" in s
+    assert "resnet_tiny" in s and "layers" in s and "64\u00d764\u00d73" in s
     assert "Residual" in s
     assert "\n" not in s
     root = ET.fromstring(d.svg)
