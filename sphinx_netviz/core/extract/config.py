@@ -41,6 +41,58 @@ if TYPE_CHECKING:
 __all__ = ["extract_config", "extract_file", "read_model_config"]
 
 _MODEL_CLASSES = frozenset({"Functional", "Model", "Sequential"})
+#: Built-in layers that never own weights: when consumers already tell their output shape,
+#: instantiating them (the slow part of this route) would add nothing.
+_WEIGHTLESS = frozenset(
+    {
+        "Activation",
+        "Add",
+        "Average",
+        "AveragePooling1D",
+        "AveragePooling2D",
+        "AveragePooling3D",
+        "Concatenate",
+        "Cropping1D",
+        "Cropping2D",
+        "Cropping3D",
+        "Dot",
+        "Dropout",
+        "ELU",
+        "Flatten",
+        "GlobalAveragePooling1D",
+        "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D",
+        "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D",
+        "GlobalMaxPooling3D",
+        "LeakyReLU",
+        "MaxPooling1D",
+        "MaxPooling2D",
+        "MaxPooling3D",
+        "Maximum",
+        "Minimum",
+        "Multiply",
+        "Permute",
+        "ReLU",
+        "RepeatVector",
+        "Rescaling",
+        "Reshape",
+        "Softmax",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "Subtract",
+        "UpSampling1D",
+        "UpSampling2D",
+        "UpSampling3D",
+        "ZeroPadding1D",
+        "ZeroPadding2D",
+        "ZeroPadding3D",
+        "GaussianDropout",
+        "GaussianNoise",
+        "AlphaDropout",
+    }
+)
 
 
 def _fail(spec_text: str, why: str) -> ExtractionError:
@@ -215,14 +267,20 @@ def _builtin_layer(layer_cfg: dict[str, Any]) -> Any | None:
 def _param_counts(
     layer: Any, build_config: Any, input_shapes: list[Shape | None]
 ) -> tuple[int, int]:
+    import keras
+
     try:
-        if isinstance(build_config, dict) and build_config:
-            layer.build_from_config(build_config)
-        elif input_shapes and all(s is not None for s in input_shapes):
-            full = [(None, *s) for s in input_shapes if s is not None]
-            layer.build(full[0] if len(full) == 1 else full)
-        else:
-            return 0, 0
+        # In a stateless scope Keras defers variable initialisation: the weights get their
+        # shapes without allocating memory (VGG16's 138 M parameters cost nothing); the
+        # layer is thrown away, so they are never initialised.
+        with keras.StatelessScope(initialize_variables=False):
+            if isinstance(build_config, dict) and build_config:
+                layer.build_from_config(build_config)
+            elif input_shapes and all(s is not None for s in input_shapes):
+                full = [(None, *s) for s in input_shapes if s is not None]
+                layer.build(full[0] if len(full) == 1 else full)
+            else:
+                return 0, 0
 
         def count(weights: Any) -> int:
             return sum(int(math.prod(int(d) for d in tuple(w.shape))) for w in weights)
@@ -359,12 +417,12 @@ def _walk(
             calls.append(_Call(layer, name, i, refs, prefix + local))
     ids = {(c.name, c.index): c.node_id for c in calls}
 
-    # Output shapes seen by consumers: (layer, node, tensor) -> shape.
-    seen: dict[tuple[str, int, int], Shape] = {}
+    # Output shapes seen by consumers: (layer, node) -> {tensor index: shape}.
+    seen: dict[tuple[str, int], dict[int, Shape]] = {}
     for call in calls:
         for ref in call.inputs:
             if ref.shape is not None:
-                seen[(ref.layer, ref.node_index, ref.tensor_index)] = ref.shape
+                seen.setdefault((ref.layer, ref.node_index), {})[ref.tensor_index] = ref.shape
 
     # Topological order (serialized order is usually topological already; be safe).
     done: dict[str, Node] = {}
@@ -430,7 +488,7 @@ def _walk(
 def _make_node(
     call: _Call,
     body: dict[str, Any],
-    seen: dict[tuple[str, int, int], Shape],
+    seen: dict[tuple[str, int], dict[int, Shape]],
     produced: dict[tuple[str, int], tuple[Shape, ...]],
     ncalls: dict[str, int],
     prefix: str,
@@ -454,7 +512,7 @@ def _make_node(
         dtype = str((cfg["dtype"].get("config") or {}).get("name") or "") or None
 
     # Outputs seen by consumers, by tensor index.
-    consumed = {t: s for (lay, n, t), s in seen.items() if lay == call.name and n == call.index}
+    consumed = seen.get((call.name, call.index), {})
     outputs: tuple[Shape, ...] | None = None
     if consumed:
         outputs = tuple(consumed.get(t, ()) for t in range(max(consumed) + 1))
@@ -490,6 +548,8 @@ def _make_node(
                 shapes = [inner_nodes[o].output_shape for o in model_outputs if o in inner_nodes]
                 if all(s is not None for s in shapes):
                     outputs = tuple(s for s in shapes if s is not None)
+        elif cls in _WEIGHTLESS and outputs is not None and not _is_op(layer_cfg):
+            pass  # nothing to learn from instantiating it
         else:
             layer = _builtin_layer(layer_cfg)
             if layer is None:
