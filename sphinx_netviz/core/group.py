@@ -122,8 +122,10 @@ class _Grouper:
     def leaf_sym(self, node_id: str) -> int:
         n = self.vg.nodes[node_id]
         key = ("L", n.type, n.config_key, n.manual or "")
-        startable = len(self.vg.pred[node_id]) <= 1
-        endable = n.type != "Split" or not n.synthetic
+        # Model inputs stay visible: a group never starts or ends at an InputLayer.
+        is_input = n.node is not None and n.node.kind == "input"
+        startable = len(self.vg.pred[node_id]) <= 1 and not is_input
+        endable = not (n.type == "Split" and n.synthetic) and not is_input
         anchor = 2 if n.type in _ANCHOR_TYPES or n.manual else 0
         return self.intern(_Sym(key, startable, endable, 1, anchor, "leaf"))
 

@@ -317,6 +317,8 @@ class _Layout:
         h_in = self.sizer.height(n.in_shape)
         h_out = self.sizer.height(n.out_shape)
         dense = n.out_shape is not None and len(n.out_shape) == 1
+        if dense:
+            h_in = h_out  # Net2Vis: a 1-D layer is a rule sized by its units
         if kind == "junction":
             w = 0.0
         elif kind == "split":
@@ -613,7 +615,14 @@ class _Layout:
         owner: dict[str, int] = {}
         for chain in op.chains:
             for it in chain.items:
-                piece = self.item_piece(it)
+                if isinstance(it, Leaf) and vg.nodes[it.node].synthetic:
+                    # A Split inside a tangle cannot fan out cleanly: draw a bare junction.
+                    j = self.leaf_glyph(it.node)
+                    j.kind, j.w = "junction", 0.0
+                    self.junctions.add(j.id)
+                    piece = self.glyph_piece(j)
+                else:
+                    piece = self.item_piece(it)
                 idx = len(units)
                 units.append(piece)
                 unit_glyph.append(piece.glyphs[0].id if piece.glyphs else "")
