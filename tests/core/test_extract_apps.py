@@ -3,7 +3,8 @@
 All eight models are built in ONE test (one process, one Keras import) with weights=None
 and default input shapes; the top level of the IR must have one node per operation (none
 of these models shares a layer, so calls == operations), one edge per tensor passed between
-two calls kept in ``model._nodes``, and the same parameter total as ``count_params``.
+two calls kept in ``model._nodes``, and the same parameter total as ``count_params``; the
+config-only route (used for saved files) must give the very same graph.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import keras
 import pytest
 
+from sphinx_netviz.core.extract.config import extract_config
 from sphinx_netviz.core.extract.keras3 import extract_model
 
 APPS = [
@@ -34,6 +36,15 @@ def reported(model: keras.Model) -> tuple[int, int, int]:
                 if f"{id(op)}_ib-{index}" in model._nodes:
                     edges += 1
     return len(model.operations), len(model._nodes), edges
+
+
+def signature(graph: object) -> tuple[object, ...]:
+    nodes = sorted(
+        (n.id, n.type, n.kind, n.params, n.trainable_params, n.input_shapes, n.output_shapes)
+        for n in graph.nodes  # type: ignore[attr-defined]
+    )
+    edges = sorted((e.source, e.target, e.shape, e.target_index) for e in graph.edges)  # type: ignore[attr-defined]
+    return nodes, edges, graph.inputs, graph.outputs  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
@@ -66,5 +77,11 @@ def test_applications_match_keras() -> None:
             parent[find(e.source)] = find(e.target)
         if len({find(n) for n in parent}) != 1:
             failures.append(f"{name}: graph is not connected")
+        # The config-only route (saved files) gives the same graph.
+        from_config = extract_config(
+            {"class_name": "Functional", "config": model.get_config()}, name
+        )
+        if signature(from_config) != signature(graph):
+            failures.append(f"{name}: config-only route differs from the live walk")
         del model
     assert not failures, "; ".join(failures)
