@@ -180,6 +180,12 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return (int(text[0:2], 16) / 255, int(text[2:4], 16) / 255, int(text[4:6], 16) / 255)
 
 
+def _hue(color: str) -> float:
+    r, g, b = _rgb(color)
+    h, _l, sat = colorsys.rgb_to_hls(r, g, b)
+    return h * 360 if sat > 0.15 else -1.0  # -1: a grey, no hue to speak of
+
+
 def darken(color: str, amount: float = 0.10) -> str:
     """Net2Vis's ``tinycolor(c).darken()``: HSL lightness minus 10 %."""
     h, lightness, s = colorsys.rgb_to_hls(*_rgb(color))
@@ -276,10 +282,15 @@ class Palette:
         return Swatch(fill=base, stroke=darken(base))
 
     def group_color_slots(self, keys: list[str], taken: Iterable[int]) -> list[int]:
-        """Slots for group glyphs, one per key, in order: distinct from each other and from
-        the slots the diagram's layer types use while free slots last; which free slot a
-        group gets is a stable hash of its structure key."""
+        """Slots for group glyphs, one per key, in order.
+
+        Each group takes the free slot whose hue is farthest from every colour already in
+        the diagram (its layer types and the groups before it), so groups stand apart from
+        each other and from the layers; ties go to a stable hash of the group's structure.
+        When the 17 slots run out, slots are reused.
+        """
         used = set(taken)
+        colors = PALETTES[self.name]
         out: list[int] = []
         for key in keys:
             free = (
@@ -288,7 +299,17 @@ class Palette:
                 or list(range(N_SLOTS))
             )
             digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
-            slot = free[digest % len(free)]
+            hues = [h for h in (_hue(colors[s]) for s in used) if h >= 0]
+
+            def distance(slot: int) -> float:
+                h = _hue(colors[slot])
+                if h < 0:
+                    return 0.0  # greys are the last resort for a group
+                return min((min(abs(h - u), 360 - abs(h - u)) for u in hues), default=180.0)
+
+            best = max(distance(s) for s in free)
+            candidates = [s for s in free if distance(s) >= best - 1e-9]
+            slot = candidates[digest % len(candidates)]
             out.append(slot)
             used.add(slot)
         return out

@@ -406,3 +406,34 @@ def conservation(prep) -> tuple[int, int]:
         elif g.kind == "layer":
             drawn += len(vg.nodes[g.id].members)
     return drawn + len(vg.hidden) + len(vg.absorbed), vg.ir_total
+
+
+_FUZZ_TYPES = [
+    "Conv2D",
+    "Dense",
+    "Add",
+    "Concatenate",
+    "ReLU",
+    "BatchNormalization",
+    "MaxPooling2D",
+    "Dropout",
+]
+
+
+def random_dag(seed: int, max_layers: int = 60) -> Graph:
+    """A random DAG with odd shapes (unknown dims, scalars, vectors), several inputs and
+    outputs, fan-ins up to 3 and long skips: whatever the layout meets in the wild."""
+    r = random.Random(seed)
+    b = Builder(f"fuzz{seed}")
+    ids = [b.input(r.choice([(32, 32, 3), (10,), (None, 8), ()]))]
+    if r.random() < 0.3:
+        ids.append(b.input((16, 16, 1), name="in2"))
+    for _ in range(r.randint(1, max_layers)):
+        k = 1 if r.random() < 0.7 else r.randint(2, 3)
+        pool = ids[-r.randint(2, 12) :]
+        srcs = r.sample(pool, min(k, len(pool)))
+        shape = r.choice([(32, 32, 8), (16, 16, 4), (10,), (None, 8), (8, 8, None), ()])
+        ids.append(b.layer(r.choice(_FUZZ_TYPES), srcs, shape))
+    used = {e.source for e in b.edges}
+    b.output(*[i for i in ids if i not in used])
+    return b.build()

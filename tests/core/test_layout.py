@@ -10,7 +10,7 @@ from sphinx_netviz.core.options import resolve_options
 from sphinx_netviz.core.render import prepare
 
 from . import irgraphs
-from .irgraphs import check_scene
+from .irgraphs import check_scene, conservation
 
 OPTION_SETS = [
     {},
@@ -125,3 +125,13 @@ def test_branches_use_separate_lanes():
     prep = prepare(irgraphs.inception_net(), resolve_options({"group": "none"}))
     ys = {round(g.y) for g in prep.scene.glyphs}
     assert len(ys) >= 4
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graphs_keep_every_promise(seed):
+    graph = irgraphs.random_dag(seed)
+    for opts in ({}, {"group": "none", "split_layers": False}, {"wrap": 500, "names": True}):
+        prep = prepare(graph, resolve_options(opts))
+        assert check_scene(prep.scene) == []
+        accounted, total = conservation(prep)
+        assert accounted == total
