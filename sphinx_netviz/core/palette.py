@@ -301,7 +301,7 @@ class Palette:
             digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
             hues = [h for h in (_hue(colors[s]) for s in used) if h >= 0]
 
-            def distance(slot: int) -> float:
+            def distance(slot: int, hues: list[float] = hues) -> float:
                 h = _hue(colors[slot])
                 if h < 0:
                     return 0.0  # greys are the last resort for a group
