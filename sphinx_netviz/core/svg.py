@@ -112,6 +112,8 @@ def _drawing(width: float, height: float, prefix: str, title: str, desc: str) ->
     dwg.attribs["viewBox"] = f"0 0 {fmt(width)} {fmt(height)}"
     dwg.attribs["role"] = "img"
     dwg.attribs["aria-labelledby"] = f"{prefix}-title {prefix}-desc"
+    # netviz.css lets a diagram shrink to the column, but not below 60 % of its size.
+    dwg.attribs["style"] = f"--netviz-min-width:{fmt(0.6 * width)}px"
     dwg.add(E("title", title, id=f"{prefix}-title"))
     dwg.add(E("desc", desc, id=f"{prefix}-desc"))
     dwg.add(E("style", STYLE))
