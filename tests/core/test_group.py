@@ -173,3 +173,33 @@ def test_large_synthetic_graph_groups_and_conserves():
     assert accounted == total
     assert len(prep.scene.glyphs) < total / 10
     assert any(isinstance(it, Group) for it in prep.grouping.tree.items)
+
+
+def test_matching_ignores_the_order_of_branches():
+    b = Builder("swapped")
+    x = b.input((16, 16, 8))
+    for swap in (False, True, False):
+        y = b.layer("Conv2D", x, (16, 16, 8))
+        y = b.layer("BatchNormalization", y)
+        z = b.layer("Add", [x, y] if swap else [y, x])
+        x = b.layer("ReLU", z)
+    b.output(x)
+    prep = _prep(b.build())
+    assert [g.count for g in prep.scene.glyphs if g.kind == "group"] == [3]
+
+
+def test_blocks_nest():
+    prep = _prep(irgraphs.residual_net(blocks=3))
+    residual = next(d for d in prep.grouping.defs.values() if d.label.startswith("Residual"))
+
+    def nested_groups(items):
+        found = []
+        for it in items:
+            if isinstance(it, Group):
+                found.append(it)
+            elif isinstance(it, Block):
+                for br in it.branches:
+                    found.extend(nested_groups(br.items))
+        return found
+
+    assert nested_groups(residual.body), "Conv-BN(-Act) should be groups inside the block"

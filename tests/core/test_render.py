@@ -198,3 +198,12 @@ def test_real_models_markup(keras_graphs):
             check_contract(d.svg)
             check_contract(d.legend_svg)
             assert render(keras_graphs[name]).svg == d.svg
+
+
+def test_colour_overrides_and_palettes_change_fills():
+    default = render(irgraphs.chain(), group="none").svg
+    assert 'fill="#8BC34A"' in default  # Conv2D, light green
+    override = render(irgraphs.chain(), group="none", colors="Conv2D=#123456").svg
+    assert 'fill="#123456"' in override and 'fill="#8BC34A"' not in override
+    for palette in ("interpolate", "colorblind"):
+        assert render(irgraphs.chain(), group="none", palette=palette).svg != default
