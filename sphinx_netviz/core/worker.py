@@ -134,13 +134,25 @@ class WorkerClient:
         self._lock = threading.Lock()
         self._next_id = 0
         self.starts = 0  # how many processes were started (tests and benchmarks read it)
+        self._owner_pid = os.getpid()
+        self._request_lock = threading.Lock()
         _LIVE.add(self)
 
     # -- lifecycle ----------------------------------------------------------------------
     @property
     def started(self) -> bool:
-        """True while a worker process is running."""
+        """True while a worker process (started by this process) is running."""
+        self._forget_if_forked()
         return self._proc is not None and self._proc.poll() is None
+
+    def _forget_if_forked(self) -> None:
+        """After a fork (Sphinx ``-j N`` reads in forked children) the parent's worker and
+        reader threads are not ours: drop them untouched and start our own when needed."""
+        if self._owner_pid != os.getpid():
+            self._owner_pid = os.getpid()
+            self._proc = None
+            self._lock = threading.Lock()
+            self._request_lock = threading.Lock()
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -276,6 +288,7 @@ class WorkerClient:
 
     def close(self) -> None:
         """Ask the worker to exit; kill it if it does not."""
+        self._forget_if_forked()
         proc = self._proc
         if proc is None:
             return
@@ -299,7 +312,21 @@ class WorkerClient:
         input_shape: Sequence[int | None] | None = None,
         timeout: float = 120.0,
     ) -> WorkerResult:
-        """Extract ``spec`` in the worker; raises ExtractionError/SpecError naming it."""
+        """Extract ``spec`` in the worker; raises ExtractionError/SpecError naming it.
+
+        Thread-safe: concurrent callers are served one after another.
+        """
+        self._forget_if_forked()
+        with self._request_lock:
+            return self._request(spec, input_shape=input_shape, timeout=timeout)
+
+    def _request(
+        self,
+        spec: str,
+        *,
+        input_shape: Sequence[int | None] | None,
+        timeout: float,
+    ) -> WorkerResult:
         if not self.started:
             self._kill()
             self._start(timeout)

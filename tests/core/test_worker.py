@@ -139,3 +139,32 @@ def test_project_file_rule() -> None:
     assert not is_project_file(pytest.__file__)
     assert is_project_file(__file__)
     assert is_project_file(os.path.join(ROOT, "tests", "zoo", "models.py"))
+
+
+def test_forked_child_gets_its_own_worker(client: WorkerClient) -> None:
+    """Sphinx -j forks readers: a child must not talk to (or kill) the parent's worker."""
+    import json as _json
+
+    client.request("tests.zoo.models:mlp")
+    parent_starts = client.starts
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            result = client.request("tests.zoo.models:mlp(2, depth=1)", timeout=120)
+            payload = {"name": Graph.from_dict(result.graph).name, "starts": client.starts}
+        except BaseException as exc:  # report anything to the parent
+            payload = {"error": repr(exc)}
+        os.write(write_end, _json.dumps(payload).encode())
+        client.close()
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    data = _json.loads(os.read(read_end, 65536) or b"{}")
+    os.close(read_end)
+    assert data.get("name") == "mlp_2x1", data
+    assert data["starts"] == parent_starts + 1
+    # The parent's worker is untouched and still answers.
+    assert client.started
+    assert Graph.from_dict(client.request("tests.zoo.models:mlp").graph).nodes
+    assert client.starts == parent_starts
