@@ -175,7 +175,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
             id=n.id,
             type=n.type,
             name=n.name,
-            in_shape=n.input_shape,
+            in_shape=n.input_shape if n.input_shapes else n.output_shape,
             out_shape=n.output_shape,
             members=(n.id,),
             node=n,
