@@ -34,6 +34,9 @@ _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+#: A CSS length as ``width`` accepts it: pages put it in a ``style`` attribute, so anything
+#: more (``100px;background:url(...)``) would be CSS injected by whoever writes the page.
+_CSS_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ex|ch|vw|vh|pt|pc|cm|mm|in)?")
 
 
 def _spec(
@@ -349,7 +352,10 @@ def _parse_text(opt: Option, value: object) -> str:
         return ""
     if not isinstance(value, str | int | float):
         raise opt.fail(value, "is not text")
-    return str(value).strip()
+    text = str(value).strip()
+    if opt.attr == "width" and text and not _CSS_LENGTH.fullmatch(text):
+        raise opt.fail(value, "is not a CSS length (e.g. 600px or 80%)")
+    return text
 
 
 _PARSERS: dict[str, Any] = {
