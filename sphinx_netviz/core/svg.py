@@ -282,7 +282,17 @@ def _draw_scene(
         elif mini:
             el = _g("nv-mini")
         else:
-            el = _g("nv-layer", **{"data-id": g.id, "data-type": g.type, "data-name": g.name})
+            data = {
+                "data-id": g.id,
+                "data-type": g.type,
+                "data-name": g.name,
+                # IR nodes this glyph stands for: 1, or 0 for a synthetic Split, so that
+                # summing data-members over layers and groups counts every drawn IR node.
+                "data-members": str(g.members),
+            }
+            if g.kind == "split":
+                data["data-synthetic"] = "true"
+            el = _g("nv-layer", **data)
         if not mini:
             el.add(E("title", parts.tooltips.get(g.id, g.name)))
         el.add(_polygon(mv(g.points), sw, _fill(parts, sw), width))

@@ -70,6 +70,7 @@ def test_markup_contract(name, palette):
         ids.add(g.get("data-id"))
     for g in layers:
         assert g.get("data-type") and g.get("data-name") is not None
+        assert g.get("data-members") == ("0" if g.get("data-synthetic") else "1")
     for g in groups:
         assert int(g.get("data-members")) >= 1
     for e in root.findall(".//s:polyline[@class='nv-edge']", NS):
@@ -132,3 +133,16 @@ def test_placeholder_follows_the_same_rules():
     root = check_contract(text)
     assert "could not import" in "".join(root.itertext())
     assert "<x>" not in text
+
+
+@pytest.mark.parametrize("name", sorted(irgraphs.ALL))
+def test_conservation_can_be_read_from_the_svg(name):
+    graph = irgraphs.ALL[name]()
+    root = parse(render(graph, hide="Dropout").svg)
+    glyphs = root.findall(".//s:g[@class='nv-layer']", NS) + root.findall(
+        ".//s:g[@class='nv-group']", NS
+    )
+    drawn = sum(int(g.get("data-members")) for g in glyphs)
+    hidden = sum(1 for n in graph.nodes if n.type == "Dropout" and n.parent is None)
+    top = sum(1 for n in graph.nodes if n.parent is None)
+    assert drawn + hidden == top
