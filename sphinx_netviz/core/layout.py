@@ -997,7 +997,7 @@ def _wrapped(lay: _Layout, series: Series, max_w: float) -> _Piece | None:
     lead = gap  # left room for the edge coming down from the previous row
     for p in pieces:
         extra = p.w + (gap if rows[-1] else lead)
-        if rows[-1] and width + extra + gap > max_w:
+        if rows[-1] and width + extra + gap + 16 > max_w:
             rows.append([])
             width = 0.0
             extra = p.w + lead
@@ -1016,11 +1016,22 @@ def _wrapped(lay: _Layout, series: Series, max_w: float) -> _Piece | None:
     bottom = 0.0
     w = 0.0
     for k, row in enumerate(joined):
+        prev_bottom = 0.0
         if prev is not None:
-            y = prev.bottom + channel * 2 - row.top
+            # The dimension label of the row's last glyph hangs beside the edge going down.
+            prev_bottom = prev.bottom
+            if len(prev.exits) == 1:
+                ex_x, ex_y = prev.exits[0].points[-1]
+                src = _find(prev.glyphs, prev.exits[0].glyph)
+                if src is not None:
+                    lbs, depth = lay.dim_label(src, ex_x + gap / 2 + 8, ex_y)
+                    labels.extend(lbs)
+                    prev_bottom = max(prev_bottom, ex_y + depth)
+                    w = max(w, ex_x + gap / 2 + 16)
+            y = prev_bottom + channel * 2 - row.top
         q = row.shifted(lead, y)
         if prev is not None:
-            mid = prev.bottom + channel
+            mid = prev_bottom + channel
             for ex in prev.exits:
                 ex_x, ex_y = ex.points[-1]
                 for en in q.entries:
