@@ -532,16 +532,19 @@ class _Layout:
         src.out_ports = list(lanes) if fan_src else [0.0]
         mrg.in_ports = list(lanes)
         gap = self.gap
-        x0 = src.w + gap
+        # Room for labels wider than the fan glyphs themselves (names, long counts).
+        pad_s = max(0.0, (self.glyph_labels(src)[2] - src.w) / 2)
+        pad_m = max(0.0, (self.glyph_labels(mrg)[2] - mrg.w) / 2)
+        src.x = pad_s
+        x0 = pad_s + src.w + gap
         inner_w = max((p.w for _k, p, _y in placed if p is not None), default=0.0)
         if all(p is None for _k, p, _y in placed):
             inner_w = 0.0
         if not fan_src:
             x0 += gap  # room for the vertical part of the edges leaving a plain layer
-        xm = x0 + inner_w + gap
+        xm = x0 + inner_w + gap + pad_m
         if mrg.kind == "junction":
             xm = x0 + inner_w + gap / 2
-        src.x = 0.0
         mrg.x = xm
         glyphs: list[Glyph] = [src, mrg]
         paths: list[Path] = []
@@ -576,7 +579,7 @@ class _Layout:
                     labels.extend(lbs)
                     bottom = max(bottom, y + depth)
         if not fan_src:
-            lbs, depth = self.dim_label(src, src.w + gap / 2, 0.0)
+            lbs, depth = self.dim_label(src, src.x + src.w + gap / 2, 0.0)
             labels.extend(lbs)
             bottom = max(bottom, depth)
         for g in (src, mrg):
@@ -588,11 +591,9 @@ class _Layout:
                 lb.y += span_bottom - max(g.h_in, g.h_out) / 2
             labels.extend(lbs)
             bottom = max(bottom, lb_bottom + span_bottom - max(g.h_in, g.h_out) / 2)
-        w = xm + mrg.w
-        entries = [_Term(src.id, [(0.0, 0.0), (0.0, 0.0)])]
-        exits = [_Term(mrg.id, [(w, 0.0), (w, 0.0)])]
-        if src.kind == "junction":
-            entries = [_Term(src.id, [(0.0, 0.0), (0.0, 0.0)])]
+        w = xm + mrg.w + pad_m
+        entries = [_Term(src.id, [(0.0, 0.0), (src.x, 0.0)])]
+        exits = [_Term(mrg.id, [(xm + mrg.w, 0.0), (w, 0.0)])]
         return _Piece(w, top, bottom, glyphs, paths, labels, entries, exits)
 
     def _src_port(self, src: Glyph, y: float, fan: bool) -> list[Point]:

@@ -392,6 +392,28 @@ def check_scene(scene) -> list[str]:
                 ):
                     problems.append(f"edge {p.source}->{p.target} crosses glyph {gid}")
                     break
+    # 4. labels overlap neither glyphs nor each other (approximate text boxes)
+    from sphinx_netviz.core.layout import text_width
+
+    def text_box(lb):
+        tw = text_width(lb.text, lb.size)
+        if lb.rotate:
+            return (lb.x - lb.size / 2 + 1, lb.y, lb.x + lb.size / 2 - 1, lb.y + tw - 2)
+        return (lb.x - tw / 2 + 1, lb.y - lb.size + 2, lb.x + tw / 2 - 1, lb.y)
+
+    tboxes = sorted(((text_box(lb), lb.text) for lb in scene.labels), key=lambda t: t[0][0])
+    gboxes = sorted(((b, gid) for gid, b in items), key=lambda t: t[0][0])
+    for i, (a, text) in enumerate(tboxes):
+        for b, other in tboxes[i + 1 :]:
+            if b[0] >= a[2]:
+                break
+            if a[1] < b[3] and b[1] < a[3]:
+                problems.append(f"labels overlap: {text!r} {other!r}")
+        for b, gid in gboxes:
+            if b[0] >= a[2]:
+                break
+            if a[0] < b[2] and a[1] < b[3] and b[1] < a[3]:
+                problems.append(f"label {text!r} overlaps glyph {gid}")
     return problems
 
 
