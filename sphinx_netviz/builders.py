@@ -145,6 +145,27 @@ def _image_dir(self: Any) -> tuple[Path, str]:
     return Path(builder.outdir) / builder.imagedir, str(builder.imgpath)
 
 
+_ROOT_ID = re.compile(r'<svg\b[^>]*?\sid="([^"]+)"')
+
+
+def _unique_ids(self: Any, svg: str) -> str:
+    """``svg`` with its id prefix made unique on the page being written.
+
+    The renderer prefixes every id with a hash of the diagram, so different diagrams never
+    collide; the *same* diagram twice on a page would, so later copies get a numbered prefix
+    (ids, references and ``aria-labelledby`` alike), as the MkDocs adapter does. The count
+    lives on the translator: one per written document.
+    """
+    match = _ROOT_ID.search(svg)
+    if match is None:
+        return svg
+    prefix = match.group(1)
+    seen: dict[str, int] = self.__dict__.setdefault("_netviz_id_prefixes", {})
+    count = seen.get(prefix, 0)
+    seen[prefix] = count + 1
+    return svg if count == 0 else svg.replace(prefix, f"{prefix}-{count + 1}")
+
+
 def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:
     data = diagram_data(node)
     tag = "div" if data.in_figure else "figure"
@@ -158,9 +179,11 @@ def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:
         if data.width:
             attrs["style"] = f"width: {data.width}"
     self.body.append(self.starttag(node, tag, "", CLASS=" ".join(classes), **attrs))
-    self.body.append(f'<div class="netviz-svg">{inline_svg(data.svg, str(node.get("alt")))}</div>')
+    shown = _unique_ids(self, inline_svg(data.svg, str(node.get("alt"))))
+    self.body.append(f'<div class="netviz-svg">{shown}</div>')
     if data.legend_svg and node.get("options", {}).get("legend") == "separate":
-        self.body.append(f'<div class="netviz-legend">{inline_svg(data.legend_svg)}</div>')
+        legend = _unique_ids(self, inline_svg(data.legend_svg))
+        self.body.append(f'<div class="netviz-legend">{legend}</div>')
     if not data.failed:
         folder, url = _image_dir(self)
         name = f"{_stem(node)}.svg"
