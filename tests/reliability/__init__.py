@@ -1,0 +1,1 @@
+"""Reliability and security tests: bad inputs, faults, reproducibility, escaping, fuzzing."""

@@ -1,0 +1,135 @@
+"""Model factories that misbehave in every way a half-written model can (worker side only).
+
+Imported by the netviz worker when a test page names them; never imported by the test
+process itself (the factories need Keras). Each one is named for the failure it stages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import keras
+from keras import layers
+
+#: Neither a model nor callable.
+NOT_A_MODEL = 42
+
+#: Hostile layer names: markup, attribute breakers, quotes, entities, unicode, 500 chars.
+#: Keras forbids only "/" in names, so none of these may contain it.
+HOSTILE_NAMES: tuple[str, ...] = (
+    "<script>alert(1)",
+    '" onmouseover="alert(2)" x="',
+    "' onfocus='alert(3)' y='",
+    "<img src=x onerror=alert(4)>",
+    "]]><!-- &amp; &lt;b&gt; &#x3c;",
+    "свёрточный слой 卷积层 🧠 ⟨λ⟩",
+    "N" * 500,
+)
+
+
+def raises() -> keras.Model:
+    """The factory raises an ordinary exception."""
+    raise ValueError("reliability: the factory gave up")
+
+
+def returns_dict() -> dict[str, int]:
+    """The factory returns something that is not a model."""
+    return {"layers": 3}
+
+
+def needs_arguments(depth: int, width: int) -> keras.Model:
+    """Cannot be called without arguments (and the spec gives none)."""
+    raise AssertionError("never called: the arguments do not bind")
+
+
+def hangs() -> keras.Model:
+    """Never returns: only the timeout can stop it."""
+    while True:
+        time.sleep(0.05)
+
+
+def aborts() -> keras.Model:
+    """Kills its own process (SIGABRT), as a native crash would."""
+    os.abort()
+
+
+def _small(name: str) -> keras.Model:
+    inputs = keras.Input((8,), name="x")
+    hidden = layers.Dense(4, activation="relu", name="hidden")(inputs)
+    return keras.Model(inputs, layers.Dense(2, name="out")(hidden), name=name)
+
+
+def floods_output() -> keras.Model:
+    """Prints 4 MB to stdout and 4 MB to stderr, then returns a valid model.
+
+    Decision under test: output is noise, not failure; the diagram renders normally.
+    """
+    line = "netviz reliability flood " + "x" * 999 + "\n"
+    for _ in range(4 * 1024):
+        sys.stdout.write(line)
+        sys.stderr.write(line)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return _small("flood")
+
+
+def untraceable() -> keras.Model:
+    """A subclassed model whose call needs concrete values, so symbolic tracing fails."""
+
+    class Branchy(keras.Model):
+        def __init__(self) -> None:
+            super().__init__(name="branchy")
+            self.dense = layers.Dense(2)
+
+        def call(self, x: Any) -> Any:
+            if float(keras.ops.sum(x)) > 0:  # needs a concrete tensor
+                return self.dense(x)
+            return x
+
+    return Branchy()
+
+
+#: A string config value that tries to break out of a tooltip.
+HOSTILE_CONFIG = "<script>alert('config')</script> & \"q\""
+
+
+class Tagged(layers.Layer):  # type: ignore[misc]
+    """A pass-through layer whose config carries a user string (shown in tooltips)."""
+
+    def __init__(self, tag: str = HOSTILE_CONFIG, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tag = tag
+
+    def call(self, x: Any) -> Any:
+        return x
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "tag": self.tag}
+
+
+def hostile_names() -> keras.Model:
+    """A chain whose layer (and model) names and config try to break out of SVG and HTML."""
+    inputs = keras.Input((8,), name="in<put>")
+    x = Tagged(name="tagged")(inputs)
+    for i, name in enumerate(HOSTILE_NAMES):
+        x = layers.Dense(4 + i, name=name)(x)
+    return keras.Model(inputs, x, name='model "<b>bold<b>" & co')
+
+
+def slow_then_fine() -> keras.Model:
+    """Announces its worker pid in ``$NETVIZ_RELIABILITY_PIDFILE``, then sleeps.
+
+    The fault test kills this worker from outside while it sleeps; the factory never
+    finishes in that worker.
+    """
+    marker = os.environ.get("NETVIZ_RELIABILITY_PIDFILE")
+    if marker:
+        tmp = Path(marker + ".part")
+        tmp.write_text(str(os.getpid()), encoding="utf-8")
+        tmp.replace(marker)
+    time.sleep(60)
+    return _small("slow")
