@@ -738,6 +738,14 @@ class _Layout:
                     if prev_keys and ci > 0
                     else None
                 )
+            # Stack in order of wanted height (the barycentre order breaks ties), so that no
+            # item is pushed past a neighbour that wanted to sit lower: no downward drift.
+            order = sorted(
+                range(len(col)),
+                key=lambda i: (desired[i] if desired[i] is not None else float(i), i),
+            )
+            col[:] = [col[i] for i in order]
+            desired = [desired[i] for i in order]
             ys: list[float] = []
             cursor = -math.inf
             for key, want in zip(col, desired, strict=True):
@@ -750,7 +758,7 @@ class _Layout:
             diffs = [w_ - y for w_, y in zip(desired, ys, strict=True) if w_ is not None]
             shift = sum(diffs) / len(diffs) if diffs else -(ys[0] + ys[-1]) / 2
             for key, y in zip(col, ys, strict=True):
-                ycen[key] = y + min(shift, 0.0) if diffs else y + shift
+                ycen[key] = y + shift
         ycen[("u", entry_u)] = 0.0
         ycen[("u", exit_u)] = 0.0
         # Each hop between adjacent columns that changes height needs a vertical track in the
