@@ -740,12 +740,12 @@ class _Layout:
                 )
             # Stack in order of wanted height (the barycentre order breaks ties), so that no
             # item is pushed past a neighbour that wanted to sit lower: no downward drift.
-            order = sorted(
+            stack = sorted(
                 range(len(col)),
                 key=lambda i: (desired[i] if desired[i] is not None else float(i), i),
             )
-            col[:] = [col[i] for i in order]
-            desired = [desired[i] for i in order]
+            col[:] = [col[i] for i in stack]
+            desired = [desired[i] for i in stack]
             ys: list[float] = []
             cursor = -math.inf
             for key, want in zip(col, desired, strict=True):
