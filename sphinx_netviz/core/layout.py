@@ -15,6 +15,12 @@ and merge glyphs). Instead the series-parallel tree (structure.py) is laid out r
 - ``wrap`` breaks the top-level series into rows, joined by an edge that runs in the channel
   between rows.
 
+Spacing: ``h-spacing`` is the gap between consecutive glyphs (Net2Vis's rank separation);
+``v-spacing`` keeps Net2Vis's default of 200, which there is dagre's node separation in an
+interactive, zoomed canvas; drawn 1:1 that would make every residual block ~300 px tall, so
+the gap between parallel lanes here is a quarter of it (50 px by default, at least 12),
+added to each lane's own extent (glyphs and their labels).
+
 Glyph sizes follow Net2Vis exactly (reference/net2vis.md 2.3-2.4): height encodes spatial
 resolution, per side (so resolution changes make trapezoids), width encodes channels; 1-D
 tensors (Dense) are drawn as narrow rules.
