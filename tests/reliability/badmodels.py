@@ -15,20 +15,10 @@ from typing import Any
 import keras
 from keras import layers
 
+from .matrix import HOSTILE_CONFIG, HOSTILE_NAMES
+
 #: Neither a model nor callable.
 NOT_A_MODEL = 42
-
-#: Hostile layer names: markup, attribute breakers, quotes, entities, unicode, 500 chars.
-#: Keras forbids only "/" in names, so none of these may contain it.
-HOSTILE_NAMES: tuple[str, ...] = (
-    "<script>alert(1)",
-    '" onmouseover="alert(2)" x="',
-    "' onfocus='alert(3)' y='",
-    "<img src=x onerror=alert(4)>",
-    "]]><!-- &amp; &lt;b&gt; &#x3c;",
-    "свёрточный слой 卷积层 🧠 ⟨λ⟩",
-    "N" * 500,
-)
 
 
 def raises() -> keras.Model:
@@ -91,10 +81,6 @@ def untraceable() -> keras.Model:
             return x
 
     return Branchy()
-
-
-#: A string config value that tries to break out of a tooltip.
-HOSTILE_CONFIG = "<script>alert('config')</script> & \"q\""
 
 
 class Tagged(layers.Layer):  # type: ignore[misc]

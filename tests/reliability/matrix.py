@@ -34,6 +34,19 @@ HOSTILE_CAPTION = "<script>alert('caption')</script> & \"quoted\" 'single' <b>bo
 HOSTILE_ALT = '" onload="alert(\'alt\')" data-x="'
 HOSTILE_CLASS = "safe x\" onclick=\"alert('class')"
 HOSTILE_NAME = "\"><img src=x onerror=alert('name')>"
+#: Hostile layer names: markup, attribute breakers, quotes, entities, unicode, 500 chars.
+#: Keras forbids only "/" in names, so none of these may contain it.
+HOSTILE_NAMES: tuple[str, ...] = (
+    "<script>alert(1)",
+    '" onmouseover="alert(2)" x="',
+    "' onfocus='alert(3)' y='",
+    "<img src=x onerror=alert(4)>",
+    "]]><!-- &amp; &lt;b&gt; &#x3c;",
+    "свёрточный слой 卷积层 🧠 ⟨λ⟩",
+    "N" * 500,
+)
+#: A string config value that tries to break out of a tooltip.
+HOSTILE_CONFIG = "<script>alert('config')</script> & \"q\""
 
 
 @dataclass(frozen=True)
