@@ -538,3 +538,30 @@ def token_files(*roots: Path) -> list[str]:
             dirnames[:] = [d for d in dirnames if d not in {".venv", ".git", "proc", "sys"}]
             hits += [str(Path(dirpath) / n) for n in dirnames + filenames if TOKEN in n]
     return hits
+
+
+#: A small all-good page for the fault and reproducibility builds.
+SMALL: tuple[Case, ...] = (
+    Case("mnist", "a Sequential ConvNet", GOOD),
+    Case("residual", "repeated residual blocks (grouped)", "tests.zoo.models:residual"),
+    Case(
+        "mnist-colorblind",
+        "the same model, other options",
+        GOOD,
+        (("palette", "colorblind"), ("names", "true"), ("legend", "separate")),
+    ),
+)
+SLOW: Case = Case("slow", "a factory whose worker is killed", f"{BAD}:slow_then_fine")
+
+
+def leftovers(*roots: Path) -> list[str]:
+    """Temporary files a build may have left behind (``*.tmp``, ``.name.XXXX`` files)."""
+    found: list[str] = []
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and (
+                path.name.endswith((".tmp", ".part"))
+                or re.match(r"\.netviz-|\.[0-9a-f]{16}\.", path.name)
+            ):
+                found.append(str(path))
+    return found
