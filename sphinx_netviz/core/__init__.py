@@ -23,9 +23,9 @@ from .graph import SCHEMA_VERSION, Edge, Graph, Node
 from .options import OPTIONS, Option, Options, resolve_options
 
 if TYPE_CHECKING:
+    from .diagram import Diagram, render
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
-    from .render import Diagram, render
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
@@ -59,8 +59,8 @@ _LAZY = {
     "load_graph": "loader",
     "BuiltDiagram": "pipeline",
     "DiagramBuilder": "pipeline",
-    "Diagram": "render",
-    "render": "render",
+    "Diagram": "diagram",
+    "render": "diagram",
     "ModelSpec": "spec",
     "parse_spec": "spec",
 }

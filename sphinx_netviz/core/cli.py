@@ -192,7 +192,7 @@ def _cmd_inspect(args: argparse.Namespace, options: Options) -> int:
 
 
 def _cmd_render(args: argparse.Namespace, options: Options) -> int:
-    from .render import render
+    from .diagram import render
 
     graph = _load(args, options)
     diagram = render(graph, options)
@@ -211,7 +211,7 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
 
 def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
     from . import export
-    from .render import render
+    from .diagram import render
 
     graph = _load(args, options)
     _write(args.output, export.bundle(render(graph, options)))

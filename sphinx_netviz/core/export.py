@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import RenderError
 
 if TYPE_CHECKING:
-    from .render import Diagram
+    from .diagram import Diagram
 
 __all__ = ["bundle", "resolve_css_vars", "svg_to_pdf", "svg_to_png"]
 

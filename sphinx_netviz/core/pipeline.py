@@ -11,20 +11,19 @@ neither TensorFlow nor Keras.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import NetvizError, RenderError
+from .keys import diagram_key
 from .loader import ModelLoader
 
 if TYPE_CHECKING:
-    from .graph import Graph
     from .options import Options
 
-__all__ = ["BuiltDiagram", "DiagramBuilder", "diagram_key"]
+__all__ = ["BuiltDiagram", "DiagramBuilder"]
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,6 @@ class BuiltDiagram:
     sources: tuple[Path, ...]
     width: float
     height: float
-
-
-def diagram_key(graph: Graph, options: Options, renderer_version: str) -> str:
-    """SHA-256 of IR content hash + render options + renderer version."""
-    blob = "\n".join((graph.content_hash(), options.render_key(), renderer_version))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class DiagramBuilder:
@@ -84,16 +77,15 @@ class DiagramBuilder:
             ) from exc
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
-        from .render import RENDERER_VERSION
 
         loaded = self.loader.load(spec, input_shape=options.input_shape, timeout=options.timeout)
-        key = diagram_key(loaded.graph, options, RENDERER_VERSION)
+        key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]
         if cached is not None and _complete(cached):
             fields = cached
         else:
-            from .render import render
+            from .diagram import render
 
             diagram = render(loaded.graph, options)
             fields = {

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sphinx_netviz.core.render import render
+from sphinx_netviz.core.diagram import render
 from tests.core import irgraphs
 
 from .common import Row, best_of

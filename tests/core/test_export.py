@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from sphinx_netviz.core.diagram import render
 from sphinx_netviz.core.export import bundle, resolve_css_vars, svg_to_pdf, svg_to_png
-from sphinx_netviz.core.render import render
 
 from . import irgraphs
 

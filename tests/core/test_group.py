@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sphinx_netviz.core.diagram import prepare
 from sphinx_netviz.core.errors import RenderError
 from sphinx_netviz.core.options import resolve_options
-from sphinx_netviz.core.render import prepare
 from sphinx_netviz.core.structure import Block, Group, Leaf, Opaque, decompose
 from sphinx_netviz.core.view import build_view
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from sphinx_netviz.core.diagram import prepare
 from sphinx_netviz.core.layout import Sizer, dims_text, feature_text, outline
 from sphinx_netviz.core.options import resolve_options
-from sphinx_netviz.core.render import prepare
 
 from . import irgraphs
 from .irgraphs import check_scene, conservation

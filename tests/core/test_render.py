@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from sphinx_netviz.core import render as api_render
+from sphinx_netviz.core.diagram import RENDERER_VERSION, Diagram, prepare, render
 from sphinx_netviz.core.errors import OptionError, RenderError
 from sphinx_netviz.core.graph import Graph
 from sphinx_netviz.core.options import Options, resolve_options
-from sphinx_netviz.core.render import RENDERER_VERSION, Diagram, prepare, render
 
 from . import irgraphs
 from .irgraphs import check_scene, conservation

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from sphinx_netviz.core.diagram import render
 from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.render import render
 from sphinx_netviz.core.svg import placeholder_svg
 
 from . import irgraphs

@@ -8,16 +8,13 @@ randomness, so the same input always gives byte-identical SVG.
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
-import sys
-import types
 from collections import Counter
 from dataclasses import dataclass
 
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
+from .keys import RENDERER_VERSION, diagram_key
 from .layout import Glyph, Scene, layout
 from .legend import LegendScene, build_legend, shown_types
 from .options import Options, resolve_options
@@ -26,10 +23,9 @@ from .structure import decompose
 from .svg import SvgParts, diagram_svg, legend_only_svg
 from .view import VGraph, build_view
 
-__all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "prepare", "render"]
+__all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
 
 #: Part of every SVG cache key: bump when the same input would draw differently.
-RENDERER_VERSION = "1.0.0"
 
 
 @dataclass(frozen=True)
@@ -108,12 +104,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         raise RenderError(f"model {graph.name!r}: the graph is nested too deeply to draw") from None
     vg, grouping, scene = prep.view, prep.grouping, prep.scene
     palette = Palette(opts.palette, dict(opts.colors))
-    prefix = (
-        "nv"
-        + hashlib.sha256(
-            f"{fingerprint(graph)}|{opts.render_key()}|{RENDERER_VERSION}".encode()
-        ).hexdigest()[:10]
-    )
+    prefix = "nv" + diagram_key(graph, opts)[:10]
     types = shown_types(vg, grouping)
     taken = {slot_for(t) for t in [*types, "Split"]}
     gids = sorted(grouping.defs)
@@ -145,36 +136,6 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         title=title,
         summary=summary,
     )
-
-
-def fingerprint(graph: Graph) -> str:
-    """A fast content hash of the network (for the SVG id prefix): the same facts as
-    :meth:`Graph.content_hash` (which goes through ``dataclasses.asdict`` and costs seconds
-    on a 10,000-node graph) serialised directly."""
-    data = [
-        graph.name,
-        [
-            (
-                n.id,
-                n.name,
-                n.type,
-                n.kind,
-                n.input_shapes,
-                n.output_shapes,
-                n.params,
-                n.parent,
-                n.config,
-                n.model_inputs,
-                n.model_outputs,
-            )
-            for n in graph.nodes
-        ],
-        [(e.source, e.target, e.shape, e.source_index, e.target_index) for e in graph.edges],
-        graph.inputs,
-        graph.outputs,
-    ]
-    blob = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -285,16 +246,3 @@ def summarize(graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene) -> str
         text += f" Repeated blocks drawn as groups: {groups}."
     text += f" Drawn as {len(scene.glyphs)} glyphs, left to right."
     return text
-
-
-class _CallableModule(types.ModuleType):
-    """``from sphinx_netviz.core import render`` must give the function, but the package
-    resolves ``render`` lazily, and once this submodule has been imported Python binds the
-    package attribute ``render`` to the *module*. Making the module callable (forwarding to
-    :func:`render`) keeps the documented API working whichever one a caller ends up with."""
-
-    def __call__(self, graph: Graph, options: Options | None = None, **kwargs: object) -> Diagram:
-        return render(graph, options, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
