@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from sphinx_netviz.core.inline import inline_svg
+
 if TYPE_CHECKING:
     from sphinx_netviz.core.options import Options
 
-__all__ = ["Embed", "figure_html", "inline_svg", "message_html", "source_html"]
+__all__ = ["Embed", "figure_html", "message_html", "source_html"]
 
-_PROLOGUE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
-_SVG_OPEN = re.compile(r"<svg\b([^>]*)>", re.IGNORECASE)
-_NAMING = re.compile(r"""\s+aria-label(?:ledby)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
@@ -47,24 +46,6 @@ class Embed:
             width=options.width,
             classes=tuple(options.class_.split()),
         )
-
-
-def inline_svg(svg: str, *, label: str = "") -> str:
-    """An SVG document made fit for inlining: no XML prologue; ``label`` as its accessible name.
-
-    The renderer names the SVG by its ``<title>``/``<desc>`` (``aria-labelledby``), which is
-    the right default; an author's ``alt:`` replaces that name (``aria-labelledby`` would
-    otherwise win over ``aria-label``).
-    """
-    body = _PROLOGUE.sub("", svg, count=1).strip()
-    if not label:
-        return body
-    match = _SVG_OPEN.search(body)
-    if match is None:
-        return body
-    attrs = _NAMING.sub("", match.group(1))
-    attrs = f'{attrs} aria-label="{escape(label, quote=True)}"'
-    return f"{body[: match.start()]}<svg{attrs}>{body[match.end() :]}"
 
 
 def _figure_open(embed: Embed, extra: tuple[str, ...]) -> str:
@@ -95,7 +76,7 @@ def figure_html(
     """
     parts = [
         _figure_open(embed, ()),
-        f'<div class="netviz-svg">{inline_svg(svg, label=embed.alt)}</div>',
+        f'<div class="netviz-svg">{inline_svg(svg, embed.alt)}</div>',
     ]
     if legend_svg:
         parts.append(f'<div class="netviz-legend">{inline_svg(legend_svg)}</div>')

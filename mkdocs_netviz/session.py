@@ -25,6 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from sphinx_netviz.core.errors import NetvizError
+from sphinx_netviz.core.inline import unique_ids
 from sphinx_netviz.core.options import Options, resolve_options
 
 from .fence import FenceBlock, fence_key, find_fences, parse_fence
@@ -37,7 +38,6 @@ __all__ = ["ASSET_DIR", "BuilderSettings", "DiagramSession", "FenceFailed", "Pag
 
 log = get_plugin_logger(__name__)
 
-_ROOT_ID = re.compile(r"<svg\b[^>]*?\sid=\"([^\"]+)\"")
 
 #: Site folder for the full-size SVGs and the stylesheet.
 ASSET_DIR = "assets/netviz"
@@ -92,19 +92,8 @@ class PageContext:
         return found.popleft() if found else None
 
     def unique_ids(self, svg: str) -> str:
-        """``svg`` with its id prefix made unique on this page.
-
-        The renderer prefixes every id with a hash of the diagram, so different diagrams
-        never collide; the *same* diagram twice on a page would, so later copies get a
-        numbered prefix (ids, references and ``aria-labelledby`` alike).
-        """
-        match = _ROOT_ID.search(svg)
-        if match is None:
-            return svg
-        prefix = match.group(1)
-        seen = self.prefixes.get(prefix, 0)
-        self.prefixes[prefix] = seen + 1
-        return svg if seen == 0 else svg.replace(prefix, f"{prefix}-{seen + 1}")
+        """``svg`` with an id prefix unique on this page."""
+        return unique_ids(svg, self.prefixes)
 
 
 @dataclass(frozen=True)

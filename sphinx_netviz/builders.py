@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.util import logging
 
+from .core.inline import inline_svg, unique_ids
 from .nodes import diagram_data, netviz_diagram
 
 if TYPE_CHECKING:
@@ -33,14 +33,9 @@ if TYPE_CHECKING:
 
     from .state import Outcome
 
-__all__ = ["VISITORS", "fallback_paragraph", "inline_svg", "resolve_node", "write_once"]
+__all__ = ["VISITORS", "fallback_paragraph", "resolve_node", "write_once"]
 
 logger = logging.getLogger(__name__)
-
-_XML_PROLOGUE = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?")
-_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
-#: The root's accessible name: the renderer's aria-labelledby (title + desc) or a label.
-_ARIA_NAME = re.compile(r"""\s+aria-label(?:ledby)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
 # -- resolving: outcome -> plain node attributes ---------------------------------------------
@@ -120,22 +115,6 @@ def _stem(node: netviz_diagram) -> str:
     return f"netviz-{key[:16]}"
 
 
-def inline_svg(svg: str, label: str = "") -> str:
-    """An SVG document made fit for inlining in HTML: no XML prologue; ``label`` (the user's
-    alt text) as the root's ``aria-label``, escaped, replacing the renderer's
-    ``aria-labelledby`` (which would otherwise win over it)."""
-    body = _XML_PROLOGUE.sub("", svg, count=1)
-    if not label:
-        return body
-    match = _SVG_ROOT.search(body)
-    if match is None:
-        return body
-    root = _ARIA_NAME.sub("", match.group(0))
-    attr = f' aria-label="{html.escape(label, quote=True)}"'
-    root = root[:-2] + attr + "/>" if root.endswith("/>") else root[:-1] + attr + ">"
-    return body[: match.start()] + root + body[match.end() :]
-
-
 # -- HTML ------------------------------------------------------------------------------------
 
 
@@ -145,25 +124,11 @@ def _image_dir(self: Any) -> tuple[Path, str]:
     return Path(builder.outdir) / builder.imagedir, str(builder.imgpath)
 
 
-_ROOT_ID = re.compile(r'<svg\b[^>]*?\sid="([^"]+)"')
-
-
 def _unique_ids(self: Any, svg: str) -> str:
-    """``svg`` with its id prefix made unique on the page being written.
-
-    The renderer prefixes every id with a hash of the diagram, so different diagrams never
-    collide; the *same* diagram twice on a page would, so later copies get a numbered prefix
-    (ids, references and ``aria-labelledby`` alike), as the MkDocs adapter does. The count
-    lives on the translator: one per written document.
-    """
-    match = _ROOT_ID.search(svg)
-    if match is None:
-        return svg
-    prefix = match.group(1)
+    """``svg`` with an id prefix unique on the document being written (one count per
+    translator, i.e. per written page)."""
     seen: dict[str, int] = self.__dict__.setdefault("_netviz_id_prefixes", {})
-    count = seen.get(prefix, 0)
-    seen[prefix] = count + 1
-    return svg if count == 0 else svg.replace(prefix, f"{prefix}-{count + 1}")
+    return unique_ids(svg, seen)
 
 
 def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:

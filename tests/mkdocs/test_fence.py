@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mkdocs_netviz.fence import fence_key, find_fences, parse_fence, parse_header
-from mkdocs_netviz.html import Embed, figure_html, inline_svg
+from mkdocs_netviz.html import Embed, figure_html
 from sphinx_netviz.core.errors import OptionError, SpecError
 from sphinx_netviz.core.options import resolve_options
 
@@ -104,14 +104,6 @@ SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="p-title" '
     'viewBox="0 0 10 10"><title id="p-title">t</title></svg>'
 )
-
-
-def test_inline_svg_drops_prologue_and_adds_label() -> None:
-    body = inline_svg(SVG, label='A "quoted" <net>')
-    assert body.startswith("<svg ")
-    assert 'aria-label="A &quot;quoted&quot; &lt;net&gt;"' in body
-    assert "aria-labelledby" not in body
-    assert inline_svg(SVG) == SVG.split("\n", 1)[1]
 
 
 def test_figure_html_escapes_and_links() -> None:

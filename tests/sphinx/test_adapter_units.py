@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sphinx_netviz.builders import inline_svg, write_once
+from sphinx_netviz.builders import write_once
 from sphinx_netviz.core.options import OPTIONS, Options
 from sphinx_netviz.directive import NetvizDirective, module_file, parse_options
 from sphinx_netviz.state import Request, options_from_values
@@ -40,18 +40,6 @@ def test_request_rebuilds_typed_options_without_reparsing() -> None:
     assert request.resolved() == options_from_values(values)
     assert request.resolved().colors == (("Dense", "#ff0000"),)
     assert Request("m:f", tuple(sorted(values.items()))).key == request.key
-
-
-def test_inline_svg_strips_prologue_and_sets_escaped_label() -> None:
-    doc = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<svg xmlns="x" role="img" aria-labelledby="a b" aria-label="old"><title>t</title></svg>'
-    )
-    out = inline_svg(doc, 'a "quoted" <b>')
-    assert out.startswith("<svg")
-    assert 'aria-label="a &quot;quoted&quot; &lt;b&gt;"' in out
-    assert "old" not in out and "labelledby" not in out
-    assert inline_svg(doc) == doc.split("\n", 1)[1]
 
 
 def test_module_file_finds_without_importing(tmp_path: Path) -> None:
