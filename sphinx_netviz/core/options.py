@@ -137,7 +137,14 @@ class Options:
     min_width: float = _spec(20.0, "float", "Glyph width for the fewest channels.", minimum=1)
     max_width: float = _spec(80.0, "float", "Glyph width for the most channels.", minimum=1)
     h_spacing: float = _spec(20.0, "float", "Horizontal gap between glyphs.", minimum=0)
-    v_spacing: float = _spec(200.0, "float", "Vertical gap between parallel branches.", minimum=0)
+    v_spacing: float = _spec(
+        200.0,
+        "float",
+        "Vertical spacing between parallel branches, in Net2Vis's units (its layout's node "
+        "separation). Lanes already reserve room for glyphs and labels, so the extra gap drawn "
+        "between lanes is a quarter of this value, at least 12 px.",
+        minimum=0,
+    )
     wrap: int = _spec(
         0,
         "int",
