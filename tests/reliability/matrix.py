@@ -231,8 +231,8 @@ CASES: tuple[Case, ...] = (
     Case("good-middle", "a good diagram between bad ones", GOOD),
     Case(
         "deep-10000",
-        "a 10,000-layer model (saved IR; the `.keras` route is tested on its own)",
-        "models/deep.json",
+        "a 10,000-layer model (saved `.keras` file, read in the worker)",
+        "models/deep.keras",
         (("group", "none"),),
     ),
     Case(
@@ -360,26 +360,9 @@ def write_keras_file(path: Path, layers: int) -> Path:
     return path
 
 
-def write_ir_chain(path: Path, layers: int) -> Path:
-    """A saved netviz IR (``graph.json``) of an input and ``layers`` chained layers."""
-    from sphinx_netviz.core.graph import Edge, Graph, Node
-
-    nodes = [Node("x", "x", "InputLayer", kind="input", output_shapes=((4,),))]
-    edges = []
-    for i in range(layers):
-        nodes.append(
-            Node(f"act{i}", f"act{i}", "Activation", input_shapes=((4,),), output_shapes=((4,),))
-        )
-        edges.append(Edge(nodes[-2].id, nodes[-1].id, (4,)))
-    graph = Graph("deep", tuple(nodes), tuple(edges), ("x",), (nodes[-1].id,))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(graph.to_json(), encoding="utf-8")
-    return path
-
-
 def write_model_files(folder: Path) -> None:
-    """``deep.json`` (10,000 layers), ``corrupt.keras`` (garbage), ``truncated.keras``."""
-    write_ir_chain(folder / "deep.json", DEEP_LAYERS)
+    """``deep.keras`` (10,000 layers), ``corrupt.keras`` (garbage), ``truncated.keras``."""
+    write_keras_file(folder / "deep.keras", DEEP_LAYERS)
     (folder / "corrupt.keras").write_bytes(b"this is not a keras file\x00\xff\x01" * 64)
     small = write_keras_file(folder / "small.keras", 50).read_bytes()
     (folder / "truncated.keras").write_bytes(small[: len(small) // 2])
