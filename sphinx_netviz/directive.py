@@ -182,8 +182,8 @@ class NetvizDirective(SphinxDirective):
 
 def _name_spec(spec: str, message: str) -> str:
     """Make sure a message names the spec it is about (core messages usually do)."""
-    if spec and repr(spec) in message:
-        return message
+    if f"model spec {spec!r}" in message or (spec and repr(spec) in message):
+        return message  # (an empty spec's message already says "model spec ''")
     return f"model spec {spec!r}: {message}"
 
 
