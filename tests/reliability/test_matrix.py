@@ -64,6 +64,7 @@ def test_case(matrix_build: MatrixBuild, case_id: str) -> None:
         assert case.fragment in warning, warning
         assert case.spec in warning, warning  # names the spec as written
         assert "\n" not in warning
+        assert warning.count("model spec") <= 1, warning  # named once, not twice
         assert matrix_build.failed(figure)
         # The placeholder is visible and says what went wrong.
         shown = figure.get_text(" ", strip=True)
