@@ -17,6 +17,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from tests.zoo import GOOD_MODELS
+
 from .common import Row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,18 +32,7 @@ APPS = [
     "DenseNet121",
     "NASNetMobile",
 ]
-ZOO = [
-    "mnist_convnet",
-    "residual",
-    "inception",
-    "unet",
-    "multi_io",
-    "nested",
-    "siamese",
-    "lstm",
-    "raw_ops",
-    "custom_layer",
-]
+ZOO = list(GOOD_MODELS)
 
 _WALK = textwrap.dedent(
     """

@@ -10,7 +10,7 @@ import pytest
 from sphinx_netviz.core.errors import ExtractionError
 from sphinx_netviz.core.extract.keras3 import extract_model
 from sphinx_netviz.core.graph import Graph
-from tests.zoo import bad, models
+from tests.zoo import GOOD_MODELS, bad, models
 
 
 def walk(factory: object, **kw: object) -> Graph:
@@ -32,21 +32,7 @@ def keras_counts(model: keras.Model) -> tuple[int, int, int]:
     return len(owner.operations), len(owner._nodes), edges
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "mnist_convnet",
-        "residual",
-        "inception",
-        "unet",
-        "multi_io",
-        "nested",
-        "siamese",
-        "lstm",
-        "raw_ops",
-        "custom_layer",
-    ],
-)
+@pytest.mark.parametrize("name", GOOD_MODELS)
 def test_top_level_equals_keras(name: str) -> None:
     keras.backend.clear_session()
     model = getattr(models, name)()

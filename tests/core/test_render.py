@@ -18,6 +18,7 @@ from sphinx_netviz.core.diagram import RENDERER_VERSION, Diagram, prepare, rende
 from sphinx_netviz.core.errors import OptionError, RenderError
 from sphinx_netviz.core.graph import Graph
 from sphinx_netviz.core.options import Options, resolve_options
+from tests.zoo import GOOD_MODELS
 
 from . import irgraphs
 from .irgraphs import check_scene, conservation
@@ -121,18 +122,7 @@ def test_snapshots(case):
 
 
 # -- real Keras models (one process, one extraction each) -------------------------------------
-ZOO = [
-    "mnist_convnet",
-    "residual",
-    "inception",
-    "unet",
-    "multi_io",
-    "nested",
-    "siamese",
-    "lstm",
-    "raw_ops",
-    "custom_layer",
-]
+ZOO = list(GOOD_MODELS)
 APPS = {  # model -> glyph target with group=auto
     "ResNet50": 30,
     "InceptionV3": 40,
