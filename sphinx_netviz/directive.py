@@ -329,6 +329,25 @@ def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
     get_state(app).reading = set(docnames)
 
 
+def _request_of(node: netviz_diagram) -> Request:
+    return Request(node["spec"], tuple(sorted(node["options"].items())))
+
+
+def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Prestart the worker early in a cold serial read (see NetvizState.prestart_if_cold).
+
+    Only where this process is the one that received ``env-before-read-docs`` (``reading``
+    is set): ``-j N`` readers are forked children and must not start workers of their own.
+    """
+    state = get_state(app)
+    if state.probed or not state.reading or not _renders(app):
+        return
+    for node in doctree.findall(netviz_diagram):
+        if node["request"]:
+            state.prestart_if_cold(app, _request_of(node))
+            return
+
+
 def _renders(app: Sphinx) -> bool:
     return app.builder is not None and app.builder.format in RENDERED_FORMATS
 
@@ -408,7 +427,7 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             continue
         outcome: Outcome | None = None
         if not node.get("error") and node.get("request"):
-            request = Request(node["spec"], tuple(sorted(node["options"].items())))
+            request = _request_of(node)
             node_doc, lineno = str(node["docname"]), int(node["lineno"])
             outcome = _build(app, request, (node_doc, lineno))
             if outcome.diagram is None:
@@ -502,6 +521,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _get_outdated)
     app.connect("env-before-read-docs", _before_read)
+    app.connect("doctree-read", _doctree_read)
     app.connect("env-updated", _env_updated)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("build-finished", _build_finished)

@@ -84,6 +84,8 @@ class NetvizState:
     #: builders created and workers started in this process (for tests and debug logs).
     builders_created: int = 0
     closed_worker_starts: int = 0
+    #: whether this build already probed the cache to decide on prestarting the worker.
+    probed: bool = False
     #: where the worker's own warnings are attributed (the diagram being built).
     location: tuple[str, int] | None = None
 
@@ -102,6 +104,24 @@ class NetvizState:
             )
             self.builders_created += 1
         return self.builder
+
+    def prestart_if_cold(self, app: Sphinx, request: Request) -> None:
+        """Start the worker now if ``request``'s model is not in the cache.
+
+        Called for the first diagram read in a build (main process only): a cold build then
+        imports TensorFlow in the worker while Sphinx reads the remaining pages, instead of
+        after reading. A warm build only pays one cache lookup and starts nothing.
+        """
+        if self.probed:
+            return
+        self.probed = True
+        loader = self.diagram_builder(app).loader
+        try:
+            cold = loader.cached(request.spec, input_shape=request.resolved().input_shape) is None
+        except NetvizError:
+            return  # reported when the diagram is built
+        if cold:
+            loader.prestart()
 
     def _core_warning(self, message: str) -> None:
         logger.warning("netviz: %s", message, location=self.location, type="netviz", subtype="core")
@@ -147,6 +167,7 @@ class NetvizState:
             self.builder = None
         # The next build of the same app must see edited models: forget this build's outcomes.
         self.outcomes.clear()
+        self.probed = False
         self.warned.clear()
 
 

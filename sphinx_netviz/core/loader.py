@@ -123,14 +123,10 @@ class ModelLoader:
                 raise ExtractionError(
                     f"model spec {parsed.text!r}: no such file {str(parsed.path)!r}"
                 )
+        cached = self._cached(parsed, input_shape)
+        if cached is not None:
+            return cached
         key = self._key(parsed, input_shape)
-        entry = self.cache.get_ir(key)
-        if entry is not None:
-            return LoadedModel(
-                graph=entry.graph,
-                sources=tuple(Path(p) for p, _ in entry.sources),
-                from_cache=True,
-            )
         if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
             self._worker.restart()
             self._worker_sources.clear()
@@ -150,6 +146,31 @@ class ModelLoader:
         return LoadedModel(
             graph=graph, sources=tuple(Path(p) for p, _ in result.sources), from_cache=False
         )
+
+    def _cached(
+        self, spec: ModelSpec, input_shape: Sequence[int | None] | None
+    ) -> LoadedModel | None:
+        entry = self.cache.get_ir(self._key(spec, input_shape))
+        if entry is None:
+            return None
+        return LoadedModel(
+            graph=entry.graph, sources=tuple(Path(p) for p, _ in entry.sources), from_cache=True
+        )
+
+    def cached(
+        self, spec: str | ModelSpec, *, input_shape: tuple[int | None, ...] | None = None
+    ) -> LoadedModel | None:
+        """The graph of a factory or model-file ``spec`` if the disk cache holds it with
+        unchanged sources, else None; never starts the worker (raises SpecError if malformed)."""
+        parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, self.base_dir)
+        if parsed.kind == "ir":
+            return None
+        return self._cached(parsed, input_shape)
+
+    def prestart(self) -> None:
+        """Start the worker in the background (a build that knows it is cold calls this early
+        so that TensorFlow's import overlaps with its own work)."""
+        self._worker.prestart()
 
     def close(self) -> None:
         """Stop the worker (if any)."""

@@ -128,6 +128,7 @@ class WorkerClient:
         self._hide_gpus = hide_gpus
         self._python = python or sys.executable
         self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False  # the running worker has said "ready"
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr_tail: collections.deque[bytes] = collections.deque()
         self._stderr_size = 0
@@ -166,7 +167,16 @@ class WorkerClient:
         env[_CONFIG_ENV] = json.dumps({"sys_path": paths, "hide_gpus": self._hide_gpus})
         return env
 
-    def _start(self, timeout: float) -> None:
+    def prestart(self) -> None:
+        """Start the worker now without waiting for it: its TensorFlow import (seconds) then
+        overlaps with whatever the caller does next; the first request waits for it."""
+        self._forget_if_forked()
+        with self._request_lock:
+            if not self.started:
+                self._kill()
+                self._spawn()
+
+    def _spawn(self) -> None:
         self._lines = queue.Queue()
         self._stderr_tail.clear()
         self._stderr_size = 0
@@ -188,11 +198,15 @@ class WorkerClient:
             target=self._read_lines, args=(proc.stdout, self._lines), daemon=True
         ).start()
         threading.Thread(target=self._drain, args=(proc.stderr,), daemon=True).start()
+        self._ready = False
+
+    def _await_ready(self, timeout: float) -> None:
         reply = self._receive(timeout + _START_GRACE)
         if reply is None or not reply.get("ready"):
             why = self._death_reason() if reply is None else "unexpected first message"
             self._kill()
             raise ExtractionError(f"netviz worker failed to start: {why}")
+        self._ready = True
 
     @staticmethod
     def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
@@ -329,7 +343,16 @@ class WorkerClient:
     ) -> WorkerResult:
         if not self.started:
             self._kill()
-            self._start(timeout)
+            self._spawn()
+        if not self._ready:  # just started, or prestarted: wait for its "ready"
+            try:
+                self._await_ready(timeout)
+            except TimeoutError:
+                self._kill()
+                raise ExtractionError(
+                    f"model spec {spec!r}: the worker did not start within "
+                    f"{timeout + _START_GRACE:g} s"
+                ) from None
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         self._next_id += 1

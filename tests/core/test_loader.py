@@ -147,3 +147,21 @@ def test_load_graph_one_shot(tmp_path: Path) -> None:
         sys_path=[str(ROOT)],
     )
     assert [n.id for n in graph.nodes] == ["input_layer", "hidden", "out"]
+
+
+def test_prestart_and_cached_probe(tmp_path: Path) -> None:
+    project = write_project(tmp_path)
+    cache = tmp_path / "cache"
+    with ModelLoader(cache_dir=cache, sys_path=[str(project)]) as loader:
+        assert loader.cached("mypkg.models:get_model") is None  # cold: nothing, no worker
+        assert not loader.worker_started
+        loader.prestart()  # returns at once; the worker imports TensorFlow meanwhile
+        assert loader.worker_started and loader.worker_starts == 1
+        loader.prestart()  # idempotent while it runs
+        loaded = loader.load("mypkg.models:get_model")
+        assert not loaded.from_cache and loader.worker_starts == 1
+        probe = loader.cached("mypkg.models:get_model")
+        assert probe is not None and probe.from_cache
+        assert probe.graph.content_hash() == loaded.graph.content_hash()
+    with pytest.raises(SpecError):
+        ModelLoader(cache_dir=cache).cached("not a spec")
