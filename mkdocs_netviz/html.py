@@ -74,12 +74,16 @@ def figure_html(
     ``href`` (and ``legend_href`` when the legend is separate) are page-relative URLs of the
     full-size SVG files written into the site.
     """
+    # data-search-exclude keeps the SVG's tooltip text out of Material's search index (the
+    # caption stays searchable); other themes ignore the attribute.
     parts = [
         _figure_open(embed, ()),
-        f'<div class="netviz-svg">{inline_svg(svg, embed.alt)}</div>',
+        f'<div class="netviz-svg" data-search-exclude>{inline_svg(svg, embed.alt)}</div>',
     ]
     if legend_svg:
-        parts.append(f'<div class="netviz-legend">{inline_svg(legend_svg)}</div>')
+        parts.append(
+            f'<div class="netviz-legend" data-search-exclude>{inline_svg(legend_svg)}</div>'
+        )
     links = [f'<a class="netviz-full" href="{escape(href, quote=True)}">Full-size SVG</a>']
     if legend_href:
         links.append(

@@ -43,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
     """Copy a built diagram onto ``node``, or a placeholder when reading or building failed."""
-    from .core.svg import placeholder_svg
-
     diagram = outcome.diagram if outcome is not None else None
     if diagram is not None:
         node["svg"] = diagram.svg
@@ -56,6 +54,8 @@ def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
         return
     error = str(node.get("error")) or (outcome.error if outcome is not None else "") or "failed"
     title = f"netviz: cannot draw {node.get('spec') or 'an empty spec'}"
+    from .core.svg import placeholder_svg  # svgwrite is slow to import; warm builds skip it
+
     node["svg"] = placeholder_svg(title, error)
     node["legend_svg"] = ""
     node["key"] = ""

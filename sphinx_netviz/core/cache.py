@@ -19,6 +19,7 @@ or written, the cache switches itself off and reports that once through ``on_war
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -46,8 +47,12 @@ CACHE_SCHEMA = 1
 EXTRACTOR_VERSION = "1"
 
 
+@functools.cache
 def framework_versions() -> dict[str, str]:
-    """Installed versions of the frameworks that shape an IR, from package metadata only."""
+    """Installed versions of the frameworks that shape an IR, from package metadata only.
+
+    Read once per process: ``importlib.metadata`` scans site-packages (milliseconds a call,
+    which every warm lookup would pay)."""
     versions: dict[str, str] = {}
     for dist in ("keras", "tensorflow", "tensorflow-cpu", "h5py"):
         try:
