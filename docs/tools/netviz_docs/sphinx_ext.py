@@ -8,6 +8,7 @@ the page's author had typed it; ``.. netviz-benchmarks::`` includes the latest b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -133,9 +134,13 @@ class BenchmarksDirective(_InsertingDirective):
     option_spec: ClassVar[dict[str, Any]] = {"fallback": directives.unchanged}
 
     def lines(self) -> list[str]:
+        # Noted even while missing, so that the page is re-read once the file appears.
+        self.env.note_dependency(str(BENCHMARKS))
         if BENCHMARKS.is_file():
-            self.env.note_dependency(str(BENCHMARKS))
-            return [f".. include:: {BENCHMARKS}", "   :parser: myst_parser.sphinx_", ""]
+            # docutils reads an absolute include path as relative to the source root.
+            here = Path(self.env.doc2path(self.env.docname)).parent
+            target = os.path.relpath(BENCHMARKS, here)
+            return [f".. include:: {target}", "   :parser: myst_parser.sphinx_", ""]
         return [
             ".. note::",
             "",
