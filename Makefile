@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sphinx_netviz mkdocs_netviz tests docs/examples
+	$(BIN)/ruff check sphinx_netviz mkdocs_netviz tests docs/examples docs/tools
 	$(BIN)/ruff format --check sphinx_netviz mkdocs_netviz
 
 typecheck: $(STAMP)
