@@ -1118,29 +1118,23 @@ def _samples(
         x, y, w, h = b
         return all(x + w < g[0] - 2 or x > g[2] + 2 or y + h < g[1] or y > g[3] for g in bboxes)
 
+    def box(g: Glyph, side: str) -> tuple[float, float, float, float] | None:
+        """The sample box left of an input glyph or right of an output glyph (multi-dim
+        tensors only, as in Net2Vis)."""
+        shape, h = (g.in_shape, g.h_in) if side == "in" else (g.out_shape, g.h_out)
+        if shape is None or len(shape) < 2:
+            return None
+        x = g.x - gap - h if side == "in" else g.x + g.w + gap
+        return (x, g.y - h / 2, h, h)
+
     done: set[tuple[str, str]] = set()
-    for nid in vg.inputs:
-        found = by_node.get(nid)
-        if found is None:
-            continue
-        g = found
-        if g.in_shape is None or len(g.in_shape) < 2 or (g.id, "in") in done:
-            continue
-        side = g.h_in
-        box = (g.x - gap - side, g.y - side / 2, side, side)
-        if free(box):
-            boxes.append(box)
-            done.add((g.id, "in"))
-    for nid in vg.outputs:
-        found = by_node.get(nid)
-        if found is None:
-            continue
-        g = found
-        if g.out_shape is None or len(g.out_shape) < 2 or (g.id, "out") in done:
-            continue
-        side = g.h_out
-        box = (g.x + g.w + gap, g.y - side / 2, side, side)
-        if free(box):
-            boxes.append(box)
-            done.add((g.id, "out"))
+    for side, ids in (("in", vg.inputs), ("out", vg.outputs)):
+        for nid in ids:
+            glyph = by_node.get(nid)
+            if glyph is None or (glyph.id, side) in done:
+                continue
+            b = box(glyph, side)
+            if b is not None and free(b):
+                boxes.append(b)
+                done.add((glyph.id, side))
     return boxes
