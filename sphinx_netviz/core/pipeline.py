@@ -77,7 +77,6 @@ class DiagramBuilder:
             ) from exc
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
-
         loaded = self.loader.load(spec, input_shape=options.input_shape, timeout=options.timeout)
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
