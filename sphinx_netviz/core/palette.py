@@ -24,6 +24,7 @@ __all__ = [
     "Swatch",
     "darken",
     "interpolated_colors",
+    "shade",
     "slot_for",
 ]
 
@@ -72,24 +73,24 @@ N_SLOTS = len(NET2VIS)
 # teal, Dense orange, Split purple.
 _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
     6: ("InputLayer", "Input", "Rescaling", "Resizing", "Normalization", "CenterCrop"),
-    1: ("Conv1D", "Conv2D", "Conv3D", "Convolution2D", "Convolution1D"),
-    10: ("DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"),
+    1: ("Conv2D", "Conv1D", "Conv3D", "Convolution2D", "Convolution1D"),
+    10: ("DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D", "SeparableConv1D"),
     11: (
-        "Conv1DTranspose",
         "Conv2DTranspose",
+        "UpSampling2D",
+        "Conv1DTranspose",
         "Conv3DTranspose",
         "UpSampling1D",
-        "UpSampling2D",
         "UpSampling3D",
     ),
-    12: ("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "MaxPool2D"),
+    12: ("MaxPooling2D", "MaxPooling1D", "MaxPooling3D", "MaxPool2D"),
     # Average pooling and recurrent layers share amber: they rarely meet in one model.
     14: (
-        "AveragePooling1D",
         "AveragePooling2D",
+        "LSTM",
+        "AveragePooling1D",
         "AveragePooling3D",
         "AvgPool2D",
-        "LSTM",
         "GRU",
         "SimpleRNN",
         "RNN",
@@ -99,11 +100,11 @@ _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
         "TimeDistributed",
     ),
     7: (
-        "GlobalAveragePooling1D",
         "GlobalAveragePooling2D",
+        "GlobalAveragePooling1D",
+        "GlobalMaxPooling2D",
         "GlobalAveragePooling3D",
         "GlobalMaxPooling1D",
-        "GlobalMaxPooling2D",
         "GlobalMaxPooling3D",
     ),
     3: ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"),
@@ -154,6 +155,26 @@ _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
 _SLOT_OF_TYPE: dict[str, int] = {
     name: slot for slot, names in _CATEGORY_SLOTS.items() for name in names
 }
+
+
+#: Position of a type within its category; the first is drawn in the slot's colour, the others
+#: in shades of it (:func:`shade`), so two types of one category that meet in a diagram
+#: (Embedding and MultiHeadAttention, Rescaling and InputLayer) stay apart in the legend.
+_RANK_OF_TYPE: dict[str, int] = {
+    name: rank for names in _CATEGORY_SLOTS.values() for rank, name in enumerate(names)
+}
+
+#: HSL lightness offsets of the shades, by rank (cycling): alternately lighter and darker.
+_SHADE_STEPS: tuple[float, ...] = (0.0, 0.13, -0.11, 0.24, -0.2, 0.33)
+
+
+def shade(color: str, rank: int) -> str:
+    """``color`` lightened or darkened for the ``rank``-th type of a category (0: itself)."""
+    step = _SHADE_STEPS[rank % len(_SHADE_STEPS)]
+    if step == 0.0:
+        return color.upper()
+    h, lightness, s = colorsys.rgb_to_hls(*_rgb(color))
+    return _hex(*colorsys.hls_to_rgb(h, min(0.9, max(0.12, lightness + step)), s))
 
 
 def slot_for(type_name: str) -> int:
@@ -263,7 +284,7 @@ class Palette:
         """The base colour of a layer type (override first, then its slot's colour)."""
         if type_name in self.overrides:
             return self.overrides[type_name].upper()
-        return PALETTES[self.name][slot_for(type_name)]
+        return shade(PALETTES[self.name][slot_for(type_name)], _RANK_OF_TYPE.get(type_name, 0))
 
     def swatch(self, type_name: str, *, group: bool = False, dense: bool = False) -> Swatch:
         """Fill and stroke the Net2Vis way: groups get a darkened fill and the plain colour

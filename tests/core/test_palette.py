@@ -104,3 +104,20 @@ def test_group_slots_are_distinct_and_avoid_type_slots():
     assert len(set(slots)) == 3
     assert not set(slots) & taken
     assert slots == p.group_color_slots(["a", "b", "c"], taken)
+
+
+def test_types_of_one_category_get_distinct_shades():
+    # They meet in one diagram (a Transformer; EfficientNet's preprocessing): the legend must
+    # still tell them apart, and the answer stays site-wide stable (by name only).
+    p = Palette()
+    for a, b in [
+        ("Embedding", "MultiHeadAttention"),
+        ("InputLayer", "Rescaling"),
+        ("Rescaling", "Normalization"),
+        ("BatchNormalization", "LayerNormalization"),
+        ("Reshape", "ZeroPadding2D"),
+        ("Conv2DTranspose", "UpSampling2D"),
+    ]:
+        assert slot_for(a) == slot_for(b)
+        assert p.color(a) != p.color(b), (a, b)
+    assert p.color("Embedding") == NET2VIS[slot_for("Embedding")]  # first of its category
