@@ -18,7 +18,7 @@ from .keys import RENDERER_VERSION, diagram_key
 from .layout import Glyph, Scene, layout
 from .legend import LegendScene, build_legend, shown_types
 from .options import Options, resolve_options
-from .palette import Palette, slot_for
+from .palette import Palette
 from .structure import decompose
 from .svg import SvgParts, diagram_svg, legend_only_svg
 from .view import VGraph, build_view
@@ -106,10 +106,9 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     palette = Palette(opts.palette, dict(opts.colors))
     prefix = "nv" + diagram_key(graph, opts)[:10]
     types = shown_types(vg, grouping)
-    taken = {slot_for(t) for t in [*types, "Split"]}
     gids = sorted(grouping.defs)
-    slots = palette.group_color_slots([grouping.defs[g].key for g in gids], taken)
-    group_colors = {gid: palette.slot_color(slot) for gid, slot in zip(gids, slots, strict=True)}
+    colors = palette.group_colors([grouping.defs[g].key for g in gids], [*types, "Split"])
+    group_colors = dict(zip(gids, colors, strict=True))
     summary = summarize(graph, vg, grouping, scene)
     title = f"{graph.name} architecture diagram"
     parts = SvgParts(

@@ -335,5 +335,28 @@ class Palette:
             used.add(slot)
         return out
 
+    def group_colors(self, keys: list[str], types: Iterable[str]) -> list[str]:
+        """Colours for the group glyphs of a diagram whose layer types are ``types``.
+
+        Slots come from :meth:`group_color_slots`; where a slot had to be reused (more colours
+        needed than the palette has), the group takes a shade of it, so no group looks like a
+        layer type or another group of the same diagram.
+        """
+        shown = list(types)
+        slots = self.group_color_slots(keys, {slot_for(t) for t in shown})
+        if self.mono:
+            return [self.slot_color(s) for s in slots]
+        used = {self.color(t) for t in shown}
+        out: list[str] = []
+        for slot in slots:
+            base = self.slot_color(slot)
+            color, rank = base.upper(), 0
+            while color in used and rank < len(_SHADE_STEPS) - 1:
+                rank += 1
+                color = shade(base, rank)
+            used.add(color)
+            out.append(color)
+        return out
+
     def slot_color(self, slot: int) -> str:
         return PALETTES[self.name][slot % N_SLOTS]

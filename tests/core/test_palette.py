@@ -121,3 +121,15 @@ def test_types_of_one_category_get_distinct_shades():
         assert slot_for(a) == slot_for(b)
         assert p.color(a) != p.color(b), (a, b)
     assert p.color("Embedding") == NET2VIS[slot_for("Embedding")]  # first of its category
+
+
+def test_group_colours_never_repeat_a_type_or_group_colour():
+    # The colour-blind palette has 8 colours for 17 slots: reused slots are shaded apart.
+    types = ["InputLayer", "Conv2D", "BatchNormalization", "ReLU", "Add", "Dense", "Split",
+             "MaxPooling2D", "GlobalAveragePooling2D", "Concatenate"]
+    for name in ("net2vis", "colorblind", "interpolate"):
+        p = Palette(name)
+        colours = p.group_colors([f"group{i}" for i in range(6)], types)
+        assert len(set(colours)) == 6, (name, colours)
+        assert not set(colours) & {p.color(t) for t in types}, name
+        assert colours == p.group_colors([f"group{i}" for i in range(6)], types)  # stable
