@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,21 @@ def read_ir_file(spec: ModelSpec) -> Graph:
         ) from None
 
 
+_Stamps = tuple[tuple[str, int, int], ...]
+
+
+def _stamps(paths: Sequence[Path]) -> _Stamps | None:
+    """(path, mtime, size) of each file; None if one is missing (never memoised then)."""
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 class ModelLoader:
     """Loads specs to graphs through the cache and one persistent worker."""
 
@@ -89,6 +104,9 @@ class ModelLoader:
         # Files the running worker has imported, with the hash it saw: if one changes (an
         # edit under ``mkdocs serve``), the worker's module is stale and must be restarted.
         self._worker_sources: dict[str, str] = {}
+        # Graphs this loader already returned, with their sources' stat stamps: a page with
+        # several diagrams of one model (or a serve rebuild) skips re-reading and re-hashing.
+        self._memo: dict[str, tuple[LoadedModel, _Stamps]] = {}
 
     @property
     def worker_started(self) -> bool:
@@ -143,19 +161,37 @@ class ModelLoader:
             ) from None
         self._worker_sources.update(dict(result.sources))
         self.cache.put_ir(key, graph, result.sources, spec=parsed.text)
-        return LoadedModel(
-            graph=graph, sources=tuple(Path(p) for p, _ in result.sources), from_cache=False
+        return self._remember(
+            key,
+            LoadedModel(
+                graph=graph, sources=tuple(Path(p) for p, _ in result.sources), from_cache=False
+            ),
         )
 
     def _cached(
         self, spec: ModelSpec, input_shape: Sequence[int | None] | None
     ) -> LoadedModel | None:
-        entry = self.cache.get_ir(self._key(spec, input_shape))
+        key = self._key(spec, input_shape)
+        memo = self._memo.get(key)
+        if memo is not None and _stamps(memo[0].sources) == memo[1]:
+            return memo[0]
+        entry = self.cache.get_ir(key)
         if entry is None:
             return None
-        return LoadedModel(
-            graph=entry.graph, sources=tuple(Path(p) for p, _ in entry.sources), from_cache=True
+        return self._remember(
+            key,
+            LoadedModel(
+                graph=entry.graph,
+                sources=tuple(Path(p) for p, _ in entry.sources),
+                from_cache=True,
+            ),
         )
+
+    def _remember(self, key: str, loaded: LoadedModel) -> LoadedModel:
+        stamps = _stamps(loaded.sources)
+        if stamps is not None:
+            self._memo[key] = (replace(loaded, from_cache=True), stamps)
+        return loaded
 
     def cached(
         self, spec: str | ModelSpec, *, input_shape: tuple[int | None, ...] | None = None

@@ -165,3 +165,19 @@ def test_prestart_and_cached_probe(tmp_path: Path) -> None:
         assert probe.graph.content_hash() == loaded.graph.content_hash()
     with pytest.raises(SpecError):
         ModelLoader(cache_dir=cache).cached("not a spec")
+
+
+def test_memo_serves_repeat_loads_until_a_source_changes(tmp_path: Path) -> None:
+    project = write_project(tmp_path, units=3)
+    cache = tmp_path / "cache"
+    with ModelLoader(cache_dir=cache, sys_path=[str(project)]) as loader:
+        first = loader.load("mypkg.models:get_model")
+        for entry in cache.rglob("*.json"):  # the memo, not the disk cache, answers now
+            entry.unlink()
+        again = loader.load("mypkg.models:get_model")
+        assert again.graph is first.graph and again.from_cache
+        # An edit (as under `mkdocs serve`) invalidates the memo: the model is re-imported.
+        (project / "mypkg" / "layers_def.py").write_text("UNITS = 5\n# edited\n")
+        changed = loader.load("mypkg.models:get_model")
+        assert not changed.from_cache
+        assert changed.graph.node("y").output_shapes[0][0] == 5
