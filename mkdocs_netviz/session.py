@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
+from sphinx_netviz.core.cache import Stamps, file_stamps
 from sphinx_netviz.core.errors import NetvizError
 from sphinx_netviz.core.inline import unique_ids
 from sphinx_netviz.core.options import Options, resolve_options
@@ -98,19 +99,7 @@ class PageContext:
 @dataclass(frozen=True)
 class _Memo:
     built: BuiltDiagram
-    stamp: tuple[tuple[str, int, int], ...]
-
-
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
-    """``(path, mtime_ns, size)`` of each file, or None when one is gone."""
-    out = []
-    for path in sorted(set(paths)):
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        out.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(out)
+    stamp: Stamps
 
 
 class DiagramSession:
@@ -242,12 +231,12 @@ class DiagramSession:
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
         memo_key = (spec, options.render_key(), repr(options.input_shape))
         memo = self._memo.get(memo_key)
-        if memo is not None and _stamp(memo.built.sources) == memo.stamp:
+        if memo is not None and file_stamps(memo.built.sources) == memo.stamp:
             self.memo_hits += 1
             return memo.built
         self.builder_calls += 1
         built = self.builder.build(spec, options)
-        stamp = _stamp(built.sources)
+        stamp = file_stamps(built.sources)
         if stamp is not None:
             self._memo[memo_key] = _Memo(built, stamp)
         self.sources.update(built.sources)

@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -103,6 +103,23 @@ def _sha256(path: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+#: ``(path, mtime_ns, size)`` per file: a cheap "has anything changed" check for in-process
+#: memos (the disk cache itself compares content hashes).
+Stamps = tuple[tuple[str, int, int], ...]
+
+
+def file_stamps(paths: Iterable[Path]) -> Stamps | None:
+    """The stamps of ``paths`` (sorted, deduplicated), or None when one of them is gone."""
+    out = []
+    for path in sorted(set(paths)):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def sources_current(sources: Sequence[tuple[str, str]]) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .cache import DiskCache, ir_key, sources_current
+from .cache import DiskCache, Stamps, file_stamps, ir_key, sources_current
 from .errors import ExtractionError, NetvizError
 from .graph import Graph
 from .options import resolve_options
@@ -69,21 +69,6 @@ def read_ir_file(spec: ModelSpec) -> Graph:
         ) from None
 
 
-_Stamps = tuple[tuple[str, int, int], ...]
-
-
-def _stamps(paths: Sequence[Path]) -> _Stamps | None:
-    """(path, mtime, size) of each file; None if one is missing (never memoised then)."""
-    out = []
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        out.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(out)
-
-
 class ModelLoader:
     """Loads specs to graphs through the cache and one persistent worker."""
 
@@ -106,7 +91,7 @@ class ModelLoader:
         self._worker_sources: dict[str, str] = {}
         # Graphs this loader already returned, with their sources' stat stamps: a page with
         # several diagrams of one model (or a serve rebuild) skips re-reading and re-hashing.
-        self._memo: dict[str, tuple[LoadedModel, _Stamps]] = {}
+        self._memo: dict[str, tuple[LoadedModel, Stamps]] = {}
 
     @property
     def worker_started(self) -> bool:
@@ -173,7 +158,7 @@ class ModelLoader:
     ) -> LoadedModel | None:
         key = self._key(spec, input_shape)
         memo = self._memo.get(key)
-        if memo is not None and _stamps(memo[0].sources) == memo[1]:
+        if memo is not None and file_stamps(memo[0].sources) == memo[1]:
             return memo[0]
         entry = self.cache.get_ir(key)
         if entry is None:
@@ -188,7 +173,7 @@ class ModelLoader:
         )
 
     def _remember(self, key: str, loaded: LoadedModel) -> LoadedModel:
-        stamps = _stamps(loaded.sources)
+        stamps = file_stamps(loaded.sources)
         if stamps is not None:
             self._memo[key] = (replace(loaded, from_cache=True), stamps)
         return loaded
