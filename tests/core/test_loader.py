@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import pytest
 
 from sphinx_netviz.core.errors import ExtractionError, SpecError
 from sphinx_netviz.core.loader import ModelLoader, load_graph
+from tests.helpers import run_json_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,14 +56,8 @@ WARM = textwrap.dedent(
 
 
 def run_warm(project: Path, cache: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", WARM, str(project), str(cache)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = run_json_script(WARM, str(project), str(cache))
+    return result
 
 
 def test_cold_then_warm_without_tensorflow_then_invalidated(tmp_path: Path) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from sphinx_netviz.core.errors import ExtractionError, NetvizError, SpecError
 from sphinx_netviz.core.options import resolve_options
 from sphinx_netviz.core.pipeline import DiagramBuilder
+from tests.helpers import run_json_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,14 +36,8 @@ WARM = textwrap.dedent(
 
 
 def run(cache: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", WARM, str(cache), str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = run_json_script(WARM, str(cache), str(ROOT))
+    return result
 
 
 def test_warm_build_starts_no_worker_and_imports_no_tensorflow(tmp_path: Path) -> None:

@@ -436,14 +436,7 @@ def start_sphinx(
     """Start ``python -m sphinx -b html`` (no colour, no parallelism)."""
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-N", str(src), str(out)]
     cmd += ["-d", str(doctrees or out.parent / (out.name + "-doctrees"))]
-    return subprocess.Popen(
-        cmd,
-        cwd=str(src.parent),
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return _popen(cmd, src.parent, env)
 
 
 def start_mkdocs(
@@ -453,13 +446,13 @@ def start_mkdocs(
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     if strict:
         cmd.append("--strict")
+    return _popen(cmd, config.parent, env)
+
+
+def _popen(cmd: list[str], cwd: Path, env: dict[str, str] | None) -> subprocess.Popen[str]:
+    """A build subprocess with captured text output and the test environment."""
     return subprocess.Popen(
-        cmd,
-        cwd=str(config.parent),
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        cmd, cwd=str(cwd), env=_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
