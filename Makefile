@@ -16,6 +16,13 @@ all: test
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# Frameworks first, each pinned the way this machine needs: the exact torch CPU wheel (a
+	# looser pin downloads a CUDA build), tensorflow-cpu, JAX, and keras-hub without its
+	# tensorflow-text dependency (which would pull the full tensorflow beside tensorflow-cpu).
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet "tensorflow-cpu>=2.16" "keras>=3.3" jax jaxlib
+	$(BIN)/python -m pip install --quiet --no-deps "keras-hub>=0.20"
+	$(BIN)/python -m pip install --quiet absl-py kagglehub regex rich sentencepiece tokenizers
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

@@ -47,8 +47,19 @@ class Node:
         type: The class name, e.g. ``"Conv2D"``; for a wrapper, the wrapper's class.
         module: The defining module of the class, e.g. ``"keras.src.layers..."``; tells a
             ``keras.layers.Add`` layer from a raw ``keras.ops`` add with the same class name.
-        kind: ``"input"`` (InputLayer), ``"layer"``, ``"op"`` (raw ``keras.ops`` operation)
-            or ``"model"`` (a nested Functional/Sequential model).
+        kind: ``"input"`` (InputLayer / a model input), ``"layer"`` (a leaf layer or leaf
+            module call), ``"op"`` (a raw operation: ``keras.ops.*``, ``torch.cat``,
+            ``x + y``), ``"model"`` (a nested Functional/Sequential model) or
+            ``"composite"`` (a layer or module that calls other layers: keras_hub's
+            ``TransformerDecoder``, a torch ``BertLayer`` or ``ModuleList`` entry). Nodes of
+            kind ``"model"`` and ``"composite"`` are hierarchy nodes: their internals carry
+            their id as ``parent`` and they list ``model_inputs``/``model_outputs``.
+        category: The layer's category, independent of framework and class name: one of
+            ``conv``, ``dense``, ``norm``, ``activation``, ``pooling``, ``attention``,
+            ``embedding``, ``merge``, ``reshape``, ``recurrent``, ``dropout``, ``io``,
+            ``block`` (hierarchy nodes) or ``other``. Palettes and group names key on it, so
+            ``nn.Conv2d`` and ``keras.layers.Conv2D`` look alike. Empty in IR written before
+            it existed; readers then derive it from ``type``.
         input_shapes: Shapes of the tensors the call consumed, batch axis dropped.
         output_shapes: Shapes of the tensors the call produced, batch axis dropped.
         dtype: The compute dtype of the call's first output, if known.
@@ -87,6 +98,7 @@ class Node:
     inner: str | None = None
     model_inputs: tuple[str, ...] = ()
     model_outputs: tuple[str, ...] = ()
+    category: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; tuples become lists."""

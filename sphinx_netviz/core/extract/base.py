@@ -1,0 +1,88 @@
+"""The framework seam: one small protocol every extraction route implements.
+
+An *extractor* turns one kind of model object (a live ``keras.Model``, a ``torch.nn.Module``,
+a saved ``.pt2`` program, ...) into the framework-free :class:`~sphinx_netviz.core.graph.Graph`.
+The worker, the spec resolver, the cache and ``render(live_model)`` ask this protocol which
+route takes an object instead of naming a framework themselves.
+
+Routes are listed by dotted name and imported only when asked for, so looking one up never
+imports a framework: ``accepts`` must decide from the object's type (its ``__module__`` and
+``__mro__``) or from ``sys.modules``, never by importing a framework that is not loaded yet, and route modules import their
+framework inside functions, never at module level.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from ..graph import Graph, Shape
+
+__all__ = ["EXTRACTORS", "ExtractRequest", "Extractor", "find_extractor", "load_extractor"]
+
+
+@dataclass(frozen=True)
+class ExtractRequest:
+    """What the caller knows besides the model object.
+
+    Attributes:
+        source: The spec text (or a description of the live object), quoted in messages.
+        input_shapes: One shape per model input, batch axis excluded (``input-shape``).
+        input_dtype: Dtype name for synthesised example inputs (``input-dtype``).
+        example_inputs: Inputs the factory returned beside the model, if any.
+    """
+
+    source: str
+    input_shapes: tuple[Shape, ...] | None = None
+    input_dtype: str | None = None
+    example_inputs: Any = None
+
+
+@runtime_checkable
+class Extractor(Protocol):
+    """One extraction route (Keras walker, PyTorch tracer, saved-file readers)."""
+
+    #: Short route name recorded in ``Graph.meta["extractor"]``, e.g. ``"keras"``, ``"torch"``.
+    name: str
+    #: The distribution(s) whose versions decide this route's output, for cache keys, and the
+    #: extra that installs it (``netviz[torch]``) for "framework missing" messages.
+    distributions: tuple[str, ...]
+    extra: str
+
+    def accepts(self, obj: object) -> bool:
+        """True when this route can extract ``obj`` (cheap; imports no framework)."""
+        ...
+
+    def extract(self, obj: Any, request: ExtractRequest) -> Graph:
+        """Walk ``obj`` into a Graph; failures raise ``ExtractionError`` naming the source."""
+        ...
+
+    def version(self) -> str:
+        """Extractor version plus installed framework versions: part of the IR cache key."""
+        ...
+
+
+#: Registered routes, in the order they are tried: ``"module:attribute"`` of an Extractor
+#: instance. Later routes (PyTorch, saved programs) add themselves here.
+EXTRACTORS: list[str] = [
+    "sphinx_netviz.core.extract.keras3:EXTRACTOR",
+]
+
+
+def load_extractor(dotted: str) -> Extractor:
+    """Import one registered route by its ``module:attribute`` name."""
+    module_name, _, attr = dotted.partition(":")
+    extractor: Extractor = getattr(importlib.import_module(module_name), attr)
+    return extractor
+
+
+def find_extractor(obj: object, routes: Sequence[str] | None = None) -> Extractor | None:
+    """The first registered route that accepts ``obj``, or ``None``."""
+    for dotted in EXTRACTORS if routes is None else routes:
+        extractor = load_extractor(dotted)
+        if extractor.accepts(obj):
+            return extractor
+    return None
