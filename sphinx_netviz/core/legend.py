@@ -11,22 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .group import Grouping
-from .layout import Scene, Sizer, layout, text_width
+from .layout import Scene, Sizer, layout
+from .sizes import GROUP_H, GROUP_W, ITEM_GAP, LEGEND_FONT, ROW_GAP, SWATCH_H, SWATCH_W, text_width
 from .structure import Group, Item, Series, decompose, walk_leaves
-from .view import VGraph, _insert_splits
+from .view import VGraph, insert_splits
 
 if TYPE_CHECKING:
     from .options import Options
 
 __all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
-
-SWATCH_W = 12.0
-SWATCH_H = 28.0
-GROUP_W = 18.0
-GROUP_H = 30.0
-ITEM_GAP = 28.0
-ROW_GAP = 16.0
-FONT = 12.0
 
 
 @dataclass
@@ -95,7 +88,7 @@ def _mini_manual(sub: VGraph, options: Options) -> Scene:
         inputs=list(sub.inputs),
         outputs=list(sub.outputs),
     )
-    _insert_splits(sub)
+    insert_splits(sub)
     tree = decompose(sub)
     return layout(
         sub, Grouping(tree=tree), options, sizer=Sizer.mini(), mini=True, tree=tree, margin=2
@@ -123,7 +116,7 @@ def build_legend(
     for t in types:
         if t in manual_labels:
             continue
-        w = SWATCH_W + 8 + text_width(t, FONT)
+        w = SWATCH_W + 8 + text_width(t, LEGEND_FONT)
         items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
     for label, sub in manual_labels.items():
         mini = _mini_manual(sub, options)
@@ -135,7 +128,7 @@ def build_legend(
                 label,
                 0,
                 0,
-                max(w, text_width(label, FONT)),
+                max(w, text_width(label, LEGEND_FONT)),
                 max(GROUP_H, mini.height) + 18,
                 mini=mini,
                 manual=True,
@@ -152,7 +145,7 @@ def build_legend(
                 d.label,
                 0,
                 0,
-                max(w, text_width(d.label, FONT)),
+                max(w, text_width(d.label, LEGEND_FONT)),
                 max(GROUP_H, mini.height) + 18,
                 gid=gid,
                 mini=mini,

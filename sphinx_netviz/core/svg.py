@@ -17,12 +17,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import svgwrite.base
 
-from .layout import LABEL_FONT, Glyph, Scene
-from .legend import GROUP_H, GROUP_W, SWATCH_H, SWATCH_W, LegendScene
 from .palette import Palette, Swatch
+from .sizes import (
+    EDGE_WIDTH,
+    EDGE_WIDTH_MINI,
+    GROUP_H,
+    GROUP_STROKE,
+    GROUP_W,
+    LABEL_FONT,
+    LEGEND_FONT,
+    MINI_STROKE_SCALE,
+    STROKE,
+    SWATCH_H,
+    SWATCH_W,
+)
+
+if TYPE_CHECKING:
+    from .layout import Glyph, Scene
+    from .legend import LegendScene
 
 __all__ = ["SvgParts", "diagram_svg", "legend_only_svg", "placeholder_svg"]
 
@@ -31,8 +47,6 @@ MUTED = "#57606a"
 EDGE = "#57606a"
 SAMPLE = "#afb8c1"
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-STROKE = 3.0
-GROUP_STROKE = 8.0
 
 #: Scoped to ``svg.netviz`` so that inlining never restyles anything else on the page.
 STYLE = (
@@ -243,7 +257,7 @@ def _draw_scene(
         el.attribs["points"] = _points(mv(p.points))
         el.attribs["fill"] = "none"
         el.attribs["stroke"] = EDGE
-        el.attribs["stroke-width"] = "1" if mini else "1.25"
+        el.attribs["stroke-width"] = fmt(EDGE_WIDTH_MINI if mini else EDGE_WIDTH)
         edges.add(el)
     parent.add(edges)
     for bx, by, bw, bh in scene.samples:
@@ -268,7 +282,7 @@ def _draw_scene(
         if sw.pattern is not None:
             used_patterns.add(sw.pattern)
         group = g.kind == "group"
-        width = (GROUP_STROKE if group else STROKE) * (0.4 if mini else 1.0)
+        width = (GROUP_STROKE if group else STROKE) * (MINI_STROKE_SCALE if mini else 1.0)
         if group and not mini:
             el = _g(
                 "nv-group",
@@ -336,7 +350,13 @@ def _draw_legend(
             pts = [(x, y), (x + SWATCH_W, y), (x + SWATCH_W, y + SWATCH_H), (x, y + SWATCH_H)]
             item.add(_polygon(pts, sw, _fill(parts, sw), 2))
             item.add(
-                _text(e.label, x + SWATCH_W + 8, y + SWATCH_H / 2 + 4, anchor="start", size=12)
+                _text(
+                    e.label,
+                    x + SWATCH_W + 8,
+                    y + SWATCH_H / 2 + 4,
+                    anchor="start",
+                    size=LEGEND_FONT,
+                )
             )
         else:
             if e.gid:
@@ -367,7 +387,7 @@ def _draw_legend(
                     mini=True,
                     used_patterns=used,
                 )
-            item.add(_text(e.label, x, y + e.h - 2, anchor="start", size=12))
+            item.add(_text(e.label, x, y + e.h - 2, anchor="start", size=LEGEND_FONT))
         box.add(item)
     parent.add(box)
 

@@ -1,0 +1,131 @@
+"""The entry point: lay out the grouped tree, dissolve junctions, outline glyphs, add sample
+boxes, move everything into the positive quadrant and measure the result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..sizes import MARGIN, STROKE_PAD, text_width
+from .glyphs import Ctx, outline
+from .routing import dissolve_junctions
+from .scene import Glyph, Scene
+from .series import series_piece
+from .sizing import Sizer
+from .stats import measure
+from .wrapping import wrapped
+
+if TYPE_CHECKING:
+    from ..group import Grouping
+    from ..options import Options
+    from ..structure import Series
+    from ..view import VGraph
+
+__all__ = ["layout"]
+
+
+def layout(
+    vg: VGraph,
+    grouping: Grouping,
+    options: Options,
+    *,
+    sizer: Sizer | None = None,
+    mini: bool = False,
+    tree: Series | None = None,
+    margin: float = MARGIN,
+) -> Scene:
+    """Lay out the grouped tree of ``vg``; coordinates end up inside (0, 0, w, h)."""
+    if sizer is None:
+        extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
+        sizer = Sizer.from_view(vg, options, extra)
+    ctx = Ctx(vg, grouping, options, sizer, mini=mini)
+    series = tree if tree is not None else grouping.tree
+    if options.wrap and not mini:
+        piece = wrapped(ctx, series, options.wrap - 2 * margin)
+    else:
+        piece = series_piece(ctx, series)
+    if piece is None:
+        return Scene([], [], [], [], 2 * margin, 2 * margin)
+    glyphs, paths = dissolve_junctions(piece.glyphs, piece.paths, ctx.junctions)
+    for g in glyphs:
+        g.points = outline(g)
+    labels = piece.labels
+    samples: list[tuple[float, float, float, float]] = []
+    if options.samples and not mini:
+        samples = _samples(vg, glyphs, options.h_spacing)
+    # Bounding box over everything drawn, then move into the positive quadrant.
+    xs: list[float] = []
+    ys: list[float] = []
+    for g in glyphs:
+        x0, y0, x1, y1 = g.bbox
+        xs += [x0, x1]
+        ys += [y0, y1]
+    for p in paths:
+        xs += [q[0] for q in p.points]
+        ys += [q[1] for q in p.points]
+    for lb in labels:
+        tw = text_width(lb.text, lb.size)
+        if lb.rotate:
+            xs += [lb.x - lb.size / 2, lb.x + lb.size / 2]
+            ys += [lb.y, lb.y + tw]
+        else:
+            xs += [lb.x - tw / 2, lb.x + tw / 2]
+            ys += [lb.y - lb.size, lb.y + 3]
+    for sx, sy, sw, sh in samples:
+        xs += [sx, sx + sw]
+        ys += [sy, sy + sh]
+    ys += [piece.top, piece.bottom]
+    dx = margin + STROKE_PAD - min(xs)
+    dy = margin + STROKE_PAD - min(ys)
+    for g in glyphs:
+        g.x += dx
+        g.y += dy
+        g.in_ports = [p + dy for p in g.in_ports]
+        g.out_ports = [p + dy for p in g.out_ports]
+        g.points = [(round(x + dx, 2), round(y + dy, 2)) for x, y in g.points]
+    for p in paths:
+        p.points = [(round(x + dx, 2), round(y + dy, 2)) for x, y in p.points]
+    for lb in labels:
+        lb.x = round(lb.x + dx, 2)
+        lb.y = round(lb.y + dy, 2)
+    samples = [(round(a + dx, 2), round(b + dy, 2), c, d) for a, b, c, d in samples]
+    width = round(max(xs) - min(xs) + 2 * (margin + STROKE_PAD), 2)
+    height = round(max(ys) - min(ys) + 2 * (margin + STROKE_PAD), 2)
+    stats = None if mini else measure(paths, width, height, len(glyphs))
+    return Scene(glyphs, paths, labels, samples, width, height, stats)
+
+
+def _samples(
+    vg: VGraph, glyphs: list[Glyph], gap: float
+) -> list[tuple[float, float, float, float]]:
+    """Dashed input/output sample boxes beside input and output glyphs, where free."""
+    boxes: list[tuple[float, float, float, float]] = []
+    by_node: dict[str, Glyph] = {}
+    for g in glyphs:
+        for nid in g.node_ids:
+            by_node.setdefault(nid, g)
+    bboxes = [g.bbox for g in glyphs]
+
+    def free(b: tuple[float, float, float, float]) -> bool:
+        x, y, w, h = b
+        return all(x + w < g[0] - 2 or x > g[2] + 2 or y + h < g[1] or y > g[3] for g in bboxes)
+
+    def box(g: Glyph, side: str) -> tuple[float, float, float, float] | None:
+        """The sample box left of an input glyph or right of an output glyph (multi-dim
+        tensors only, as in Net2Vis)."""
+        shape, h = (g.in_shape, g.h_in) if side == "in" else (g.out_shape, g.h_out)
+        if shape is None or len(shape) < 2:
+            return None
+        x = g.x - gap - h if side == "in" else g.x + g.w + gap
+        return (x, g.y - h / 2, h, h)
+
+    done: set[tuple[str, str]] = set()
+    for side, ids in (("in", vg.inputs), ("out", vg.outputs)):
+        for nid in ids:
+            glyph = by_node.get(nid)
+            if glyph is None or (glyph.id, side) in done:
+                continue
+            b = box(glyph, side)
+            if b is not None and free(b):
+                boxes.append(b)
+                done.add((glyph.id, side))
+    return boxes

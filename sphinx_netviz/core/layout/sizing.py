@@ -1,0 +1,132 @@
+"""Glyph sizes: Net2Vis's formulas (reference/net2vis.md 2.3-2.4) and the label texts.
+
+Height encodes spatial resolution, per side (so resolution changes make trapezoids), width
+encodes channels; 1-D tensors (Dense) are drawn as narrow rules sized by their units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..graph import Shape
+    from ..options import Options
+    from ..view import VGraph, VNode
+
+__all__ = ["Sizer", "dims_text", "feature_text"]
+
+
+def _spatial(shape: Shape | None) -> float | None:
+    if shape is None or len(shape) < 2:
+        return None
+    dims = shape[:-1]
+    if any(d is None or d <= 0 for d in dims):
+        return None
+    product = float(math.prod(d for d in dims if d is not None))
+    return float(product ** (1.0 / len(dims)))
+
+
+def _channels(shape: Shape | None) -> float | None:
+    if shape is None or len(shape) < 2 or shape[-1] is None:
+        return None
+    return float(shape[-1])
+
+
+def _units(shape: Shape | None) -> float | None:
+    if shape is None or len(shape) != 1 or shape[0] is None:
+        return None
+    return float(shape[0])
+
+
+@dataclass
+class Sizer:
+    """Net2Vis's extremes (over every drawn and hidden layer) and its size formulas."""
+
+    h_min: float
+    h_max: float
+    w_min: float
+    w_max: float
+    min_size: float = 0.0
+    max_size: float = 0.0
+    min_feat: float = 0.0
+    max_feat: float = 0.0
+    min_dense: float = 0.0
+    max_dense: float = 0.0
+    uniform: bool = False
+
+    @classmethod
+    def from_view(cls, vg: VGraph, options: Options, extra: list[VNode]) -> Sizer:
+        s = cls(options.min_height, options.max_height, options.min_width, options.max_width)
+        sizes: list[float] = []
+        feats: list[float] = []
+        dense: list[float] = []
+        for n in [*vg.nodes.values(), *extra]:
+            for shape in (n.in_shape, n.out_shape):
+                sp = _spatial(shape)
+                if sp is not None:
+                    sizes.append(sp)
+            c = _channels(n.out_shape)
+            if c is not None:
+                feats.append(c)
+            u = _units(n.out_shape)
+            if u is not None and _units(n.in_shape) is not None:
+                dense.append(u)
+        if sizes:
+            s.min_size, s.max_size = min(sizes), max(sizes)
+        if feats:
+            s.min_feat, s.max_feat = min(feats), max(feats)
+        if dense:
+            s.min_dense, s.max_dense = min(dense), max(dense)
+        return s
+
+    @classmethod
+    def mini(cls) -> Sizer:
+        return cls(24, 24, 8, 8, uniform=True)
+
+    def height(self, shape: Shape | None) -> float:
+        if self.uniform:
+            return self.h_max
+        sp = _spatial(shape)
+        if sp is not None:
+            span = self.max_size - self.min_size
+            if span <= 0:
+                return self.h_max
+            perc = (sp - self.min_size) / span
+            return min(self.h_max, self.h_min + max(0.0, perc) * (self.h_max - self.h_min))
+        u = _units(shape)
+        if u is not None:
+            span = self.max_dense - self.min_dense
+            if span <= 0 or u > self.max_dense:
+                return self.h_max
+            perc = (u - self.min_dense) / span
+            return min(self.h_max, self.h_min + max(0.0, perc) * (self.h_max - self.h_min))
+        return self.h_max if shape is None or len(shape) >= 2 else self.h_min
+
+    def width(self, in_shape: Shape | None, out_shape: Shape | None) -> float:
+        if self.uniform:
+            return self.w_max
+        c = _channels(out_shape)
+        if c is None or in_shape is None or len(in_shape) < 2:
+            return self.rule_width()
+        span = max(1.0, self.max_feat - self.min_feat)
+        return self.w_min + (c - self.min_feat) / span * (self.w_max - self.w_min)
+
+    def rule_width(self) -> float:
+        return self.w_max if self.uniform else max(6.0, round(self.w_min * 0.5, 2))
+
+
+def dims_text(shape: Shape | None) -> str:
+    """``224x224`` for an image tensor; empty for vectors."""
+    if shape is None or len(shape) < 2:
+        return ""
+    return "x".join("?" if d is None else str(d) for d in shape[:-1])
+
+
+def feature_text(shape: Shape | None) -> str:
+    """Channels (last axis) or units of a vector."""
+    if shape is None or not shape:
+        return ""
+    d = shape[-1]
+    return "?" if d is None else str(d)
