@@ -131,6 +131,9 @@ def _place(
     ycen = [0.0] * len(units)
     entry_u = len(units) - 2
     reach = [max((rank[v] for v in vs), default=0) for vs in succ]
+    # Half the lane gap of series-parallel blocks: off-row units are few and small (a mask,
+    # a side branch), and a transformer should stay a flat strip.
+    stack_gap = max(12.0, ctx.vgap / 2)
     toggle = True
     for col in columns:
         row = [u for u in col if u in on_row]
@@ -160,11 +163,11 @@ def _place(
         # unit whose predecessors sit further out keeps their height, so chains off the row
         # stay straight too.
         for want, _reach, u in sorted(above, key=lambda t: (-t[0], t[1], t[2])):
-            y = min(want, up - ctx.vgap - units[u].bottom)
+            y = min(want, up - stack_gap - units[u].bottom)
             up = y + units[u].top
             ycen[u] = y
         for want, _reach, u in sorted(below):
-            y = max(want, down + ctx.vgap - units[u].top)
+            y = max(want, down + stack_gap - units[u].top)
             down = y + units[u].bottom
             ycen[u] = y
     return ycen
@@ -203,9 +206,11 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         if rank[v] - rank[u] > 1:
             b = bundles.get(u)
             if b is None:
-                b = bundles[u] = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5)
+                on_row = abs(ycen[u]) <= 0.5
+                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=on_row)
+                bundles[u] = b
             b.last = max(b.last, rank[v] - 1)
-    assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 2))
+    assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
     hops: list[list[tuple[float, float, Hashable]]] = [[] for _ in range(n_ranks)]
     for ei, (u, v) in enumerate(edge_list):
         if rank[v] - rank[u] > 1:

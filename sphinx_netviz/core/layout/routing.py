@@ -35,6 +35,7 @@ class Bundle:
     first: int  # first column passed over
     last: int  # last column passed over
     above: bool
+    flexible: bool = False  # a source on the row may take either side
     level: int = 0
     y: float = 0.0
 
@@ -46,7 +47,19 @@ def assign_lanes(
     overlapping bundle on the same side. Shorter spans get the inner levels, so nested
     bundles nest instead of crossing."""
     placed: list[Bundle] = []
+
+    def staggered(b: Bundle, above: bool) -> bool:
+        """Would ``b`` overlap a lane on that side without nesting (a sure crossing)?"""
+        for o in placed:
+            if o.above != above or o.last < b.first or o.first > b.last:
+                continue
+            if not (o.first >= b.first and o.last <= b.last):
+                return True
+        return False
+
     for b in sorted(bundles, key=lambda b: (b.last - b.first, b.first, b.source)):
+        if b.flexible and staggered(b, b.above) and not staggered(b, not b.above):
+            b.above = not b.above
         taken = {
             o.level
             for o in placed
