@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
-from ..structure import Item, Leaf, Opaque, walk_leaves
+from ..structure import ROOT, Item, Leaf, Opaque, walk_leaves
 from .routing import TRACK_STEP, Bundle, assign_lanes, gap_tracks
 from .scene import Glyph, Label, Path, Piece, Term, clean
 
@@ -104,6 +104,19 @@ def _ranks(succ: list[list[int]], entry_u: int, exit_u: int) -> list[int]:
     return rank
 
 
+def _late_inputs(
+    rank: list[int], pred: list[list[int]], succ: list[list[int]], entry_u: int, exit_u: int
+) -> None:
+    """A model input read only far ahead (a mask, positions) moves to the column before its
+    first reader: it is drawn where it is used, and its lane passes over nothing before."""
+    for u in succ[entry_u]:
+        if pred[u] != [entry_u] or not succ[u]:
+            continue
+        first = min(rank[v] for v in succ[u])
+        if first - 1 > rank[u]:
+            rank[u] = first - 1
+
+
 def _main_path(rank: list[int], pred: list[list[int]], exit_u: int) -> list[int]:
     """A longest path, walked back from the exit through tight predecessors (one rank
     earlier, which every unit with a predecessor has): one unit per column."""
@@ -131,9 +144,9 @@ def _place(
     ycen = [0.0] * len(units)
     entry_u = len(units) - 2
     reach = [max((rank[v] for v in vs), default=0) for vs in succ]
-    # Half the lane gap of series-parallel blocks: off-row units are few and small (a mask,
+    # A quarter of the lane gap of series-parallel blocks: off-row units are few (a mask,
     # a side branch), and a transformer should stay a flat strip.
-    stack_gap = max(12.0, ctx.vgap / 2)
+    stack_gap = max(12.0, ctx.vgap / 4)
     toggle = True
     for col in columns:
         row = [u for u in col if u in on_row]
@@ -192,6 +205,13 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         pred[exit_u].append(u)
     n += 2
     rank = _ranks(succ, entry_u, exit_u)
+    if op.entry == ROOT:
+        _late_inputs(rank, pred, succ, entry_u, exit_u)
+
+    def long_edge(u: int, v: int) -> bool:
+        # Edges from the graph's virtual root are never drawn: they need no lane.
+        return rank[v] - rank[u] > 1 and not (u == entry_u and op.entry == ROOT)
+
     n_ranks = rank[exit_u] + 1
     columns: list[list[int]] = [[] for _ in range(n_ranks)]
     for u in range(n):
@@ -203,7 +223,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
     edge_list: list[tuple[int, int]] = [(u, v) for u in range(n) for v in succ[u]]
     bundles: dict[int, Bundle] = {}
     for u, v in edge_list:
-        if rank[v] - rank[u] > 1:
+        if long_edge(u, v):
             b = bundles.get(u)
             if b is None:
                 on_row = abs(ycen[u]) <= 0.5
@@ -213,7 +233,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
     assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
     hops: list[list[tuple[float, float, Hashable]]] = [[] for _ in range(n_ranks)]
     for ei, (u, v) in enumerate(edge_list):
-        if rank[v] - rank[u] > 1:
+        if long_edge(u, v):
             lane = bundles[u].y
             hops[rank[u]].append((ycen[u], lane, ("rise", u)))
             hops[rank[v] - 1].append((lane, ycen[v], ("drop", ei)))
@@ -254,7 +274,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
                 pts = list(ex.points)
                 ey = pts[-1][1]
                 ny = en.points[-1][1]
-                if rank[v] - rank[u] > 1:
+                if long_edge(u, v):
                     lane = bundles[u].y
                     xr = track(rank[u], ("rise", u))
                     xd = track(rank[v] - 1, ("drop", ei))
