@@ -238,7 +238,9 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
             hops[rank[u]].append((ycen[u], lane, ("rise", u)))
             hops[rank[v] - 1].append((lane, ycen[v], ("drop", ei)))
         elif abs(ycen[u] - ycen[v]) > 0.5:
-            hops[rank[u]].append((ycen[u], ycen[v], ("edge", ei)))
+            # A source with a lane turns all its edges on the lane's rise: one trunk.
+            key = ("rise", u) if u in bundles else ("edge", ei)
+            hops[rank[u]].append((ycen[u], ycen[v], key))
     base_gap = max(ctx.gap * 1.5, 16.0)
     gaps = [max(base_gap, TRACK_STEP * (len({k for _a, _b, k in h}) + 1)) for h in hops]
     x = 0.0
@@ -280,7 +282,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
                     xd = track(rank[v] - 1, ("drop", ei))
                     pts += [(xr, ey), (xr, lane), (xd, lane), (xd, ny)]
                 elif abs(ey - ny) > 0.01:
-                    xg = track(rank[u], ("edge", ei))
+                    xg = track(rank[u], ("rise", u) if u in bundles else ("edge", ei))
                     pts += [(xg, ey), (xg, ny)]
                 pts += list(en.points[1:])
                 if u == entry_u:
