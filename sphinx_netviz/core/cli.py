@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="output format (default: from the output file's suffix, else svg)",
     )
+    render.add_argument(
+        "--stats",
+        action="store_true",
+        help="print the layout's quality on stdout, one 'name: value' line each: edge "
+        "crossings (counted from the drawn polylines), bends, width and height (px, without "
+        "the legend), glyphs and edges",
+    )
     _add_options(render, render=True)
 
     bundle = sub.add_parser("bundle", help="zip of diagram and legend, each as SVG and PDF")
@@ -206,6 +213,8 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
             args.legend_out,
             _convert(diagram.legend_svg, legend_fmt if legend_fmt in _FORMATS else "svg"),
         )
+    if args.stats and diagram.stats is not None:
+        print("\n".join(diagram.stats.lines()))
     return 0
 
 

@@ -15,7 +15,7 @@ from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
 from .keys import RENDERER_VERSION, diagram_key
-from .layout import Glyph, Scene, layout
+from .layout import Glyph, LayoutStats, Scene, layout
 from .legend import LegendScene, build_legend, shown_types
 from .options import Options, resolve_options
 from .palette import Palette
@@ -34,7 +34,9 @@ class Diagram:
 
     ``svg`` holds the diagram (with the legend below unless ``legend`` is ``separate`` or
     ``none``); ``legend_svg`` is always the legend on its own; ``summary`` is a plain-text
-    description used as alt text; ``glyphs`` counts the drawn glyphs (layers and groups).
+    description used as alt text; ``glyphs`` counts the drawn glyphs (layers and groups);
+    ``stats`` is the layout's own measure of its quality (edge crossings counted from the
+    drawn polylines, bends, width and height of the diagram without the legend).
     """
 
     svg: str
@@ -44,6 +46,7 @@ class Diagram:
     glyphs: int
     title: str
     summary: str
+    stats: LayoutStats | None = None
 
     def _repr_svg_(self) -> str:
         """Jupyter shows the diagram inline."""
@@ -134,6 +137,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         glyphs=len(scene.glyphs),
         title=title,
         summary=summary,
+        stats=scene.stats,
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import svgwrite.base
+import svgwrite.params
 
 from .palette import Palette, Swatch
 from .sizes import (
@@ -82,6 +83,11 @@ class SvgParts:
     group_colors: dict[int, str]
 
 
+#: One shared svgwrite parameter set (validation off): creating one per element was a fifth
+#: of the time of a 10,000-layer render.
+_PARAMETER = svgwrite.params.Parameter(debug=False)
+
+
 class _Elem(svgwrite.base.BaseElement):  # type: ignore[misc]
     """A plain svgwrite element with a given tag; attributes are set verbatim (no
     validation, our own number formatting) and serialised sorted by name."""
@@ -89,17 +95,65 @@ class _Elem(svgwrite.base.BaseElement):  # type: ignore[misc]
     elementname = "g"
 
     def __init__(self, tag: str, text: str | None = None, **attrs: str) -> None:
-        super().__init__(debug=False)
+        # svgwrite's own __init__ builds a Parameter object per element; share one.
+        self._parameter = _PARAMETER
+        self.attribs = dict(attrs)
+        self.elements: list[_Elem] = []
         self.elementname = tag
         self.text = text
-        for key, value in attrs.items():
-            self.attribs[key] = value
 
     def get_xml(self) -> object:
         xml = super().get_xml()
         if self.text is not None:
             xml.text = self.text
         return xml
+
+    def tostring(self) -> str:
+        """The same markup as svgwrite's ``tostring`` (ElementTree's escaping, attributes
+        sorted by name, empty ones dropped), written straight to a string: building and
+        serialising an ElementTree took 60 % of a 10,000-layer render."""
+        out: list[str] = []
+        self._write(out)
+        return "".join(out)
+
+    def _write(self, out: list[str]) -> None:
+        out.append("<" + self.elementname)
+        for key, value in sorted(self.attribs.items()):
+            if value:
+                out.append(f' {key}="{_escape_attr(str(value))}"')
+        if self.text is None and not self.elements:
+            out.append(" />")
+            return
+        out.append(">")
+        if self.text:
+            out.append(_escape_text(self.text))
+        for el in self.elements:
+            el._write(out)
+        out.append(f"</{self.elementname}>")
+
+
+def _escape_text(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+_ATTR_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\r", "&#13;"),
+    ("\n", "&#10;"),
+    ("\t", "&#09;"),
+)
+
+
+def _escape_attr(text: str) -> str:
+    for raw, esc in _ATTR_ESCAPES:
+        if raw in text:
+            text = text.replace(raw, esc)
+    return text
 
 
 def E(tag: str, text: str | None = None, **attrs: str) -> _Elem:

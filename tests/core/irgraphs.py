@@ -324,6 +324,39 @@ def synthetic(n_layers: int, seed: int = 0) -> Graph:
     return b.build()
 
 
+def masked_chain(n: int = 6, block: str = "TransformerBlock") -> Graph:
+    """Token embedding, then ``n`` identical blocks that each also read one mask input."""
+    b = Builder(f"masked_chain_{n}")
+    tokens = b.input((16,), name="token_ids")
+    mask = b.input((16,), name="padding_mask")
+    x = b.layer("Embedding", tokens, (16, 32), params=320)
+    for _ in range(n):
+        x = b.layer(block, [x, mask], (16, 32), params=1000)
+    x = b.layer("LayerNormalization", x, (16, 32))
+    b.output(x)
+    return b.build()
+
+
+def long_skips() -> Graph:
+    """A chain with staggered skips (not series-parallel) and one source read far ahead
+    twice (a bundle)."""
+    b = Builder("long_skips")
+    x = b.input((32, 32, 8))
+    c = [b.layer("Conv2D", x, (32, 32, 8))]
+    for k in range(1, 11):
+        prev = c[-1]
+        if k == 5:
+            c.append(b.layer("Add", [prev, c[1]]))
+        elif k == 8:
+            c.append(b.layer("Add", [prev, c[3]]))
+        elif k in (6, 10):
+            c.append(b.layer("Concatenate", [prev, c[0]], (32, 32, 16 if k == 6 else 24)))
+        else:
+            c.append(b.layer("Conv2D", prev, (32, 32, 8 * (1 + (k >= 6) + (k >= 10)))))
+    b.output(c[-1])
+    return b.build()
+
+
 ALL = {
     "chain": chain,
     "residual": residual_net,

@@ -104,6 +104,8 @@ SNAPSHOT_CASES = {
     "unet": (lambda: irgraphs.unet(2), {"samples": True}),
     "multi_io_mono": (irgraphs.multi_io, {"palette": "mono"}),
     "inception_colorblind": (irgraphs.inception_net, {"palette": "colorblind"}),
+    "masked_blocks": (lambda: irgraphs.masked_chain(4), {"group": "none"}),
+    "long_skips": (irgraphs.long_skips, {}),
 }
 
 

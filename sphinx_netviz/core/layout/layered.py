@@ -1,29 +1,28 @@
-"""Layered regions: a small Sugiyama-style layout for the parts of a graph that are not
-series-parallel (NASNet cells reading two earlier cells, say).
+"""Layered regions: the layout of the parts of a graph that are not series-parallel (a
+chain of transformer blocks that all read one mask, NASNet cells reading two earlier cells).
 
-Columns are longest-path ranks; edges spanning several ranks get dummy slots; a barycentre
-sweep orders each column; each item sits at the mean height of its predecessors where it
-can (straight chains), and orthogonal routes run their vertical parts only in the gaps
-between columns (routing.py assigns the tracks).
+Columns are longest-path ranks. The *main path* (a longest path through the region, so it
+has a unit in every column) is drawn on one row, y = 0: a chain of blocks reads left to right
+and never steps down the page. The other units of a column are stacked above and below the
+row, each near the height of its predecessors. Edges between neighbouring columns turn only
+in the gap between them; edges spanning several columns (side inputs, long skips) run in a
+lane above or below everything they pass over, one lane per source (routing.py), instead of
+threading dummy slots through the columns, which is what made the old staircase.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
-from ..structure import Item, Leaf, Opaque, walk_leaves
-from .routing import gap_tracks
+from ..structure import ROOT, Item, Leaf, Opaque, walk_leaves
+from .routing import TRACK_STEP, Bundle, assign_lanes, gap_tracks
 from .scene import Glyph, Label, Path, Piece, Term, clean
 
 if TYPE_CHECKING:
     from .glyphs import Ctx
 
 __all__ = ["opaque_piece"]
-
-Key = tuple[str, int]  # ("u", unit index) or ("d", dummy index)
 
 
 def _units(
@@ -33,7 +32,12 @@ def _units(
     units: list[Piece] = []
     owner: dict[str, int] = {}
     for chain in op.chains:
-        for it in chain.items:
+        for pos, it in enumerate(chain.items):
+            if isinstance(it, Leaf) and ctx.vg.nodes[it.node].synthetic and pos > 0:
+                # A Split right after its source in a chain: its consumers are wired to
+                # the source's unit, so the source's edges leave it as one bundle.
+                owner[it.node] = len(units) - 1
+                continue
             if isinstance(it, Leaf) and ctx.vg.nodes[it.node].synthetic:
                 # A Split inside a tangle cannot fan out cleanly: draw a bare junction.
                 j = ctx.leaf_glyph(it.node)
@@ -88,76 +92,97 @@ def _virtual() -> Piece:
     )
 
 
-def _order(
-    columns: list[list[Key]],
-    chains_of: dict[tuple[int, int], list[int]],
-    succ: list[list[int]],
-) -> dict[Key, list[Key]]:
-    """Barycentre ordering of each column by its predecessors; returns the predecessors."""
-    pos: dict[Key, float] = {}
-    for col in columns:
-        for i, key in enumerate(col):
-            pos[key] = float(i)
-    nbr_prev: dict[Key, list[Key]] = {}
-    for (u, v), ids in chains_of.items():
-        seq: list[Key] = [("u", u), *(("d", d) for d in ids), ("u", v)]
-        for a, b2 in itertools.pairwise(seq):
-            nbr_prev.setdefault(b2, []).append(a)
-    for u in range(len(succ)):
+def _ranks(succ: list[list[int]], entry_u: int, exit_u: int) -> list[int]:
+    """Longest-path ranks (real units are in topological order already); the virtual exit
+    gets a column of its own after every unit."""
+    rank = [0] * len(succ)
+    for u in [entry_u, *range(entry_u)]:
         for v in succ[u]:
-            if (u, v) not in chains_of:
-                nbr_prev.setdefault(("u", v), []).append(("u", u))
-    for col in columns[1:]:
-        col.sort(
-            key=lambda k: (
-                sum(pos[p] for p in nbr_prev.get(k, [])) / len(nbr_prev[k])
-                if nbr_prev.get(k)
-                else pos[k],
-                pos[k],
-            )
-        )
-        for i, key in enumerate(col):
-            pos[key] = float(i)
-    return nbr_prev
+            if v != exit_u:
+                rank[v] = max(rank[v], rank[u] + 1)
+    rank[exit_u] = max(rank[:entry_u], default=0) + 1
+    return rank
 
 
-def _heights(
+def _late_inputs(
+    rank: list[int], pred: list[list[int]], succ: list[list[int]], entry_u: int, exit_u: int
+) -> None:
+    """A model input read only far ahead (a mask, positions) moves to the column before its
+    first reader: it is drawn where it is used, and its lane passes over nothing before."""
+    for u in succ[entry_u]:
+        if pred[u] != [entry_u] or not succ[u]:
+            continue
+        first = min(rank[v] for v in succ[u])
+        if first - 1 > rank[u]:
+            rank[u] = first - 1
+
+
+def _main_path(rank: list[int], pred: list[list[int]], exit_u: int) -> list[int]:
+    """A longest path, walked back from the exit through tight predecessors (one rank
+    earlier, which every unit with a predecessor has): one unit per column."""
+    path = [exit_u]
+    cur = exit_u
+    while pred[cur]:
+        tight = [p for p in pred[cur] if rank[p] == rank[cur] - 1]
+        cur = tight[0] if tight else max(pred[cur], key=lambda p: rank[p])
+        path.append(cur)
+    path.reverse()
+    return path
+
+
+def _place(
     ctx: Ctx,
-    columns: list[list[Key]],
-    nbr_prev: dict[Key, list[Key]],
-    ext: dict[Key, tuple[float, float]],
-) -> dict[Key, float]:
-    """Each column's items keep their order and try to sit at the mean height of their
-    predecessors (straight chains), pushed apart where needed."""
-    ycen: dict[Key, float] = {}
-    for ci, col in enumerate(columns):
-        desired: list[float | None] = []
-        for key in col:
-            prev_keys = nbr_prev.get(key, [])
-            desired.append(
-                sum(ycen[p] for p in prev_keys) / len(prev_keys) if prev_keys and ci > 0 else None
-            )
-        # Stack in order of wanted height (the barycentre order breaks ties), so that no
-        # item is pushed past a neighbour that wanted to sit lower: no downward drift.
-        stack = sorted(
-            range(len(col)),
-            key=lambda i: (desired[i] if desired[i] is not None else float(i), i),
-        )
-        col[:] = [col[i] for i in stack]
-        desired = [desired[i] for i in stack]
-        ys: list[float] = []
-        cursor = -math.inf
-        for key, want in zip(col, desired, strict=True):
-            lo, hi = ext[key]
-            y = cursor - lo if want is None else max(want, cursor - lo)
-            if cursor == -math.inf and want is None:
-                y = 0.0
-            ys.append(y)
-            cursor = y + hi + ctx.vgap
-        diffs = [w_ - y for w_, y in zip(desired, ys, strict=True) if w_ is not None]
-        shift = sum(diffs) / len(diffs) if diffs else -(ys[0] + ys[-1]) / 2
-        for key, y in zip(col, ys, strict=True):
-            ycen[key] = y + shift
+    columns: list[list[int]],
+    units: list[Piece],
+    pred: list[list[int]],
+    succ: list[list[int]],
+    on_row: set[int],
+    rank: list[int],
+) -> list[float]:
+    """Vertical centre of every unit: the main path on the row, the others stacked outwards,
+    above when their predecessors sit above (or alternately, when they sit on the row)."""
+    ycen = [0.0] * len(units)
+    entry_u = len(units) - 2
+    reach = [max((rank[v] for v in vs), default=0) for vs in succ]
+    # A quarter of the lane gap of series-parallel blocks: off-row units are few (a mask,
+    # a side branch), and a transformer should stay a flat strip.
+    stack_gap = max(12.0, ctx.vgap / 4)
+    toggle = True
+    for col in columns:
+        row = [u for u in col if u in on_row]
+        up = min((units[u].top for u in row), default=0.0)
+        down = max((units[u].bottom for u in row), default=0.0)
+        rest: list[tuple[float, int]] = []
+        for u in col:
+            if u in on_row:
+                continue
+            ps = pred[u]
+            want = sum(ycen[p] for p in ps) / len(ps) if ps else 0.0
+            rest.append((want, u))
+        above: list[tuple[float, int, int]] = []
+        below: list[tuple[float, int, int]] = []
+        for want, u in sorted(rest):
+            # Side sources (fed only by the region's entry: a mask, positions) go above,
+            # where no labels hang; the others alternate when their inputs are on the row.
+            side = all(p == entry_u for p in pred[u])
+            item = (want, reach[u], u)
+            if want < -0.5 or (abs(want) <= 0.5 and (toggle or side)):
+                above.append(item)
+            else:
+                below.append(item)
+            if abs(want) <= 0.5 and not side:
+                toggle = not toggle
+        # Outwards from the row, the shortest reach nearest (its lane is the inner one); a
+        # unit whose predecessors sit further out keeps their height, so chains off the row
+        # stay straight too.
+        for want, _reach, u in sorted(above, key=lambda t: (-t[0], t[1], t[2])):
+            y = min(want, up - stack_gap - units[u].bottom)
+            up = y + units[u].top
+            ycen[u] = y
+        for want, _reach, u in sorted(below):
+            y = max(want, down + stack_gap - units[u].top)
+            down = y + units[u].bottom
+            ycen[u] = y
     return ycen
 
 
@@ -179,95 +204,86 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         succ[u].append(exit_u)
         pred[exit_u].append(u)
     n += 2
-    # Longest-path ranks (real units are in topological order already).
-    rank = [0] * n
-    for u in [entry_u, *range(entry_u)]:
-        for v in succ[u]:
-            if v != exit_u:
-                rank[v] = max(rank[v], rank[u] + 1)
-    rank[exit_u] = max(rank[:entry_u], default=0) + 1
-    n_ranks = max(rank) + 1
-    columns: list[list[Key]] = [[] for _ in range(n_ranks)]
+    rank = _ranks(succ, entry_u, exit_u)
+    if op.entry == ROOT:
+        _late_inputs(rank, pred, succ, entry_u, exit_u)
+
+    def long_edge(u: int, v: int) -> bool:
+        # Edges from the graph's virtual root are never drawn: they need no lane.
+        return rank[v] - rank[u] > 1 and not (u == entry_u and op.entry == ROOT)
+
+    n_ranks = rank[exit_u] + 1
+    columns: list[list[int]] = [[] for _ in range(n_ranks)]
     for u in range(n):
-        columns[rank[u]].append(("u", u))
-    # Dummy slots for edges spanning several ranks.
-    chains_of: dict[tuple[int, int], list[int]] = {}
-    dummy_count = 0
-    for u in range(n):
-        for v in succ[u]:
-            if rank[v] - rank[u] > 1:
-                ids = []
-                for r in range(rank[u] + 1, rank[v]):
-                    columns[r].append(("d", dummy_count))
-                    ids.append(dummy_count)
-                    dummy_count += 1
-                chains_of[(u, v)] = ids
-    nbr_prev = _order(columns, chains_of, succ)
-    ext: dict[Key, tuple[float, float]] = {}
-    for col in columns:
-        for key in col:
-            ext[key] = (units[key[1]].top, units[key[1]].bottom) if key[0] == "u" else (-4.0, 4.0)
-    ycen = _heights(ctx, columns, nbr_prev, ext)
-    ycen[("u", entry_u)] = 0.0
-    ycen[("u", exit_u)] = 0.0
-    # Each hop between adjacent columns that changes height needs a vertical track in the
-    # gap; tracks are spread so that edges never run on top of each other.
-    hops: list[list[tuple[float, float, int]]] = [[] for _ in range(n_ranks)]
+        columns[rank[u]].append(u)
+    ycen = _place(ctx, columns, units, pred, succ, set(_main_path(rank, pred, exit_u)), rank)
+    col_top = [min((ycen[u] + units[u].top for u in col), default=0.0) for col in columns]
+    col_bottom = [max((ycen[u] + units[u].bottom for u in col), default=0.0) for col in columns]
+    # Short edges turn in the gap between their columns; long ones take a lane per source.
     edge_list: list[tuple[int, int]] = [(u, v) for u in range(n) for v in succ[u]]
-    route_keys: dict[tuple[int, int], list[Key]] = {}
+    bundles: dict[int, Bundle] = {}
+    for u, v in edge_list:
+        if long_edge(u, v):
+            b = bundles.get(u)
+            if b is None:
+                on_row = abs(ycen[u]) <= 0.5
+                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=on_row)
+                bundles[u] = b
+            b.last = max(b.last, rank[v] - 1)
+    assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
+    hops: list[list[tuple[float, float, Hashable]]] = [[] for _ in range(n_ranks)]
     for ei, (u, v) in enumerate(edge_list):
-        seq: list[Key] = [("u", u), *(("d", d) for d in chains_of.get((u, v), [])), ("u", v)]
-        route_keys[(u, v)] = seq
-        for r_off, (a_key, b_key) in enumerate(itertools.pairwise(seq)):
-            if abs(ycen[a_key] - ycen[b_key]) > 0.5:
-                hops[rank[u] + r_off].append((ycen[a_key], ycen[b_key], ei))
-    track_step = 5.0
+        if long_edge(u, v):
+            lane = bundles[u].y
+            hops[rank[u]].append((ycen[u], lane, ("rise", u)))
+            hops[rank[v] - 1].append((lane, ycen[v], ("drop", ei)))
+        elif abs(ycen[u] - ycen[v]) > 0.5:
+            # A source with a lane turns all its edges on the lane's rise: one trunk.
+            key = ("rise", u) if u in bundles else ("edge", ei)
+            hops[rank[u]].append((ycen[u], ycen[v], key))
     base_gap = max(ctx.gap * 1.5, 16.0)
-    gaps = [max(base_gap, track_step * (len(h) + 1)) for h in hops]
+    gaps = [max(base_gap, TRACK_STEP * (len({k for _a, _b, k in h}) + 1)) for h in hops]
     x = 0.0
     placed_units: dict[int, Piece] = {}
     col_x: list[tuple[float, float]] = []
-    top = 0.0
-    bottom = 0.0
     glyphs: list[Glyph] = []
     paths: list[Path] = []
     labels: list[Label] = []
     for ci, col in enumerate(columns):
-        width = max((units[k].w for kind, k in col if kind == "u"), default=8.0)
-        for key in col:
-            lo, hi = ext[key]
-            yc = ycen[key]
-            if key[0] == "u":
-                k = key[1]
-                q = units[k].shifted(x + (width - units[k].w) / 2, yc)
-                placed_units[k] = q
-                glyphs.extend(q.glyphs)
-                paths.extend(q.paths)
-                labels.extend(q.labels)
-            top = min(top, yc + lo)
-            bottom = max(bottom, yc + hi)
+        width = max((units[k].w for k in col), default=8.0)
+        for k in col:
+            q = units[k].shifted(x + (width - units[k].w) / 2, ycen[k])
+            placed_units[k] = q
+            glyphs.extend(q.glyphs)
+            paths.extend(q.paths)
+            labels.extend(q.labels)
         col_x.append((x, x + width))
         x += width + gaps[ci]
     w = x - gaps[-1]
+    top = min([0.0, *col_top, *(b.y - 2 for b in bundles.values())])
+    bottom = max([0.0, *col_bottom, *(b.y + 2 for b in bundles.values())])
     track_x = gap_tracks(hops, col_x)
-    # Orthogonal routes; vertical segments only in the gaps between columns.
+
+    def track(r: int, key: Hashable) -> float:
+        return track_x.get((r, key), (col_x[r][1] + col_x[r + 1][0]) / 2)
+
     entry_terms: list[Term] = []
     exit_terms: list[Term] = []
     for ei, (u, v) in enumerate(edge_list):
         pu, pv = placed_units[u], placed_units[v]
-        seq = route_keys[(u, v)]
         for ex in pu.exits:
             for en in pv.entries:
                 pts = list(ex.points)
-                cur_y = pts[-1][1]
-                for i in range(1, len(seq)):
-                    r = rank[u] + i - 1
-                    ny = ycen[seq[i]] if i < len(seq) - 1 else en.points[-1][1]
-                    xg = track_x.get((r, ei), (col_x[r][1] + col_x[r + 1][0]) / 2)
-                    pts += [(xg, cur_y), (xg, ny)]
-                    cur_y = ny
-                    if i < len(seq) - 1:
-                        pts.append((col_x[r + 1][1], cur_y))
+                ey = pts[-1][1]
+                ny = en.points[-1][1]
+                if long_edge(u, v):
+                    lane = bundles[u].y
+                    xr = track(rank[u], ("rise", u))
+                    xd = track(rank[v] - 1, ("drop", ei))
+                    pts += [(xr, ey), (xr, lane), (xd, lane), (xd, ny)]
+                elif abs(ey - ny) > 0.01:
+                    xg = track(rank[u], ("rise", u) if u in bundles else ("edge", ei))
+                    pts += [(xg, ey), (xg, ny)]
                 pts += list(en.points[1:])
                 if u == entry_u:
                     entry_terms.append(Term(en.glyph, clean([(0.0, 0.0), *pts])))

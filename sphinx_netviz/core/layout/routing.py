@@ -1,29 +1,124 @@
-"""Edge routing helpers: vertical tracks in the gaps between columns, and joining the edges
-through bare junctions into single edges."""
+"""Edge routing: vertical tracks in the gaps between columns, lanes above and below a row for
+long edges (bundled by source), and joining the edges through bare junctions.
+
+A *hop* is the vertical part of an edge inside the gap between two columns; a *lane* is a
+horizontal channel above or below everything drawn in the columns an edge passes over. Long
+edges (side inputs such as a mask read by every block, skips over several columns) leave
+their source, rise or fall to their lane, run along it and drop into their target, so they
+never pass through the row. All long edges of one source share one rise and one lane: drawn
+on top of each other they read as one trunk with short drops (a bus), not N crossing edges.
+"""
 
 from __future__ import annotations
 
-from .scene import Glyph, Path, concat
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["dissolve_junctions", "gap_tracks"]
+from .scene import Path, concat
+
+if TYPE_CHECKING:
+    from .scene import Glyph
+
+__all__ = ["Bundle", "assign_lanes", "dissolve_junctions", "gap_tracks"]
+
+#: Distance between neighbouring tracks in a gap and between neighbouring lanes.
+TRACK_STEP = 5.0
+LANE_STEP = 10.0
+
+
+@dataclass
+class Bundle:
+    """The long edges of one source: their column span and, once assigned, their lane."""
+
+    source: int
+    first: int  # first column passed over
+    last: int  # last column passed over
+    above: bool
+    flexible: bool = False  # a source on the row may take either side
+    level: int = 0
+    y: float = 0.0
+
+
+def assign_lanes(
+    bundles: list[Bundle], col_top: list[float], col_bottom: list[float], clearance: float
+) -> None:
+    """Give each bundle a lane: beyond every column it passes over, one level further out per
+    overlapping bundle on the same side. Shorter spans get the inner levels, so nested
+    bundles nest instead of crossing."""
+    placed: list[Bundle] = []
+
+    def staggered(b: Bundle, above: bool) -> bool:
+        """Would ``b`` overlap a lane on that side without nesting (a sure crossing)?"""
+        for o in placed:
+            if o.above != above or o.last < b.first or o.first > b.last:
+                continue
+            if not (o.first >= b.first and o.last <= b.last):
+                return True
+        return False
+
+    for b in sorted(bundles, key=lambda b: (b.last - b.first, b.first, b.source)):
+        if b.flexible and staggered(b, b.above) and not staggered(b, not b.above):
+            b.above = not b.above
+        taken = {
+            o.level
+            for o in placed
+            if o.above == b.above and not (o.last < b.first - 1 or o.first > b.last + 1)
+        }
+        level = 0
+        while level in taken:
+            level += 1
+        b.level = level
+        cols = range(b.first, b.last + 1)
+        if b.above:
+            edge = min((col_top[c] for c in cols), default=0.0)
+            b.y = edge - clearance - level * LANE_STEP
+        else:
+            edge = max((col_bottom[c] for c in cols), default=0.0)
+            b.y = edge + clearance + level * LANE_STEP
+        placed.append(b)
+    # A bundle further out must clear the ones inside it.
+    for b in placed:
+        for o in placed:
+            if o is b or o.above != b.above or o.level >= b.level:
+                continue
+            if o.last < b.first or o.first > b.last:
+                continue
+            if b.above:
+                b.y = min(b.y, o.y - LANE_STEP * (b.level - o.level))
+            else:
+                b.y = max(b.y, o.y + LANE_STEP * (b.level - o.level))
 
 
 def gap_tracks(
-    hops: list[list[tuple[float, float, int]]], col_x: list[tuple[float, float]]
-) -> dict[tuple[int, int], float]:
-    """The x of the vertical track of each hop ``(y_from, y_to, edge)`` in gap ``r`` (between
-    columns r and r + 1). Edges going up take the left tracks, edges going down the right
-    ones, each ordered so that they nest instead of crossing."""
-    track_x: dict[tuple[int, int], float] = {}
+    hops: list[list[tuple[float, float, Hashable]]], col_x: list[tuple[float, float]]
+) -> dict[tuple[int, Hashable], float]:
+    """The x of the vertical track of each hop ``(y_from, y_to, key)`` in gap ``r`` (between
+    columns r and r + 1). Edges going up take the left tracks, the one starting highest
+    leftmost; edges going down the right ones, the one starting highest rightmost: so each
+    hop's horizontal parts pass only tracks whose vertical spans they do not meet, whenever
+    the hops are staggered rather than nested. Hops sharing a key share a track (a
+    bundle)."""
+    track_x: dict[tuple[int, Hashable], float] = {}
     for r, hs in enumerate(hops):
-        if r >= len(col_x) - 1:
+        if r >= len(col_x) - 1 or not hs:
             continue
         g0 = col_x[r][1]
         g1 = col_x[r + 1][0]
-        order = sorted(hs, key=lambda h: (h[1] > h[0], h[0] if h[1] > h[0] else -h[0]))
+        first: dict[Hashable, tuple[float, float]] = {}
+        for ya, yb, key in hs:
+            first.setdefault(key, (ya, yb))
+        order = sorted(
+            first.items(),
+            key=lambda kv: (
+                kv[1][1] > kv[1][0],
+                -kv[1][0] if kv[1][1] > kv[1][0] else kv[1][0],
+                str(kv[0]),
+            ),
+        )
         step = (g1 - g0) / (len(order) + 1)
-        for i, (_ya, _yb, ei) in enumerate(order):
-            track_x[(r, ei)] = g0 + step * (i + 1)
+        for i, (key, _ys) in enumerate(order):
+            track_x[(r, key)] = g0 + step * (i + 1)
     return track_x
 
 

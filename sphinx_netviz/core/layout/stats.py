@@ -4,7 +4,8 @@ Crossings are counted from the drawn polylines by segment intersection (edges ar
 orthogonal, so two segments meet when a horizontal one spans a vertical one's x and the
 vertical one spans the horizontal one's y, or when collinear segments overlap). What is not a
 crossing: edges leaving one source (one tensor: a bundle that branches, drawn as one trunk),
-and edges entering one target where they join on their last segment (a fan-in). Pairs of
+and edges entering one target where they join (a fan-in: T-junctions and shared runs); two
+edges into one target that cross properly, strictly inside both segments, still count. Pairs of
 segments are only compared within grid cells they share, so counting stays near-linear.
 """
 
@@ -46,19 +47,18 @@ class LayoutStats:
         ]
 
 
-_Seg = tuple[float, float, float, float, int, bool]  # x0, y0, x1, y1 (sorted), path, last
+_Seg = tuple[float, float, float, float, int]  # x0, y0, x1, y1 (sorted), path
 
 
 def _segments(paths: list[tuple[str, str, list[Point]]]) -> list[_Seg]:
     segs: list[_Seg] = []
     for k, (_s, _t, pts) in enumerate(paths):
-        n = len(pts) - 1
-        for i, (a, b) in enumerate(itertools.pairwise(pts)):
+        for a, b in itertools.pairwise(pts):
             if abs(a[0] - b[0]) < _EPS and abs(a[1] - b[1]) < _EPS:
                 continue
             x0, x1 = sorted((a[0], b[0]))
             y0, y1 = sorted((a[1], b[1]))
-            segs.append((x0, y0, x1, y1, k, i == n - 1))
+            segs.append((x0, y0, x1, y1, k))
     return segs
 
 
@@ -71,12 +71,23 @@ def _meet(a: _Seg, b: _Seg) -> Point | None:
     return (round(x0, 1), round(y0, 1))
 
 
+def _proper(a: _Seg, b: _Seg) -> bool:
+    """A horizontal and a vertical segment crossing strictly inside both (not a T-junction,
+    not a shared corner, not a collinear overlap)."""
+    ha, hb = abs(a[1] - a[3]) < _EPS, abs(b[1] - b[3]) < _EPS
+    if ha == hb:
+        return False
+    h, v = (a, b) if ha else (b, a)
+    x, y = v[0], h[1]
+    return h[0] + _EPS < x < h[2] - _EPS and v[1] + _EPS < y < v[3] - _EPS
+
+
 def count_crossings(paths: list[tuple[str, str, list[Point]]]) -> int:
     """Edge crossings among ``(source, target, polyline)`` edges (rules in the module doc):
     each pair of edges counts once per distinct meeting point."""
     segs = _segments(paths)
     cells: dict[tuple[int, int], list[int]] = {}
-    for i, (x0, y0, x1, y1, _k, _last) in enumerate(segs):
+    for i, (x0, y0, x1, y1, _k) in enumerate(segs):
         for cx in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
             for cy in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
                 cells.setdefault((cx, cy), []).append(i)
@@ -93,9 +104,9 @@ def count_crossings(paths: list[tuple[str, str, list[Point]]]) -> int:
             sb, tb, _ = paths[pb]
             if sa == sb:
                 continue
-            if ta == tb and (a[5] or b[5]):
-                continue
             p = _meet(a, b)
+            if p is not None and ta == tb and not _proper(a, b):
+                continue
             if p is not None:
                 seen.add((min(pa, pb), max(pa, pb), p))
     return len(seen)
