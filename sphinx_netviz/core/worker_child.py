@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import NetvizError
 from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
@@ -30,6 +30,7 @@ from .worker import CONFIG_ENV, file_sha256, is_project_file
 
 __all__ = ["main"]
 
+_E = TypeVar("_E", bound=BaseException)
 _OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
 #: netviz's own source folders: this module also runs as ``__main__`` (and multiprocessing
 #: aliases it as ``__mp_main__``), which the package names above do not catch.
@@ -113,16 +114,34 @@ class _HideGpusOnImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-def _memory_error(exc: BaseException) -> MemoryError | None:
-    """The MemoryError behind ``exc`` (extraction wraps the factory's errors), if any."""
+def _behind(exc: BaseException, kind: type[_E]) -> _E | None:
+    """The first ``kind`` error in ``exc``'s chain: extraction turns the factory's errors
+    into one-line ExtractionErrors (``from None``), which still keep them as context."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, MemoryError):
+        if isinstance(current, kind):
             return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def _missing_framework(spec: object, exc: BaseException) -> str | None:
+    """A message naming the extra to install, when ``exc`` comes from a missing framework."""
+    from .extract.base import install_hint
+
+    missing = _behind(exc, ModuleNotFoundError)
+    if missing is None or not missing.name:
+        return None
+    hint = install_hint(missing.name)
+    if hint is None:
+        return None
+    top = missing.name.split(".", 1)[0]
+    return (
+        f"model spec {spec!r}: needs {top}, which is not installed in the Python that runs "
+        f"netviz; install it with {hint}"
+    )
 
 
 def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
@@ -161,7 +180,7 @@ def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[
     except BaseException as exc:  # anything still gets one line naming the spec
         if isinstance(exc, KeyboardInterrupt):
             raise
-        oom = _memory_error(exc)
+        oom = _behind(exc, MemoryError)
         if oom is not None:
             # State after a failed allocation is suspect (half-built modules, a framework's
             # allocator in a bad mood): the client restarts the worker after this reply.
@@ -175,6 +194,9 @@ def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[
                 "type": "ExtractionError",
                 "restart": True,
             }
+        missing = _missing_framework(spec, exc)
+        if missing is not None:
+            return {"ok": False, "error": missing, "type": "ExtractionError"}
         if isinstance(exc, NetvizError):
             return {"ok": False, "error": str(exc), "type": type(exc).__name__}
         line = f"model spec {spec!r}: {type(exc).__name__}: {exc}".splitlines()[0]
