@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .graph import Node
 
-__all__ = ["CATEGORIES", "canonical_type", "category_of", "node_category"]
+__all__ = ["CATEGORIES", "KNOWN_TYPES", "canonical_type", "category_of", "node_category"]
 
 #: Every category, in the IR's vocabulary.
 CATEGORIES: tuple[str, ...] = (
@@ -258,6 +258,8 @@ _TWINS: dict[str, str] = {
 _CATEGORY_OF: dict[str, str] = {
     name: category for category, names in _KERAS.items() for name in names
 }
+#: The Keras type names the tables know (twins are spelled as one of these).
+KNOWN_TYPES: frozenset[str] = frozenset(_CATEGORY_OF)
 #: Operations without a twin whose category is still clear, normalised like ``_TWINS`` keys.
 _OP_CATEGORY: dict[str, str] = {
     "matmul": "dense",
