@@ -1,8 +1,9 @@
 """Content-addressed disk cache for IRs and rendered diagrams.
 
 IR entries are keyed by what decides the extracted graph: the spec text, the input shape, the
-import context (base directory, extra ``sys.path``) and the installed Keras/TensorFlow
-versions (read from package metadata, never by importing them). Each entry also stores the
+import context (base directory, extra ``sys.path``) and each extraction route's version
+(installed framework versions read from package metadata, never by importing them, and the
+Keras backend). Each entry also stores the
 fingerprints (path + SHA-256) of the project source files the worker saw loaded; a lookup
 re-hashes those files and returns the IR only if all still match. That check needs neither
 the worker nor TensorFlow, which is what makes a warm docs build fast.
@@ -26,7 +27,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +49,17 @@ EXTRACTOR_VERSION = "1"
 
 @functools.cache
 def framework_versions() -> dict[str, str]:
-    """Installed versions of the frameworks that shape an IR, from package metadata only.
+    """Each registered extraction route's version string, by route name.
 
-    Read once per process: ``importlib.metadata`` scans site-packages (milliseconds a call,
-    which every warm lookup would pay)."""
-    versions: dict[str, str] = {}
-    for dist in ("keras", "tensorflow", "tensorflow-cpu", "h5py"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+    A route's ``version()`` holds its own version, the installed versions of the
+    distributions that shape its output (read from package metadata, never by importing a
+    framework) and, for Keras, the configured backend: the same model on JAX and TensorFlow
+    is cached apart. Read once per process: ``importlib.metadata`` scans site-packages
+    (milliseconds a call, which every warm lookup would pay).
+    """
+    from .extract.base import registered
+
+    return {extractor.name: extractor.version() for extractor in registered()}
 
 
 def ir_key(

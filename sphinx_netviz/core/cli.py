@@ -156,6 +156,7 @@ def _loader(args: argparse.Namespace, options: Options) -> ModelLoader:
         sys_path=[str(Path(p).resolve()) for p in args.sys_path],
         timeout=options.timeout,
         on_warning=lambda msg: print(f"netviz: warning: {msg}", file=sys.stderr),
+        memory_limit=options.memory_limit,
     )
 
 

@@ -11,6 +11,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass
 
+from .categories import node_category
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
@@ -106,7 +107,9 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     except RecursionError:
         raise RenderError(f"model {graph.name!r}: the graph is nested too deeply to draw") from None
     vg, grouping, scene = prep.view, prep.grouping, prep.scene
-    palette = Palette(opts.palette, dict(opts.colors))
+    palette = Palette(
+        opts.palette, dict(opts.colors), {n.type: node_category(n) for n in graph.nodes}
+    )
     prefix = "nv" + diagram_key(graph, opts)[:10]
     types = shown_types(vg, grouping)
     gids = sorted(grouping.defs)

@@ -33,11 +33,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .categories import KNOWN_TYPES as _KNOWN_TYPES
+from .categories import canonical_type, node_category
 from .structure import Block, Group, Item, Leaf, Opaque, Series
 
 if TYPE_CHECKING:
     from .options import Options
-    from .view import VGraph
+    from .view import VGraph, VNode
 
 __all__ = ["GroupDef", "Grouping", "group_tree", "label_counts"]
 
@@ -62,6 +64,23 @@ _ANCHOR_TYPES = {
     "MultiHeadAttention",
     "Embedding",
 }
+
+
+#: Categories whose layers anchor a block when their type has no Keras twin (a torch
+#: ``BertSelfAttention``, a custom ``MyConv``).
+_ANCHOR_CATEGORIES = frozenset({"conv", "dense", "recurrent", "attention", "embedding"})
+
+
+def _is_anchor(n: VNode) -> bool:
+    """A layer a block starts with: by its Keras twin's type where it has one (``Conv2d`` is
+    ``Conv2D``), else by its category (a torch ``BertSelfAttention``, a custom ``MyConv``);
+    raw operations (``matmul``) never anchor."""
+    twin = canonical_type(n.type)
+    if twin in _ANCHOR_TYPES:
+        return True
+    if twin in _KNOWN_TYPES or n.node is None or n.node.kind == "op":
+        return False
+    return node_category(n.node) in _ANCHOR_CATEGORIES
 
 
 @dataclass
@@ -126,7 +145,7 @@ class _Grouper:
         is_input = n.node is not None and n.node.kind == "input"
         startable = len(self.vg.pred[node_id]) <= 1 and not is_input
         endable = not (n.type == "Split" and n.synthetic) and not is_input
-        anchor = 2 if n.type in _ANCHOR_TYPES or n.manual else 0
+        anchor = 2 if _is_anchor(n) or n.manual else 0
         return self.intern(_Sym(key, startable, endable, 1, anchor, "leaf"))
 
     def block_sym(self, block: Block, branch_syms: list[tuple[int, ...]]) -> int:
@@ -418,6 +437,13 @@ _SHORT = {
 }
 
 
+def _short(type_name: str) -> str:
+    """A type's short name in group labels, shared by its framework twins (``BatchNorm2d``
+    reads ``BN`` like ``BatchNormalization``)."""
+    twin = canonical_type(type_name)
+    return _SHORT.get(twin, _SHORT.get(type_name, type_name))
+
+
 def _blocks(items: list[Item]) -> list[Block]:
     out: list[Block] = []
     for it in items:
@@ -431,7 +457,7 @@ def _blocks(items: list[Item]) -> list[Block]:
 def _base_label(vg: VGraph, body: list[Item]) -> str:
     blocks = _blocks(body)
     for b in blocks:
-        merge = vg.nodes[b.merge].type if b.merge is not None else ""
+        merge = canonical_type(vg.nodes[b.merge].type) if b.merge is not None else ""
         empty = any(not br.items for br in b.branches)
         if merge in ("Add", "Subtract"):
             return "Residual"
@@ -445,7 +471,7 @@ def _base_label(vg: VGraph, body: list[Item]) -> str:
         return "Branch"
     flat = _flat_leaves(body)
     if flat is not None and len(flat) <= 4:
-        return "-".join(_SHORT.get(vg.nodes[n].type, vg.nodes[n].type) for n in flat)
+        return "-".join(_short(vg.nodes[n].type) for n in flat)
     return "Block"
 
 

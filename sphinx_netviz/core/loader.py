@@ -80,11 +80,13 @@ class ModelLoader:
         sys_path: Sequence[str] = (),
         timeout: float = 120.0,
         on_warning: Callable[[str], None] | None = None,
+        memory_limit: int | None = None,
     ) -> None:
         self.base_dir = Path(base_dir).resolve() if base_dir is not None else None
         self.sys_path = tuple(str(p) for p in sys_path)
         self.timeout = float(timeout)
         self.cache = DiskCache(cache_dir, on_warning=on_warning)
+        self.memory_limit = memory_limit  # None: the schema's default (or the last request's)
         self._worker = WorkerClient(sys_path=self.sys_path, base_dir=self.base_dir)
         # Files the running worker has imported, with the hash it saw: if one changes (an
         # edit under ``mkdocs serve``), the worker's module is stale and must be restarted.
@@ -114,8 +116,12 @@ class ModelLoader:
         *,
         input_shape: tuple[int | None, ...] | None = None,
         timeout: float | None = None,
+        memory_limit: int | None = None,
     ) -> LoadedModel:
-        """The graph of ``spec``; raises :class:`SpecError` / :class:`ExtractionError`."""
+        """The graph of ``spec``; raises :class:`SpecError` / :class:`ExtractionError`.
+
+        ``memory_limit`` (bytes, 0 for none) caps the worker while it extracts ``spec``.
+        """
         parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, self.base_dir)
         if parsed.kind == "ir":
             assert parsed.path is not None
@@ -137,6 +143,7 @@ class ModelLoader:
             parsed.text,
             input_shape=input_shape,
             timeout=self.timeout if timeout is None else float(timeout),
+            memory_limit=self.memory_limit if memory_limit is None else memory_limit,
         )
         try:
             graph = Graph.from_dict(result.graph)
@@ -207,9 +214,9 @@ class ModelLoader:
 def load_graph(spec: str, **options: object) -> Graph:
     """One-shot: the Graph of ``spec`` through a worker and the cache.
 
-    Keyword arguments are option names (``input_shape=(28, 28, 1)``, ``timeout=60``) plus
-    ``cache_dir`` (default :func:`default_cache_dir`; ``None`` disables), ``base_dir`` and
-    ``sys_path``.
+    Keyword arguments are option names (``input_shape=(28, 28, 1)``, ``timeout=60``,
+    ``memory_limit="2GiB"``) plus ``cache_dir`` (default :func:`default_cache_dir`; ``None``
+    disables), ``base_dir`` and ``sys_path``.
     """
     cache_dir: Any = options.pop("cache_dir", default_cache_dir())
     base_dir: Any = options.pop("base_dir", None)
@@ -220,6 +227,7 @@ def load_graph(spec: str, **options: object) -> Graph:
         base_dir=None if base_dir is None else Path(base_dir),
         sys_path=tuple(sys_path),
         timeout=resolved.timeout,
+        memory_limit=resolved.memory_limit,
     )
     try:
         return loader.load(spec, input_shape=resolved.input_shape).graph

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from .errors import OptionError
+from .memory import DEFAULT_MEMORY_LIMIT, parse_size
 
 __all__ = ["OPTIONS", "Option", "Options", "Scope", "option", "resolve_options"]
 
@@ -28,7 +29,7 @@ __all__ = ["OPTIONS", "Option", "Options", "Scope", "option", "resolve_options"]
 #: obtained; ``embed`` options only change how a page embeds the picture (caption, alt...).
 Scope = Literal["render", "extract", "embed"]
 
-Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "text"]
+Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
 
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -171,6 +172,14 @@ class Options:
         "Seconds the model may take to import and build.",
         scope="extract",
         minimum=1,
+    )
+    memory_limit: int = _spec(
+        DEFAULT_MEMORY_LIMIT,
+        "size",
+        "Memory the worker may use while importing and building the model (``0``: no "
+        "limit); a factory that needs more fails with a warning and the build goes on.",
+        scope="extract",
+        values="e.g. 4GiB, 512MiB, 0",
     )
     # -- embedding (directive/fence only; graphviz vocabulary) -------------------------------
     caption: str = _spec("", "text", "Figure caption (makes a numbered figure).", scope="embed")
@@ -354,6 +363,13 @@ def _parse_shape(opt: Option, value: object) -> tuple[int | None, ...] | None:
     return tuple(dims)
 
 
+def _parse_size(opt: Option, value: object) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise opt.fail(value, f"is {exc}") from None
+
+
 def _parse_text(opt: Option, value: object) -> str:
     if value is None:
         return ""
@@ -373,6 +389,7 @@ _PARSERS: dict[str, Any] = {
     "list": _parse_list,
     "mapping": _parse_mapping,
     "shape": _parse_shape,
+    "size": _parse_size,
     "text": _parse_text,
 }
 

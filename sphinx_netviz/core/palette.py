@@ -1,11 +1,25 @@
 """Colours: Net2Vis's palettes, colour modes, and a site-wide stable colour per layer type.
 
-Net2Vis hands out palette colours in first-seen order, so the same ``Conv2D`` is blue on one
-page and green on the next. A documentation site needs the opposite: one type, one colour,
-everywhere. Every common Keras type therefore has a fixed *slot* (grouped by category, the way
-Netron colours by category), and any other type gets a slot from a stable hash of its name.
+Net2Vis colours by layer *type*: every class name is its own legend entry with its own colour
+(reference/net2vis.md 1.1, 4), handed out in first-seen order, so the same ``Conv2D`` is blue
+on one page and green on the next. A documentation site needs one type, one colour,
+everywhere, and a site that documents Keras and PyTorch models side by side needs twins
+(``keras.layers.Conv2D`` and ``nn.Conv2d``) to look alike. So:
+
+- the layer's **category** (carried in the IR, :mod:`.categories`) decides the colour family,
+  i.e. the palette *slot*: every conv is a green, every pooling layer a pink (the way Netron
+  colours by category);
+- within a category, each **type** still gets its own colour, as in Net2Vis: the category's
+  common types have a fixed slot and rank (the first type of a slot is drawn in the slot's
+  colour, the next ones in lighter/darker shades of it), and any other type of the category
+  a shade chosen by a stable hash of its name;
+- a framework's class is coloured as its Keras twin (:func:`~.categories.canonical_type`:
+  ``Conv2d`` -> ``Conv2D``, ``Linear`` -> ``Dense``, ``torch.cat`` -> ``Concatenate``), which
+  keeps every Keras colour netviz drew before categories existed;
+- a type whose category says nothing (``other``) gets a slot from a stable hash of its name.
+
 A palette maps slots to colours, so switching palettes never reshuffles which types share a
-colour within a category.
+colour family.
 """
 
 from __future__ import annotations
@@ -15,6 +29,8 @@ import hashlib
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from .categories import canonical_type, category_of
 
 __all__ = [
     "COLORBLIND",
@@ -177,17 +193,52 @@ def shade(color: str, rank: int) -> str:
     return _hex(*colorsys.hls_to_rgb(h, min(0.9, max(0.12, lightness + step)), s))
 
 
-def slot_for(type_name: str) -> int:
-    """The palette slot of a layer type: fixed for common types, a stable hash otherwise.
+#: Each category's colour family (the slot of its most common type), for types the slot
+#: table does not list.
+_CATEGORY_SLOT: dict[str, int] = {
+    "io": 6,
+    "conv": 1,
+    "pooling": 12,
+    "recurrent": 14,
+    "merge": 3,
+    "dense": 8,
+    "attention": 15,
+    "embedding": 15,
+    "norm": 0,
+    "activation": 2,
+    "dropout": 4,
+    "reshape": 9,
+    "block": 13,
+}
 
-    Never first-seen order: the answer depends on the name alone, so every diagram of a site
-    agrees.
+
+def _hash(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big")
+
+
+def _slot_and_rank(type_name: str, category: str = "") -> tuple[int, int]:
+    """(slot, shade rank) of a type: its twin's fixed place, else its category's family
+    with a hashed shade, else a hashed slot. Depends on the name (and category) alone."""
+    twin = canonical_type(type_name)
+    slot = _SLOT_OF_TYPE.get(twin)
+    # The IR's category wins over a twin of the same name from another family (Hugging Face
+    # GPT-2's "Conv1D" is a linear layer).
+    if slot is not None and (not category or category_of(twin) == category):
+        return slot, _RANK_OF_TYPE.get(twin, 0)
+    family = _CATEGORY_SLOT.get(category or category_of(type_name))
+    if family is not None:
+        return family, 1 + _hash(type_name) % (len(_SHADE_STEPS) - 1)
+    return _hash(type_name) % N_SLOTS, 0
+
+
+def slot_for(type_name: str, category: str = "") -> int:
+    """The palette slot of a layer type: its category's colour family (fixed for common
+    types, so ``Conv2d`` and ``Conv2D`` share one), a stable hash for uncategorised types.
+
+    Never first-seen order: the answer depends on the name (and category) alone, so every
+    diagram of a site agrees.
     """
-    slot = _SLOT_OF_TYPE.get(type_name)
-    if slot is not None:
-        return slot
-    digest = hashlib.sha256(type_name.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % N_SLOTS
+    return _slot_and_rank(type_name, category)[0]
 
 
 def _hex(r: float, g: float, b: float) -> str:
@@ -275,6 +326,9 @@ class Palette:
 
     name: str = "net2vis"
     overrides: Mapping[str, str] = field(default_factory=dict)
+    #: Category of each type as the diagram's IR says (``Node.category``); types not listed
+    #: are categorised by name.
+    categories: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def mono(self) -> bool:
@@ -284,7 +338,12 @@ class Palette:
         """The base colour of a layer type (override first, then its slot's colour)."""
         if type_name in self.overrides:
             return self.overrides[type_name].upper()
-        return shade(PALETTES[self.name][slot_for(type_name)], _RANK_OF_TYPE.get(type_name, 0))
+        slot, rank = _slot_and_rank(type_name, self.categories.get(type_name, ""))
+        return shade(PALETTES[self.name][slot], rank)
+
+    def slot(self, type_name: str) -> int:
+        """The palette slot of a type in this diagram (its IR category considered)."""
+        return slot_for(type_name, self.categories.get(type_name, ""))
 
     def swatch(self, type_name: str, *, group: bool = False, dense: bool = False) -> Swatch:
         """Fill and stroke the Net2Vis way: groups get a darkened fill and the plain colour
@@ -293,7 +352,7 @@ class Palette:
             return Swatch(
                 fill="#FFFFFF",
                 stroke="#555555" if group else "#808080",
-                pattern=slot_for(type_name) % N_PATTERNS,
+                pattern=self.slot(type_name) % N_PATTERNS,
             )
         base = self.color(type_name)
         if group:
@@ -343,7 +402,7 @@ class Palette:
         layer type or another group of the same diagram.
         """
         shown = list(types)
-        slots = self.group_color_slots(keys, {slot_for(t) for t in shown})
+        slots = self.group_color_slots(keys, {self.slot(t) for t in shown})
         if self.mono:
             return [self.slot_color(s) for s in slots]
         used = {self.color(t) for t in shown}

@@ -6,7 +6,8 @@ Three forms (shared/DESIGN.md section 1):
   factory, imported and called in the worker. Call arguments must be Python literals; they
   are read with :func:`ast.literal_eval`, never evaluated, so a spec in a page cannot run code
   beyond the factory it names.
-- ``path/to/model.keras`` or ``.h5``: a saved model, read through its config.
+- ``path/to/model.keras`` or ``.h5`` (or any suffix a registered extraction route lists in
+  its ``suffixes``, e.g. ``.pt2``): a saved model, read by that route in the worker.
 - ``path/to/graph.json``: a saved IR (``netviz inspect --json``), used as it is.
 
 Relative paths are resolved against ``base_dir`` (the docs source directory). Paths are only
@@ -23,11 +24,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import SpecError
+from .extract.base import file_suffixes
 
 __all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "ModelSpec", "parse_spec"]
 
-#: Suffixes of saved Keras models read through their config.
-FILE_SUFFIXES: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+#: Suffixes of saved models, as the registered extraction routes declare them (the protocol
+#: decides, so a new route's files become specs without touching this module).
+FILE_SUFFIXES: tuple[str, ...] = file_suffixes()
 #: Suffixes of saved IR files.
 IR_SUFFIXES: tuple[str, ...] = (".json",)
 
@@ -107,7 +110,7 @@ def _parse_factory(text: str) -> ModelSpec:
         raise _fail(
             text,
             "expected 'package.module:factory' or a path ending in "
-            + ", ".join(FILE_SUFFIXES + IR_SUFFIXES),
+            + ", ".join(file_suffixes() + IR_SUFFIXES),
         )
     if not module:
         raise _fail(text, "the module before ':' is empty")
@@ -162,7 +165,7 @@ def parse_spec(text: str, base_dir: Path | None = None) -> ModelSpec:
     if "\x00" in stripped or "\n" in stripped:
         raise _fail(stripped, "contains a NUL or newline character")
     lower = stripped.lower()
-    suffix = next((s for s in FILE_SUFFIXES + IR_SUFFIXES if lower.endswith(s)), None)
+    suffix = next((s for s in file_suffixes() + IR_SUFFIXES if lower.endswith(s)), None)
     if suffix is not None:
         try:
             # expanduser raises RuntimeError for "~nobody/..." (unknown user); resolve can

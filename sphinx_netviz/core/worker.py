@@ -1,22 +1,21 @@
-"""The extraction worker: a persistent subprocess that imports user code and TensorFlow.
+"""The extraction worker, client side: a persistent subprocess that imports user code and
+the frameworks, so the docs build never does.
 
-Why a subprocess: a docs build must not import TensorFlow into Sphinx/MkDocs (seconds of
-start-up, GPU grabbing, global state), and a user's factory must not be able to hang, crash
-(``os.abort()``, a segfault in native code) or scribble on the build's output. Why
-persistent: importing TensorFlow costs seconds, so one worker serves a whole build, answering
-requests in order.
+Why a subprocess: a docs build must not import TensorFlow, torch or JAX into Sphinx/MkDocs
+(seconds of start-up, GPU grabbing, global state), and a user's factory must not be able to
+hang, crash (``os.abort()``, a segfault in native code), exhaust memory or scribble on the
+build's output. Why persistent: importing a framework costs seconds, so one worker serves a
+whole build, answering requests in order.
 
-The protocol is JSON lines over private copies of the child's original stdin/stdout file
-descriptors; the child then points fd 0 at ``/dev/null`` and fd 1 (and ``sys.stdout``) at its
-stderr, so anything user code prints or reads cannot corrupt the channel. The parent drains
-the child's stderr continuously (keeping a short tail for error messages), so megabytes of
-output cannot fill a pipe and deadlock.
+The child is :mod:`.worker_child` (``python -m sphinx_netviz.core.worker_child``), the only
+module that imports a framework. The protocol is JSON lines over private copies of the
+child's original stdin/stdout file descriptors; the child then points fd 0 at ``/dev/null``
+and fd 1 (and ``sys.stdout``) at its stderr, so anything user code prints or reads cannot
+corrupt the channel. The parent drains the child's stderr continuously (keeping a short tail
+for error messages), so megabytes of output cannot fill a pipe and deadlock.
 
-Per request the worker also reports the *project* source files the import loaded (modules
-whose files lie outside the standard library and site-/dist-packages), with their SHA-256,
-so the cache can tell later, without any worker, whether the IR is still valid.
-
-Run as ``python -m sphinx_netviz.core.worker`` (the :class:`WorkerClient` does this).
+The child runs under a memory cap (:mod:`.memory`, option ``memory-limit``); a request that
+exceeds it fails with a message naming the spec and the limit, and the worker is restarted.
 """
 
 from __future__ import annotations
@@ -41,14 +40,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExtractionError, NetvizError
+from .errors import ExtractionError
+from .memory import DEFAULT_MEMORY_LIMIT, format_size, looks_out_of_memory
 
-__all__ = ["WorkerClient", "WorkerResult", "file_sha256", "is_project_file"]
+__all__ = ["CONFIG_ENV", "WorkerClient", "WorkerResult", "file_sha256", "is_project_file"]
 
-_CONFIG_ENV = "NETVIZ_WORKER_CONFIG"
-_OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
+#: Environment variable carrying the child's start-up configuration (JSON).
+CONFIG_ENV = "NETVIZ_WORKER_CONFIG"
 _STDERR_TAIL = 16 * 1024
-_START_GRACE = 90.0  # seconds allowed for importing TensorFlow on top of a request timeout
+_START_GRACE = 90.0  # seconds allowed for the child's start on top of a request timeout
 
 
 def file_sha256(path: Path) -> str:
@@ -122,11 +122,15 @@ class WorkerClient:
         base_dir: Path | None = None,
         hide_gpus: bool = True,
         python: str | None = None,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+        env: dict[str, str] | None = None,
     ) -> None:
         self._sys_path = [str(p) for p in sys_path]
         self._base_dir = Path(base_dir) if base_dir is not None else None
         self._hide_gpus = hide_gpus
         self._python = python or sys.executable
+        self._memory_limit = int(memory_limit)  # the running child's cap (0: none)
+        self._extra_env = dict(env or {})
         self._proc: subprocess.Popen[bytes] | None = None
         self._ready = False  # the running worker has said "ready"
         self._lines: queue.Queue[bytes | None] = queue.Queue()
@@ -156,20 +160,24 @@ class WorkerClient:
             self._request_lock = threading.Lock()
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        env = dict(os.environ)  # KERAS_BACKEND, KERAS_HOME... reach the child unchanged
         if self._hide_gpus:
             env["CUDA_VISIBLE_DEVICES"] = ""
+            env.setdefault("JAX_PLATFORMS", "cpu")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["PYTHONUNBUFFERED"] = "1"
         paths = list(self._sys_path)
         if self._base_dir is not None:
             paths.append(str(self._base_dir))
-        env[_CONFIG_ENV] = json.dumps({"sys_path": paths, "hide_gpus": self._hide_gpus})
+        env.update(self._extra_env)
+        env[CONFIG_ENV] = json.dumps(
+            {"sys_path": paths, "hide_gpus": self._hide_gpus, "memory_limit": self._memory_limit}
+        )
         return env
 
     def prestart(self) -> None:
-        """Start the worker now without waiting for it: its TensorFlow import (seconds) then
-        overlaps with whatever the caller does next; the first request waits for it."""
+        """Start the worker now without waiting for it: its start-up then overlaps with
+        whatever the caller does next; the first request waits for it."""
         self._forget_if_forked()
         with self._request_lock:
             if not self.started:
@@ -184,7 +192,7 @@ class WorkerClient:
             str(self._base_dir) if self._base_dir is not None and self._base_dir.is_dir() else None
         )
         proc = subprocess.Popen(
-            [self._python, "-m", "sphinx_netviz.core.worker"],
+            [self._python, "-m", "sphinx_netviz.core.worker_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -325,14 +333,55 @@ class WorkerClient:
         *,
         input_shape: Sequence[int | None] | None = None,
         timeout: float = 120.0,
+        memory_limit: int | None = None,
     ) -> WorkerResult:
         """Extract ``spec`` in the worker; raises ExtractionError/SpecError naming it.
 
-        Thread-safe: concurrent callers are served one after another.
+        ``memory_limit`` (bytes, 0 for none) caps the worker from this request on; ``None``
+        keeps the current cap. Thread-safe: concurrent callers are served one after another.
         """
         self._forget_if_forked()
         with self._request_lock:
+            if memory_limit is not None:
+                self._memory_limit = int(memory_limit)
             return self._request(spec, input_shape=input_shape, timeout=timeout)
+
+    def probe(self, modules: Sequence[str], timeout: float = 60.0) -> list[str]:
+        """Which of ``modules`` the worker (started if need be) has imported: tests check
+        what start-up and requests load, e.g. that Keras on JAX never imports TensorFlow."""
+        self._forget_if_forked()
+        with self._request_lock:
+            if not self.started:
+                self._kill()
+                self._spawn()
+            if not self._ready:
+                self._await_ready(timeout)
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            self._next_id += 1
+            message = {"op": "probe", "id": self._next_id, "modules": list(modules)}
+            proc.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+            proc.stdin.flush()
+            while True:
+                reply = self._receive(timeout)
+                if reply is None:
+                    return []
+                if reply.get("id") == self._next_id:
+                    return [str(m) for m in reply.get("loaded", ())]
+
+    def _died(self, spec: str) -> ExtractionError:
+        """The error for a worker that died during ``spec``'s request (then cleaned up)."""
+        why = self._death_reason()
+        with self._lock:
+            last_words = b"".join(self._stderr_tail).decode("utf-8", "replace")
+        self._kill()
+        if self._memory_limit > 0 and looks_out_of_memory(last_words):
+            return ExtractionError(
+                f"model spec {spec!r}: exceeded the worker memory limit of "
+                f"{format_size(self._memory_limit)} ({why}); raise the 'memory-limit' "
+                "option if the model really needs more"
+            )
+        return ExtractionError(f"model spec {spec!r}: {why}")
 
     def _request(
         self,
@@ -355,6 +404,9 @@ class WorkerClient:
                 ) from None
         proc = self._proc
         assert proc is not None and proc.stdin is not None
+        with self._lock:  # last words are read per request: forget the previous ones
+            self._stderr_tail.clear()
+            self._stderr_size = 0
         self._next_id += 1
         request = {
             "op": "extract",
@@ -362,14 +414,13 @@ class WorkerClient:
             "spec": spec,
             "base_dir": None if self._base_dir is None else str(self._base_dir),
             "input_shape": None if input_shape is None else list(input_shape),
+            "memory_limit": self._memory_limit,
         }
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             proc.stdin.flush()
         except (OSError, ValueError):
-            why = self._death_reason()
-            self._kill()
-            raise ExtractionError(f"model spec {spec!r}: {why}") from None
+            raise self._died(spec) from None
         try:
             while True:
                 reply = self._receive(timeout)
@@ -382,9 +433,9 @@ class WorkerClient:
                 "the model (the worker was stopped; raise the 'timeout' option if needed)"
             ) from None
         if reply is None:
-            why = self._death_reason()
-            self._kill()
-            raise ExtractionError(f"model spec {spec!r}: {why}")
+            raise self._died(spec)
+        if reply.get("restart"):
+            self.restart()  # e.g. after a MemoryError: the child's state is suspect
         if not reply.get("ok"):
             message = str(reply.get("error") or f"model spec {spec!r}: extraction failed")
             from .errors import SpecError
@@ -402,144 +453,7 @@ class WorkerClient:
         self.close()
 
 
-# =========================================================================================
-# Child side
-# =========================================================================================
+if __name__ == "__main__":  # the former entry point, kept for old command lines
+    from .worker_child import main
 
-
-class _Fingerprints:
-    """Which project files each imported module brought in (the worker outlives imports)."""
-
-    def __init__(self) -> None:
-        self.by_module: dict[str, frozenset[str]] = {}
-
-    @staticmethod
-    def files(names: set[str]) -> set[str]:
-        found: set[str] = set()
-        for name in names:
-            if name.split(".")[0] in _OWN_PACKAGES:
-                continue  # netviz itself (possibly an editable install) is not the project
-            module = sys.modules.get(name)
-            file = getattr(module, "__file__", None)
-            if not file:
-                continue
-            path = os.path.realpath(file)
-            if path.endswith((".pyc", ".pyo")):
-                continue
-            if Path(path).is_file() and is_project_file(path):
-                found.add(path)
-        return found
-
-    def record(self, new_modules: set[str]) -> set[str]:
-        batch = frozenset(self.files(new_modules))
-        for name in new_modules:
-            self.by_module[name] = self.by_module.get(name, frozenset()) | batch
-        return set(batch)
-
-    def of(self, module: str) -> set[str]:
-        files: set[str] = set()
-        parts = module.split(".")
-        for i in range(1, len(parts) + 1):
-            files |= self.by_module.get(".".join(parts[:i]), frozenset())
-        return files
-
-
-def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
-    from .extract.factory import extract_spec
-    from .spec import parse_spec
-
-    text = str(request.get("spec", ""))
-    base = request.get("base_dir")
-    shape = request.get("input_shape")
-    spec = parse_spec(text, Path(base) if base else None)
-    before = set(sys.modules)
-    try:
-        graph = extract_spec(spec, tuple(shape) if shape is not None else None)
-    finally:
-        new = set(sys.modules) - before
-        files = prints.record(new)
-        if spec.module is not None:
-            files |= prints.of(spec.module)
-            prints.by_module[spec.module] = prints.by_module.get(
-                spec.module, frozenset()
-            ) | frozenset(files)
-    if spec.path is not None:
-        files.add(str(spec.path))
-    sources = []
-    for path in sorted(files):
-        with contextlib.suppress(OSError):
-            sources.append([path, file_sha256(Path(path))])
-    return {"ok": True, "graph": graph.to_dict(), "sources": sources}
-
-
-def _child_main() -> int:
-    # Private protocol channel: copies of the original stdin/stdout; user code gets
-    # /dev/null for input and stderr for output.
-    channel_in = os.fdopen(os.dup(0), "rb")
-    channel_out = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    sys.stdin = Path(os.devnull).open()  # noqa: SIM115 - lives as long as the process
-
-    import faulthandler
-
-    faulthandler.enable()
-
-    config = json.loads(os.environ.get(_CONFIG_ENV, "{}") or "{}")
-    for entry in reversed(config.get("sys_path", [])):
-        if entry not in sys.path:
-            sys.path.insert(0, entry)
-
-    def send(message: dict[str, Any]) -> None:
-        channel_out.write(json.dumps(message, sort_keys=True).encode("utf-8") + b"\n")
-        channel_out.flush()
-
-    import keras
-
-    if config.get("hide_gpus", True):
-        with contextlib.suppress(Exception):
-            import tensorflow as tf
-
-            tf.config.set_visible_devices([], "GPU")
-    import sphinx_netviz.core.extract.config
-    import sphinx_netviz.core.extract.factory
-    import sphinx_netviz.core.extract.keras3  # noqa: F401
-
-    prints = _Fingerprints()
-    send({"ready": True, "keras": keras.__version__, "pid": os.getpid()})
-    for line in iter(channel_in.readline, b""):
-        try:
-            request = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(request, dict) or request.get("op") == "exit":
-            # Skip the interpreter's teardown: unloading TensorFlow takes over a second and
-            # the client waits for the exit; nothing of ours needs finalising.
-            with contextlib.suppress(OSError):
-                channel_out.flush()
-            sys.stderr.flush()
-            os._exit(0)
-        reply: dict[str, Any]
-        try:
-            reply = _handle(request, prints)
-        except NetvizError as exc:
-            reply = {"ok": False, "error": str(exc), "type": type(exc).__name__}
-        except BaseException as exc:  # anything else still gets one line naming the spec
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            spec = request.get("spec")
-            reply = {
-                "ok": False,
-                "error": f"model spec {spec!r}: {type(exc).__name__}: {exc}".splitlines()[0],
-                "type": "ExtractionError",
-            }
-        reply["id"] = request.get("id")
-        send(reply)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child_main())
+    sys.exit(main())

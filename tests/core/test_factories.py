@@ -16,6 +16,12 @@ from sphinx_netviz.core.factories import is_model_annotation
         "Optional[keras.Model]",
         "keras.Model | None",
         "keras.src.models.functional.Functional",
+        "torch.nn.Module",
+        "nn.Module",
+        "torch.nn.modules.module.Module",
+        "nn.Module | None",
+        "tuple[nn.Module, torch.Tensor]",
+        "Tuple[torch.nn.Module, dict[str, torch.Tensor]]",
     ],
 )
 def test_model_annotations(text: str) -> None:
@@ -23,7 +29,20 @@ def test_model_annotations(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["int", "keras.layers.Layer", "torch.nn.Module", "Model | int", "mypkg.Model", ""]
+    "text",
+    [
+        "int",
+        "keras.layers.Layer",
+        "torch.Tensor",
+        "Module",
+        "mypkg.Module",
+        "nn.Linear",
+        "Model | int",
+        "mypkg.Model",
+        "",
+        "tuple[int, nn.Module]",
+        "list[nn.Module]",
+    ],
 )
 def test_other_annotations(text: str) -> None:
     assert not is_model_annotation(text)

@@ -278,6 +278,10 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
 def format_default(opt: Option) -> str:
     """The default of ``opt`` as a reader would write it in a directive or fence."""
     value: Any = opt.default
+    if opt.kind == "size":
+        from sphinx_netviz.core.memory import format_size
+
+        return format_size(int(value)).replace(" ", "")
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None or value in ((), ""):

@@ -27,18 +27,22 @@ import json
 import math
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
-from .keras3 import json_safe_config
+from .keras3 import distribution_versions, json_safe_config
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ..spec import ModelSpec
+    from .base import Extractor, ExtractRequest
 
-__all__ = ["extract_config", "extract_file", "read_model_config"]
+__all__ = ["EXTRACTOR", "KerasFileExtractor", "extract_config", "extract_file", "read_model_config"]
+
+#: Bump when this route's output changes for the same file (part of the IR cache key).
+READER_VERSION = "2"
 
 _MODEL_CLASSES = frozenset({"Functional", "Model", "Sequential"})
 #: Built-in layers that never own weights: when consumers already tell their output shape,
@@ -571,6 +575,7 @@ def _make_node(
         type=cls.rsplit(">", 1)[-1],
         module=str(layer_cfg.get("module") or ""),
         kind=kind,
+        category=category_of(cls.rsplit(">", 1)[-1], str(layer_cfg.get("module") or ""), kind),
         input_shapes=tuple(s if s is not None else () for s in in_shapes),
         output_shapes=outputs or (),
         dtype=dtype,
@@ -640,3 +645,40 @@ def extract_file(spec: ModelSpec) -> Graph:
         raise _fail(spec.text, f"no such file {str(spec.path)!r}")
     config, version = read_model_config(spec.path, spec.text)
     return extract_config(config, spec.text, version)
+
+
+class KerasFileExtractor:
+    """The saved-file route: ``.keras`` / ``.h5`` files, read through their config.
+
+    Needs Keras only for parameter counts and terminal shapes of built-in layers (never the
+    user's classes); the graph itself comes from the JSON in the file.
+    """
+
+    name = "keras-file"
+    extra = "tensorflow"
+    distributions: tuple[str, ...] = ("keras", "h5py")
+    #: File suffixes this route reads (spec.py asks the registered routes for theirs).
+    suffixes: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+
+    def accepts(self, obj: object) -> bool:
+        """A path whose suffix is one of :attr:`suffixes`."""
+        return isinstance(obj, PurePath) and obj.suffix.lower() in self.suffixes
+
+    def extract(self, obj: Any, request: ExtractRequest) -> Graph:
+        """Read the file's config into a Graph; errors name ``request.source``."""
+        path = Path(obj)
+        if not path.is_file():
+            raise _fail(request.source, f"no such file {str(path)!r}")
+        config, version = read_model_config(path, request.source)
+        return extract_config(config, request.source, version)
+
+    def version(self) -> str:
+        """Reader version and the installed Keras/h5py (part of the IR cache key)."""
+        return f"keras-config/{READER_VERSION} {distribution_versions(self.distributions)}".strip()
+
+
+#: The registered instance (``sphinx_netviz.core.extract.config:EXTRACTOR``).
+EXTRACTOR = KerasFileExtractor()
+
+if TYPE_CHECKING:
+    _CONFORMS: Extractor = EXTRACTOR

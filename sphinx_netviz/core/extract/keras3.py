@@ -6,20 +6,53 @@ Follows the recipe in shared/reference/peers.md section 3: the node set is the m
 layers); edges come from each input tensor's ``_keras_history``; shapes from the call's own
 tensors (never ``layer.output``, which is call 0 only).
 
-This module imports Keras, so it only ever runs inside the worker process.
+Keras is imported inside the functions only, and only in the worker (or for a live model the
+caller already holds): :data:`EXTRACTOR` answers ``accepts`` from the object's class names and
+``version`` from package metadata, so registering and asking it loads no framework. Which
+backend Keras runs on is read the way Keras reads it (``KERAS_BACKEND``, then ``keras.json``)
+without importing it, for the cache key and for naming the backend's distributions.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
 
-__all__ = ["extract_model", "json_safe_config", "owner_of", "trace_subclassed"]
+if TYPE_CHECKING:
+    from .base import ExtractRequest
+
+__all__ = [
+    "EXTRACTOR",
+    "KerasExtractor",
+    "backend_distributions",
+    "distribution_versions",
+    "extract_model",
+    "json_safe_config",
+    "keras_backend",
+    "owner_of",
+    "trace_subclassed",
+]
+
+#: Bump when the walker's output changes for the same model (part of the IR cache key).
+WALKER_VERSION = "2"
+#: Distributions that decide a backend's numerics and op names, by backend.
+_BACKEND_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "tensorflow": ("tensorflow", "tensorflow-cpu"),
+    "jax": ("jax", "jaxlib"),
+    "torch": ("torch",),
+    "numpy": ("numpy",),
+    "openvino": ("openvino",),
+}
 
 #: Config keys that repeat what the node already says.
 _SKIPPED_KEYS = frozenset({"name"})
@@ -283,6 +316,12 @@ def _walk(
                 type=type(op).__name__,
                 module=type(op).__module__,
                 kind=kind,
+                category=category_of(
+                    type(op).__name__,
+                    type(op).__module__,
+                    kind,
+                    [c.__name__ for c in type(op).__mro__[1:]],
+                ),
                 input_shapes=tuple(_shape(t.shape) for t in ins),
                 output_shapes=tuple(_shape(t.shape) for t in outs),
                 dtype=dtype,
@@ -379,3 +418,85 @@ def extract_model(
         outputs=tuple(outputs),
         meta=meta,
     )
+
+
+def keras_backend() -> str:
+    """The backend Keras will use in a fresh process, read the way Keras reads it
+    (``KERAS_BACKEND``, else ``$KERAS_HOME/keras.json`` or ``~/.keras/keras.json``, else
+    TensorFlow), without importing Keras."""
+    explicit = os.environ.get("KERAS_BACKEND", "").strip()
+    if explicit:
+        return explicit
+    home = os.environ.get("KERAS_HOME")
+    folder = Path(home) if home else Path("~").expanduser() / ".keras"
+    try:
+        config = json.loads((folder / "keras.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "tensorflow"
+    backend = config.get("backend") if isinstance(config, dict) else None
+    return str(backend) if backend else "tensorflow"
+
+
+def backend_distributions(backend: str | None = None) -> tuple[str, ...]:
+    """Keras plus the distributions of ``backend`` (default: the configured one)."""
+    return ("keras", *_BACKEND_DISTRIBUTIONS.get(backend or keras_backend(), ()))
+
+
+def distribution_versions(names: Sequence[str]) -> str:
+    """``name=version`` for each installed distribution of ``names``, from metadata only."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return " ".join(found)
+
+
+def _is_keras_model_class(cls: type) -> bool:
+    return any(
+        c.__name__ == "Model" and c.__module__.split(".", 1)[0] == "keras" for c in cls.__mro__
+    )
+
+
+class KerasExtractor:
+    """The live-model route: any ``keras.Model`` (Functional, Sequential, subclassed)."""
+
+    name = "keras"
+    #: Annotations (as written in source) that mark a function returning this route's models.
+    return_types: tuple[str, ...] = ("keras.Model", "keras.Sequential", "keras.Functional")
+
+    @property
+    def distributions(self) -> tuple[str, ...]:
+        """Keras and the configured backend's distributions (TensorFlow's by default)."""
+        return backend_distributions()
+
+    @property
+    def extra(self) -> str:
+        """The extra for the configured backend: ``jax`` and ``torch`` have their own."""
+        backend = keras_backend()
+        return backend if backend in ("jax", "torch") else "tensorflow"
+
+    def accepts(self, obj: object) -> bool:
+        """A ``keras.Model`` instance, told by class names alone (no Keras import)."""
+        return _is_keras_model_class(type(obj))
+
+    def extract(self, obj: Any, request: ExtractRequest) -> Graph:
+        """Walk ``obj``; ``input-shape`` builds an unbuilt Sequential or traces a subclass."""
+        shape = request.input_shapes[0] if request.input_shapes else None
+        return extract_model(obj, input_shape=shape, source=request.source)
+
+    def version(self) -> str:
+        """Walker version, backend and installed versions (part of the IR cache key)."""
+        backend = keras_backend()
+        installed = distribution_versions(backend_distributions(backend))
+        return f"keras-walker/{WALKER_VERSION} backend={backend} {installed}".strip()
+
+
+#: The registered instance (``sphinx_netviz.core.extract.keras3:EXTRACTOR``).
+EXTRACTOR = KerasExtractor()
+
+if TYPE_CHECKING:
+    from .base import Extractor
+
+    _CONFORMS: Extractor = EXTRACTOR

@@ -1,0 +1,384 @@
+"""Layer categories and cross-framework twins: what a layer *is*, whatever wrote it.
+
+The IR carries a ``category`` per node (``conv``, ``dense``, ``norm``, ...; see
+:class:`~sphinx_netviz.core.graph.Node`). Extractors set it where they know the class
+hierarchy (a custom ``MyConv(keras.layers.Conv2D)`` is still ``conv``); this module derives it
+from the type name for IR written without one (older snapshots, hand-written JSON) and names
+each framework's class by its Keras *twin* (``nn.Conv2d`` -> ``Conv2D``, ``nn.Linear`` ->
+``Dense``, ``torch.cat`` -> ``Concatenate``), so the palette and group names treat twins alike.
+
+Why Keras names as the canonical spelling: netviz's colours were first fixed for Keras types
+(palette.py), and keeping them keeps every existing diagram's colours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .graph import Node
+
+__all__ = ["CATEGORIES", "KNOWN_TYPES", "canonical_type", "category_of", "node_category"]
+
+#: Every category, in the IR's vocabulary.
+CATEGORIES: tuple[str, ...] = (
+    "conv",
+    "dense",
+    "norm",
+    "activation",
+    "pooling",
+    "attention",
+    "embedding",
+    "merge",
+    "reshape",
+    "recurrent",
+    "dropout",
+    "io",
+    "block",
+    "other",
+)
+
+#: Keras class names (and netviz's own glyph types) by category.
+_KERAS: dict[str, tuple[str, ...]] = {
+    "io": ("InputLayer", "Input", "Rescaling", "Resizing", "Normalization", "CenterCrop"),
+    "conv": (
+        "Conv1D",
+        "Conv2D",
+        "Conv3D",
+        "Convolution1D",
+        "Convolution2D",
+        "Convolution3D",
+        "DepthwiseConv1D",
+        "DepthwiseConv2D",
+        "SeparableConv1D",
+        "SeparableConv2D",
+        "Conv1DTranspose",
+        "Conv2DTranspose",
+        "Conv3DTranspose",
+    ),
+    "pooling": (
+        "MaxPooling1D",
+        "MaxPooling2D",
+        "MaxPooling3D",
+        "MaxPool1D",
+        "MaxPool2D",
+        "MaxPool3D",
+        "AveragePooling1D",
+        "AveragePooling2D",
+        "AveragePooling3D",
+        "AvgPool1D",
+        "AvgPool2D",
+        "AvgPool3D",
+        "GlobalAveragePooling1D",
+        "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D",
+        "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D",
+        "GlobalMaxPooling3D",
+        "UpSampling1D",
+        "UpSampling2D",
+        "UpSampling3D",
+    ),
+    "recurrent": (
+        "LSTM",
+        "GRU",
+        "SimpleRNN",
+        "RNN",
+        "Bidirectional",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+        "ConvLSTM3D",
+        "TimeDistributed",
+    ),
+    "merge": ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot", "Concatenate"),
+    "dense": ("Dense", "EinsumDense"),
+    "embedding": ("Embedding",),
+    "attention": ("MultiHeadAttention", "Attention", "AdditiveAttention", "GroupQueryAttention"),
+    "norm": (
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "UnitNormalization",
+        "SpectralNormalization",
+        "RMSNormalization",
+    ),
+    "activation": ("Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU"),
+    "dropout": (
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianDropout",
+        "GaussianNoise",
+        "AlphaDropout",
+        "ActivityRegularization",
+    ),
+    "reshape": (
+        "Flatten",
+        "Reshape",
+        "Permute",
+        "RepeatVector",
+        "ZeroPadding1D",
+        "ZeroPadding2D",
+        "ZeroPadding3D",
+        "Cropping1D",
+        "Cropping2D",
+        "Cropping3D",
+        "Lambda",
+        "Split",
+    ),
+    "block": ("Functional", "Sequential", "Model"),
+}
+
+#: PyTorch modules and functional operations (lower-cased, underscores dropped for ops) ->
+#: their Keras twin. Twins get the same colour and the same role in group names.
+_TWINS: dict[str, str] = {
+    # torch.nn modules
+    "Conv1d": "Conv1D",
+    "Conv2d": "Conv2D",
+    "Conv3d": "Conv3D",
+    "LazyConv1d": "Conv1D",
+    "LazyConv2d": "Conv2D",
+    "LazyConv3d": "Conv3D",
+    "ConvTranspose1d": "Conv1DTranspose",
+    "ConvTranspose2d": "Conv2DTranspose",
+    "ConvTranspose3d": "Conv3DTranspose",
+    "Linear": "Dense",
+    "LazyLinear": "Dense",
+    "Bilinear": "Dense",
+    "NonDynamicallyQuantizableLinear": "Dense",
+    "BatchNorm1d": "BatchNormalization",
+    "BatchNorm2d": "BatchNormalization",
+    "BatchNorm3d": "BatchNormalization",
+    "SyncBatchNorm": "BatchNormalization",
+    "LayerNorm": "LayerNormalization",
+    "GroupNorm": "GroupNormalization",
+    "RMSNorm": "RMSNormalization",
+    "MaxPool1d": "MaxPooling1D",
+    "MaxPool2d": "MaxPooling2D",
+    "MaxPool3d": "MaxPooling3D",
+    "AvgPool1d": "AveragePooling1D",
+    "AvgPool2d": "AveragePooling2D",
+    "AvgPool3d": "AveragePooling3D",
+    "AdaptiveAvgPool1d": "GlobalAveragePooling1D",
+    "AdaptiveAvgPool2d": "GlobalAveragePooling2D",
+    "AdaptiveAvgPool3d": "GlobalAveragePooling3D",
+    "AdaptiveMaxPool1d": "GlobalMaxPooling1D",
+    "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
+    "AdaptiveMaxPool3d": "GlobalMaxPooling3D",
+    "Upsample": "UpSampling2D",
+    "UpsamplingNearest2d": "UpSampling2D",
+    "UpsamplingBilinear2d": "UpSampling2D",
+    "ReLU": "ReLU",
+    "ReLU6": "ReLU",
+    "LeakyReLU": "LeakyReLU",
+    "PReLU": "PReLU",
+    "ELU": "ELU",
+    "Softmax": "Softmax",
+    "GELU": "Activation",
+    "SiLU": "Activation",
+    "Sigmoid": "Activation",
+    "Tanh": "Activation",
+    "Hardswish": "Activation",
+    "Hardsigmoid": "Activation",
+    "Mish": "Activation",
+    "Softplus": "Activation",
+    "LogSoftmax": "Softmax",
+    "NewGELUActivation": "Activation",
+    "GELUActivation": "Activation",
+    "Dropout": "Dropout",
+    "Dropout1d": "SpatialDropout1D",
+    "Dropout2d": "SpatialDropout2D",
+    "Dropout3d": "SpatialDropout3D",
+    "AlphaDropout": "AlphaDropout",
+    "Embedding": "Embedding",
+    "EmbeddingBag": "Embedding",
+    "MultiheadAttention": "MultiHeadAttention",
+    "LSTM": "LSTM",
+    "GRU": "GRU",
+    "RNN": "SimpleRNN",
+    "Flatten": "Flatten",
+    "Unflatten": "Reshape",
+    "ZeroPad1d": "ZeroPadding1D",
+    "ZeroPad2d": "ZeroPadding2D",
+    "ZeroPad3d": "ZeroPadding3D",
+    # functional operations (torch.* / F.* / Tensor methods / keras.ops), normalised
+    "cat": "Concatenate",
+    "concat": "Concatenate",
+    "concatenate": "Concatenate",
+    "stack": "Concatenate",
+    "add": "Add",
+    "iadd": "Add",
+    "sub": "Subtract",
+    "subtract": "Subtract",
+    "mul": "Multiply",
+    "imul": "Multiply",
+    "multiply": "Multiply",
+    "linear": "Dense",
+    "relu": "ReLU",
+    "relu6": "ReLU",
+    "leakyrelu": "LeakyReLU",
+    "elu": "ELU",
+    "softmax": "Softmax",
+    "logsoftmax": "Softmax",
+    "gelu": "Activation",
+    "silu": "Activation",
+    "sigmoid": "Activation",
+    "tanh": "Activation",
+    "dropout": "Dropout",
+    "layernorm": "LayerNormalization",
+    "batchnorm": "BatchNormalization",
+    "groupnorm": "GroupNormalization",
+    "rmsnorm": "RMSNormalization",
+    "maxpool1d": "MaxPooling1D",
+    "maxpool2d": "MaxPooling2D",
+    "maxpool3d": "MaxPooling3D",
+    "avgpool1d": "AveragePooling1D",
+    "avgpool2d": "AveragePooling2D",
+    "avgpool3d": "AveragePooling3D",
+    "adaptiveavgpool1d": "GlobalAveragePooling1D",
+    "adaptiveavgpool2d": "GlobalAveragePooling2D",
+    "adaptiveavgpool3d": "GlobalAveragePooling3D",
+    "flatten": "Flatten",
+    "reshape": "Reshape",
+    "view": "Reshape",
+    "permute": "Permute",
+    "embedding": "Embedding",
+    "conv1d": "Conv1D",
+    "conv2d": "Conv2D",
+    "conv3d": "Conv3D",
+    "convtranspose2d": "Conv2DTranspose",
+    "scaleddotproductattention": "Attention",
+    "interpolate": "UpSampling2D",
+    "pad": "ZeroPadding2D",
+}
+
+_CATEGORY_OF: dict[str, str] = {
+    name: category for category, names in _KERAS.items() for name in names
+}
+#: The Keras type names the tables know (twins are spelled as one of these).
+KNOWN_TYPES: frozenset[str] = frozenset(_CATEGORY_OF)
+#: Operations without a twin whose category is still clear, normalised like ``_TWINS`` keys.
+_OP_CATEGORY: dict[str, str] = {
+    "matmul": "dense",
+    "bmm": "dense",
+    "mm": "dense",
+    "einsum": "dense",
+    "addmm": "dense",
+    "baddbmm": "dense",
+    "transpose": "reshape",
+    "squeeze": "reshape",
+    "unsqueeze": "reshape",
+    "expanddims": "reshape",
+    "contiguous": "reshape",
+    "expand": "reshape",
+    "chunk": "reshape",
+    "split": "reshape",
+    "getitem": "reshape",
+    "slice": "reshape",
+    "narrow": "reshape",
+    "repeat": "reshape",
+    "tile": "reshape",
+    "broadcastto": "reshape",
+    "div": "merge",
+    "truediv": "merge",
+    "divide": "merge",
+    "pow": "activation",
+    "sqrt": "activation",
+    "rsqrt": "activation",
+    "exp": "activation",
+    "neg": "activation",
+    "mean": "pooling",
+    "sum": "pooling",
+    "max": "pooling",
+    "amax": "pooling",
+    "maximum": "merge",
+    "minimum": "merge",
+    "where": "merge",
+    "maskedfill": "merge",
+}
+#: Name patterns for classes the tables do not list (custom layers, other libraries),
+#: tried in order; first match wins.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (category, re.compile(pattern, re.IGNORECASE))
+    for category, pattern in (
+        ("attention", r"attention|attn"),
+        ("embedding", r"embed"),
+        ("norm", r"norm"),
+        ("conv", r"conv"),
+        ("pooling", r"pool|upsampl"),
+        ("recurrent", r"lstm|gru|rnn"),
+        ("dropout", r"dropout|droppath|stochasticdepth"),
+        ("dense", r"linear|dense|projection|^mlp"),
+        ("activation", r"relu|gelu|silu|swish|sigmoid|tanh|softmax|activation|mish"),
+        ("reshape", r"reshape|flatten|permute|view|transpose|squeeze|padding|crop"),
+        ("merge", r"concat|^add$|multiply|merge"),
+    )
+)
+
+
+def _op_key(type_name: str) -> str:
+    """``torch.nn.functional.max_pool2d`` / ``__iadd__`` / ``Max_Pool2d`` -> ``maxpool2d``."""
+    last = type_name.rsplit(".", 1)[-1]
+    return last.strip("_").replace("_", "").lower()
+
+
+#: Same class name, different meaning, told apart by the defining module's prefix.
+_BY_MODULE: dict[tuple[str, str], str] = {
+    # Hugging Face GPT-2's "Conv1D" is a linear layer with transposed weights.
+    ("transformers", "Conv1D"): "Dense",
+}
+
+
+def canonical_type(type_name: str, module: str = "") -> str:
+    """The Keras twin of a framework's class or operation name, or the name itself."""
+    if module:
+        twin = _BY_MODULE.get((module.split(".", 1)[0], type_name))
+        if twin is not None:
+            return twin
+    if type_name in _CATEGORY_OF:
+        return type_name
+    twin = _TWINS.get(type_name)
+    if twin is not None:
+        return twin
+    return _TWINS.get(_op_key(type_name), type_name)
+
+
+def _known(type_name: str, module: str = "") -> str | None:
+    canon = canonical_type(type_name, module)
+    category = _CATEGORY_OF.get(canon)
+    if category is not None:
+        return category
+    return _OP_CATEGORY.get(_op_key(type_name))
+
+
+def category_of(type_name: str, module: str = "", kind: str = "", bases: Iterable[str] = ()) -> str:
+    """The category of a layer type.
+
+    ``kind`` decides first (hierarchy nodes are ``block``, inputs ``io``); then the type's
+    own name, then its base classes' names (``bases``, nearest first: a custom subclass of
+    ``Conv2D`` is ``conv``), then name patterns; ``other`` when nothing says.
+    """
+    if kind in ("model", "composite"):
+        return "block"
+    if kind == "input":
+        return "io"
+    found = _known(type_name, module)
+    if found is not None:
+        return found
+    for name in bases:
+        found = _known(name)
+        if found is not None:
+            return found
+    for name in (type_name, *bases):
+        for category, pattern in _PATTERNS:
+            if pattern.search(name):
+                return category
+    return "other"
+
+
+def node_category(node: Node) -> str:
+    """The node's category as the IR says, or derived from its type for IR without one."""
+    return node.category or category_of(node.type, node.module, node.kind)

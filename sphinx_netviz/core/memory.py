@@ -1,0 +1,135 @@
+"""The worker's memory cap: sizes as users write them, and how the cap is applied.
+
+Why a cap: a factory that builds a 7-billion-parameter model for real, or a bug that allocates
+without end, must not push the docs machine out of memory; it should fail alone, with a
+message naming the spec and the limit, while the build goes on (the worker restarts).
+
+Why ``RLIMIT_DATA`` and not ``RLIMIT_AS`` on Linux (measured on this project's CI machine,
+2 cores; ``/proc/self/status`` after importing each framework and building ResNet50):
+
+============================  ==========  ==========  ==========
+process                       VmSize      VmData      VmRSS
+============================  ==========  ==========  ==========
+``import tensorflow``         1256 MiB    293 MiB     608 MiB
+``import torch``              625 MiB     216 MiB     219 MiB
+``import jax`` + one op       1452 MiB    209 MiB     198 MiB
+Keras/TF + ResNet50           1898 MiB    616 MiB     776 MiB
+Keras/JAX + ResNet50          1732 MiB    592 MiB     506 MiB
+Keras/torch + ResNet50        1219 MiB    493 MiB     577 MiB
+============================  ==========  ==========  ==========
+
+``RLIMIT_AS`` caps VmSize, which counts address space that is reserved but never backed:
+shared-library mappings, 64 MiB ``PROT_NONE`` glibc malloc arenas per thread, 8 MiB thread
+stacks, XLA's reservations. Those grow with the core count (TensorFlow, XLA and torch size
+their thread pools by it), so a 4 GiB ``RLIMIT_AS`` that passes on a laptop could break a
+normal build on a 64-core docs runner. ``RLIMIT_DATA`` (Linux 4.7+) caps the private writable
+memory a process maps: the heap and the anonymous ``mmap`` every large numpy/torch/TF buffer
+comes from, i.e. what a runaway factory actually allocates; an 8 GiB ``numpy.zeros`` fails at
+once with ``MemoryError``. Other POSIX systems get ``RLIMIT_AS`` (macOS does not enforce
+either strictly: best effort); where the :mod:`resource` module is missing (Windows) there is
+no cap.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "apply_memory_limit",
+    "format_size",
+    "looks_out_of_memory",
+    "parse_size",
+]
+
+#: The default cap: 4 GiB, four times the largest framework start-up measured above.
+DEFAULT_MEMORY_LIMIT = 4 * 1024**3
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+    "t": 1024**4,
+    "tb": 1000**4,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)")
+#: Text a process prints when an allocation failed (Python, glibc/C++, XLA, torch).
+_OOM_MARKERS = (
+    "MemoryError",
+    "std::bad_alloc",
+    "Cannot allocate memory",
+    "out of memory",
+    "OOM when allocating",
+    "RESOURCE_EXHAUSTED",
+    "DefaultCPUAllocator: can't allocate memory",
+)
+
+
+def parse_size(value: object) -> int:
+    """Bytes from ``4GiB``, ``512 MiB``, ``2G``, ``1.5GB``, ``1048576`` or ``0`` (no limit).
+
+    Binary units (``KiB``/``MiB``/``GiB``, and the bare ``K``/``M``/``G``) are powers of 1024,
+    ``KB``/``MB``/``GB`` powers of 1000. Raises :class:`ValueError` for anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError("not a size")
+    if isinstance(value, int):
+        number: float = value
+        unit = ""
+    else:
+        match = _SIZE.fullmatch(str(value).strip().lower())
+        if match is None or match.group(2) not in _UNITS:
+            raise ValueError("not a size (use e.g. 4GiB, 512MiB, or 0 for no limit)")
+        number = float(match.group(1))
+        unit = match.group(2)
+    size = int(number * _UNITS[unit])
+    if size < 0:
+        raise ValueError("negative, not a size")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``4 GiB``, ``512 MiB``, ``1.5 GiB``: the largest binary unit that reads well."""
+    if size <= 0:
+        return "no limit"
+    for unit, factor in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.4g} {unit}"
+    return f"{size} B"
+
+
+def apply_memory_limit(size: int) -> bool:
+    """Cap this process's memory at ``size`` bytes (0: lift our cap); True if applied.
+
+    Only the soft limit changes, so a later request may raise it again up to the hard limit.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits
+        return False
+    import sys
+
+    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    _soft, hard = resource.getrlimit(which)
+    wanted = resource.RLIM_INFINITY if size <= 0 else size
+    if hard != resource.RLIM_INFINITY and (wanted == resource.RLIM_INFINITY or wanted > hard):
+        wanted = hard
+    try:
+        resource.setrlimit(which, (wanted, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def looks_out_of_memory(text: str) -> bool:
+    """True when a process's last words say an allocation failed."""
+    return any(marker in text for marker in _OOM_MARKERS)

@@ -1,0 +1,270 @@
+"""The worker's child process: the only code in netviz that imports a deep-learning framework.
+
+Run as ``python -m sphinx_netviz.core.worker_child`` by :class:`~.worker.WorkerClient`, which
+documents the protocol (JSON lines over private copies of fd 0/1). At start this module
+imports nothing but the standard library and netviz's framework-free core, then says
+``ready``: which framework a spec needs is only known once its factory module is imported, so
+each request imports what it needs (Keras on its configured backend, torch, ...) and nothing
+else; a Keras-on-JAX build never loads TensorFlow.
+
+Per request the child reports the *project* source files the import loaded, with their
+SHA-256, so the cache can tell later, without any worker, whether the IR is still valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+from .errors import NetvizError
+from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
+from .worker import CONFIG_ENV, file_sha256, is_project_file
+
+__all__ = ["main"]
+
+_E = TypeVar("_E", bound=BaseException)
+_OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
+#: netviz's own source folders: this module also runs as ``__main__`` (and multiprocessing
+#: aliases it as ``__mp_main__``), which the package names above do not catch.
+_OWN_DIRS = tuple(
+    str(Path(__file__).resolve().parents[2] / name) + os.sep for name in sorted(_OWN_PACKAGES)
+)
+
+
+class _Fingerprints:
+    """Which project files each imported module brought in (the worker outlives imports)."""
+
+    def __init__(self) -> None:
+        self.by_module: dict[str, frozenset[str]] = {}
+
+    @staticmethod
+    def files(names: set[str]) -> set[str]:
+        found: set[str] = set()
+        for name in names:
+            if name.split(".")[0] in _OWN_PACKAGES:
+                continue  # netviz itself (possibly an editable install) is not the project
+            module = sys.modules.get(name)
+            file = getattr(module, "__file__", None)
+            if not file:
+                continue
+            path = os.path.realpath(file)
+            if path.endswith((".pyc", ".pyo")):
+                continue
+            if path.startswith(_OWN_DIRS):
+                continue
+            if Path(path).is_file() and is_project_file(path):
+                found.add(path)
+        return found
+
+    def record(self, new_modules: set[str]) -> set[str]:
+        batch = frozenset(self.files(new_modules))
+        for name in new_modules:
+            self.by_module[name] = self.by_module.get(name, frozenset()) | batch
+        return set(batch)
+
+    def of(self, module: str) -> set[str]:
+        files: set[str] = set()
+        parts = module.split(".")
+        for i in range(1, len(parts) + 1):
+            files |= self.by_module.get(".".join(parts[:i]), frozenset())
+        return files
+
+
+class _HideGpusOnImport(importlib.abc.MetaPathFinder):
+    """Hides GPUs from TensorFlow right after it is imported, and only if it ever is.
+
+    ``CUDA_VISIBLE_DEVICES=""`` (set by the client) already keeps CUDA away from every
+    framework; TensorFlow also sees other device plugins (ROCm, Metal), which only its own
+    ``set_visible_devices`` hides, and that must run before its devices initialise, i.e.
+    before the user's factory creates a tensor. Importing TensorFlow up front to do it would
+    cost seconds and load TensorFlow into a JAX or torch build.
+    """
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        def exec_and_hide(module: ModuleType) -> None:
+            exec_module(module)
+            with contextlib.suppress(Exception):
+                module.config.set_visible_devices([], "GPU")
+
+        loader.exec_module = exec_and_hide  # type: ignore[method-assign]
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)  # once is enough
+        return spec
+
+
+def _behind(exc: BaseException, kind: type[_E]) -> _E | None:
+    """The first ``kind`` error in ``exc``'s chain: extraction turns the factory's errors
+    into one-line ExtractionErrors (``from None``), which still keep them as context."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _missing_framework(spec: object, exc: BaseException) -> str | None:
+    """A message naming the extra to install, when ``exc`` comes from a missing framework."""
+    from .extract.base import install_hint
+
+    missing = _behind(exc, ModuleNotFoundError)
+    if missing is None or not missing.name:
+        return None
+    hint = install_hint(missing.name)
+    if hint is None:
+        return None
+    top = missing.name.split(".", 1)[0]
+    return (
+        f"model spec {spec!r}: needs {top}, which is not installed in the Python that runs "
+        f"netviz; install it with {hint}"
+    )
+
+
+def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
+    from .extract.factory import extract_spec
+    from .spec import parse_spec
+
+    text = str(request.get("spec", ""))
+    base = request.get("base_dir")
+    shape = request.get("input_shape")
+    spec = parse_spec(text, Path(base) if base else None)
+    before = set(sys.modules)
+    try:
+        graph = extract_spec(spec, tuple(shape) if shape is not None else None)
+    finally:
+        new = set(sys.modules) - before
+        files = prints.record(new)
+        if spec.module is not None:
+            files |= prints.of(spec.module)
+            prints.by_module[spec.module] = prints.by_module.get(
+                spec.module, frozenset()
+            ) | frozenset(files)
+    if spec.path is not None:
+        files.add(str(spec.path))
+    sources = []
+    for path in sorted(files):
+        with contextlib.suppress(OSError):
+            sources.append([path, file_sha256(Path(path))])
+    return {"ok": True, "graph": graph.to_dict(), "sources": sources}
+
+
+def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[str, Any]:
+    """One reply; every failure becomes one line naming the spec."""
+    spec = request.get("spec")
+    try:
+        return _handle(request, prints)
+    except BaseException as exc:  # anything still gets one line naming the spec
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        oom = _behind(exc, MemoryError)
+        if oom is not None:
+            # State after a failed allocation is suspect (half-built modules, a framework's
+            # allocator in a bad mood): the client restarts the worker after this reply.
+            cap = f"the worker memory limit of {format_size(limit)}" if limit > 0 else "memory"
+            detail = " ".join(str(oom).split())[:200]
+            return {
+                "ok": False,
+                "error": f"model spec {spec!r}: exceeded {cap}"
+                + (f" (MemoryError: {detail})" if detail else "")
+                + "; raise the 'memory-limit' option if the model really needs more",
+                "type": "ExtractionError",
+                "restart": True,
+            }
+        missing = _missing_framework(spec, exc)
+        if missing is not None:
+            return {"ok": False, "error": missing, "type": "ExtractionError"}
+        if isinstance(exc, NetvizError):
+            return {"ok": False, "error": str(exc), "type": type(exc).__name__}
+        line = f"model spec {spec!r}: {type(exc).__name__}: {exc}".splitlines()[0]
+        return {"ok": False, "error": line, "type": "ExtractionError"}
+
+
+def _probe(request: dict[str, Any]) -> dict[str, Any]:
+    """Debug op for tests: which of the named modules this process has loaded."""
+    names = [str(n) for n in request.get("modules", ())]
+    return {"ok": True, "loaded": sorted(n for n in names if n in sys.modules)}
+
+
+def main() -> int:
+    """Serve extraction requests until stdin closes or an ``exit`` request arrives."""
+    # Private protocol channel: copies of the original stdin/stdout; user code gets
+    # /dev/null for input and stderr for output.
+    channel_in = os.fdopen(os.dup(0), "rb")
+    channel_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    sys.stdin = Path(os.devnull).open()  # noqa: SIM115 - lives as long as the process
+
+    import faulthandler
+
+    faulthandler.enable()
+
+    config = json.loads(os.environ.get(CONFIG_ENV, "{}") or "{}")
+    for entry in reversed(config.get("sys_path", [])):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    limit = int(config.get("memory_limit", DEFAULT_MEMORY_LIMIT))
+    apply_memory_limit(limit)
+    if config.get("hide_gpus", True) and "tensorflow" not in sys.modules:
+        sys.meta_path.insert(0, _HideGpusOnImport())
+
+    def send(message: dict[str, Any]) -> None:
+        channel_out.write(json.dumps(message, sort_keys=True).encode("utf-8") + b"\n")
+        channel_out.flush()
+
+    prints = _Fingerprints()
+    send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0]})
+    for line in iter(channel_in.readline, b""):
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(request, dict) or request.get("op") == "exit":
+            # Skip the interpreter's teardown: unloading TensorFlow takes over a second and
+            # the client waits for the exit; nothing of ours needs finalising.
+            with contextlib.suppress(OSError):
+                channel_out.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        if request.get("op") == "probe":
+            reply = _probe(request)
+        else:
+            wanted = request.get("memory_limit")
+            if isinstance(wanted, int) and wanted != limit:
+                limit = wanted
+                apply_memory_limit(limit)
+            reply = _answer(request, prints, limit)
+        reply["id"] = request.get("id")
+        send(reply)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""A spec whose framework is not installed gets a message naming the extra to install.
+
+The worker runs with a ``sitecustomize`` shim on its ``PYTHONPATH`` that makes importing the
+blocked frameworks raise ``ModuleNotFoundError``, exactly as on a machine without them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sphinx_netviz.core.errors import ExtractionError
+from sphinx_netviz.core.extract.base import registered
+from sphinx_netviz.core.worker import WorkerClient
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SHIM = '''
+import importlib.abc, os, sys
+
+BLOCKED = set(os.environ.get("NETVIZ_TEST_BLOCK", "").split(","))
+
+
+class _Missing(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _Missing())
+'''
+
+
+def _worker(tmp_path: Path, blocked: str, **env: str) -> WorkerClient:
+    shim = tmp_path / "shim"
+    shim.mkdir(exist_ok=True)
+    (shim / "sitecustomize.py").write_text(SHIM)
+    paths = [str(shim), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return WorkerClient(
+        sys_path=[str(ROOT), str(tmp_path)],
+        env={"PYTHONPATH": os.pathsep.join(p for p in paths if p), "NETVIZ_TEST_BLOCK": blocked}
+        | env,
+    )
+
+
+@pytest.fixture
+def no_keras(tmp_path: Path) -> Iterator[WorkerClient]:
+    with _worker(tmp_path, "keras,tensorflow", KERAS_BACKEND="tensorflow") as worker:
+        yield worker
+
+
+def test_the_shim_really_blocks(no_keras: WorkerClient) -> None:
+    assert no_keras.probe(["keras", "tensorflow"]) == []
+
+
+def test_keras_factory_without_keras(no_keras: WorkerClient) -> None:
+    with pytest.raises(ExtractionError) as info:
+        no_keras.request("tests.zoo.models:mlp")
+    message = str(info.value)
+    assert message.startswith("model spec 'tests.zoo.models:mlp': needs keras"), message
+    assert 'pip install "netviz[tensorflow]"' in message
+    assert no_keras.starts == 1  # the worker survives and serves the next spec
+
+
+def test_keras_file_without_keras(no_keras: WorkerClient, tmp_path: Path) -> None:
+    from tests.zoo import models
+
+    path = tmp_path / "net.keras"
+    models.mlp().save(path)
+    with pytest.raises(ExtractionError) as info:
+        no_keras.request(str(path))
+    assert "needs keras, which is not installed" in str(info.value)
+    assert 'pip install "netviz[tensorflow]"' in str(info.value)
+
+
+def test_keras_on_torch_without_torch(tmp_path: Path) -> None:
+    with _worker(tmp_path, "torch", KERAS_BACKEND="torch") as worker:
+        with pytest.raises(ExtractionError) as info:
+            worker.request("tests.zoo.models:mlp")
+    assert "needs torch" in str(info.value)
+    assert 'pip install "netviz[torch]"' in str(info.value)
+
+
+@pytest.mark.skipif(
+    not any(r.name == "torch" for r in registered()),
+    reason="the PyTorch route is registered by the torch branch",
+)
+def test_torch_factory_without_torch(tmp_path: Path) -> None:
+    (tmp_path / "torchnet.py").write_text(
+        "import torch\n\ndef model():\n    return torch.nn.Linear(2, 2)\n"
+    )
+    with _worker(tmp_path, "torch") as worker:
+        with pytest.raises(ExtractionError) as info:
+            worker.request("torchnet:model")
+    assert "model spec 'torchnet:model': needs torch" in str(info.value)
+    assert 'pip install "netviz[torch]"' in str(info.value)
+
+
+def test_unknown_missing_module_is_not_blamed_on_a_framework(tmp_path: Path) -> None:
+    with _worker(tmp_path, "torch") as worker, pytest.raises(ExtractionError) as info:
+        worker.request("tests.zoo.no_such_module:f")
+    assert "no module named 'tests.zoo.no_such_module'" in str(info.value)
+    assert "pip install" not in str(info.value)

@@ -1,0 +1,84 @@
+"""The worker's child: imports no framework at start, runs under the memory cap.
+
+Each test starts its own small worker: what a fresh child has loaded is the point.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sphinx_netviz.core.errors import ExtractionError
+from sphinx_netviz.core.memory import DEFAULT_MEMORY_LIMIT
+from sphinx_netviz.core.worker import WorkerClient
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAMEWORKS = ("keras", "tensorflow", "torch", "jax", "numpy", "h5py")
+
+
+def test_child_imports_no_framework_at_start() -> None:
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        assert worker.probe(FRAMEWORKS) == []
+        assert worker.starts == 1
+
+
+def test_child_module_imports_no_framework_when_imported() -> None:
+    """Importing the entry module (what ``python -m`` does first) loads no framework."""
+    code = (
+        "import sys, json, sphinx_netviz.core.worker_child\n"
+        f"print(json.dumps(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def _cap_of(worker: WorkerClient, **kwargs: object) -> str:
+    with pytest.raises(ExtractionError) as info:
+        worker.request("tests.zoo.probes:memory_cap", **kwargs)  # type: ignore[arg-type]
+    return str(info.value).rsplit("cap=", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no rlimits on Windows")
+def test_memory_cap_is_set_and_follows_the_option() -> None:
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        assert _cap_of(worker) == str(DEFAULT_MEMORY_LIMIT)
+        assert _cap_of(worker, memory_limit=512 * 1024**2) == str(512 * 1024**2)
+        assert _cap_of(worker, memory_limit=0) == "unlimited"
+        assert worker.starts == 1  # changing the cap needs no restart
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no rlimits on Windows")
+def test_factory_over_the_cap_fails_alone_and_the_worker_restarts() -> None:
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        with pytest.raises(ExtractionError) as info:
+            worker.request("tests.zoo.probes:hog(8)", memory_limit=1024**3)
+        message = str(info.value)
+        assert message.startswith(
+            "model spec 'tests.zoo.probes:hog(8)': exceeded the worker memory limit of 1 GiB"
+        ), message
+        assert "memory-limit" in message and "\n" not in message
+        assert not worker.started  # stopped after the failure: its state is suspect
+        # The next request gets a fresh worker, under the cap last asked for.
+        assert _cap_of(worker) == str(1024**3)
+        assert worker.starts == 2
+
+
+def test_worker_dying_of_memory_names_the_limit(tmp_path: Path) -> None:
+    """A native allocation failure kills the child: the message still names the limit."""
+    (tmp_path / "native_oom.py").write_text(
+        "import sys, os\n"
+        "def model():\n"
+        "    print('terminate called after throwing an instance of std::bad_alloc',"
+        " file=sys.stderr, flush=True)\n"
+        "    os.abort()\n"
+    )
+    with WorkerClient(sys_path=[str(tmp_path)], memory_limit=2 * 1024**3) as worker:
+        with pytest.raises(ExtractionError) as info:
+            worker.request("native_oom:model")
+    assert "exceeded the worker memory limit of 2 GiB" in str(info.value)
+    assert "SIGABRT" in str(info.value)
