@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from ..graph import Graph, Shape
 
-__all__ = ["EXTRACTORS", "ExtractRequest", "Extractor", "find_extractor", "load_extractor"]
+__all__ = [
+    "EXTRACTORS",
+    "ExtractRequest",
+    "Extractor",
+    "file_suffixes",
+    "find_extractor",
+    "install_hint",
+    "load_extractor",
+    "registered",
+]
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,19 @@ class Extractor(Protocol):
 
     #: Short route name recorded in ``Graph.meta["extractor"]``, e.g. ``"keras"``, ``"torch"``.
     name: str
-    #: The distribution(s) whose versions decide this route's output, for cache keys, and the
-    #: extra that installs it (``netviz[torch]``) for "framework missing" messages.
-    distributions: tuple[str, ...]
-    extra: str
+    # The next two are read-only properties here so that a route may compute them (Keras:
+    # from its configured backend); a plain class attribute satisfies them too.
+
+    @property
+    def distributions(self) -> tuple[str, ...]:
+        """The distribution(s) whose versions decide this route's output, for cache keys."""
+        ...
+
+    @property
+    def extra(self) -> str:
+        """The extra that installs this route's framework (``netviz[torch]``), for "framework
+        missing" messages."""
+        ...
 
     def accepts(self, obj: object) -> bool:
         """True when this route can extract ``obj`` (cheap; imports no framework)."""
@@ -69,6 +87,7 @@ class Extractor(Protocol):
 #: instance. Later routes (PyTorch, saved programs) add themselves here.
 EXTRACTORS: list[str] = [
     "sphinx_netviz.core.extract.keras3:EXTRACTOR",
+    "sphinx_netviz.core.extract.config:EXTRACTOR",
 ]
 
 
@@ -85,4 +104,47 @@ def find_extractor(obj: object, routes: Sequence[str] | None = None) -> Extracto
         extractor = load_extractor(dotted)
         if extractor.accepts(obj):
             return extractor
+    return None
+
+
+def registered() -> list[Extractor]:
+    """Every registered route (importing route modules, which import no framework)."""
+    return [load_extractor(dotted) for dotted in EXTRACTORS]
+
+
+def file_suffixes() -> tuple[str, ...]:
+    """The saved-file suffixes the registered routes read (a route lists its own in an
+    optional ``suffixes`` attribute), lower-case, in registration order."""
+    found: list[str] = []
+    for extractor in registered():
+        for suffix in getattr(extractor, "suffixes", ()):
+            if suffix.lower() not in found:
+                found.append(suffix.lower())
+    return tuple(found)
+
+
+def _import_name(distribution: str) -> str:
+    """``tensorflow-cpu`` -> ``tensorflow``: the module a distribution installs, for the
+    frameworks' own naming (a ``-cpu``/``-gpu`` twin installs the same package)."""
+    name = distribution.lower()
+    for twin in ("-cpu", "-gpu"):
+        name = name.removesuffix(twin)
+    return name.replace("-", "_")
+
+
+def install_hint(module: str) -> str | None:
+    """``pip install "netviz[torch]"`` when ``module`` belongs to a route's framework.
+
+    The route whose ``name`` or ``extra`` is the missing top-level module wins (``torch`` ->
+    the torch route); then a route one of whose ``distributions`` installs it (``keras``,
+    ``jaxlib``). ``None`` for modules no route knows (the user's own, or a typo).
+    """
+    top = module.split(".", 1)[0]
+    routes = registered()
+    for extractor in routes:
+        if top in (extractor.name, extractor.extra):
+            return f'pip install "netviz[{extractor.extra}]"'
+    for extractor in routes:
+        if top in {_import_name(d) for d in extractor.distributions}:
+            return f'pip install "netviz[{extractor.extra}]"'
     return None
