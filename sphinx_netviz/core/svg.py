@@ -15,6 +15,8 @@ byte-identical output.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -61,8 +63,10 @@ STYLE = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fmt(value: float) -> str:
-    """A number with at most two decimals and no trailing zeros (deterministic)."""
+    """A number with at most two decimals and no trailing zeros (deterministic). Cached:
+    a diagram repeats few distinct coordinates (rows, lanes, glyph edges)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -149,7 +153,12 @@ _ATTR_ESCAPES = (
 )
 
 
+_ATTR_SPECIAL = re.compile('[&<>"\r\n\t]')
+
+
 def _escape_attr(text: str) -> str:
+    if _ATTR_SPECIAL.search(text) is None:
+        return text
     for raw, esc in _ATTR_ESCAPES:
         if raw in text:
             text = text.replace(raw, esc)
