@@ -15,7 +15,6 @@ byte-identical output.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -63,10 +62,8 @@ STYLE = (
 )
 
 
-@functools.lru_cache(maxsize=65536)
 def fmt(value: float) -> str:
-    """A number with at most two decimals and no trailing zeros (deterministic). Cached:
-    a diagram repeats few distinct coordinates (rows, lanes, glyph edges)."""
+    """A number with at most two decimals and no trailing zeros (deterministic)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

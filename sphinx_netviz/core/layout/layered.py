@@ -104,17 +104,18 @@ def _ranks(succ: list[list[int]], entry_u: int, exit_u: int) -> list[int]:
     return rank
 
 
-def _late_inputs(
-    rank: list[int], pred: list[list[int]], succ: list[list[int]], entry_u: int, exit_u: int
-) -> None:
-    """A model input read only far ahead (a mask, positions) moves to the column before its
-    first reader: it is drawn where it is used, and its lane passes over nothing before."""
-    for u in succ[entry_u]:
-        if pred[u] != [entry_u] or not succ[u]:
+def _pull_late(rank: list[int], succ: list[list[int]], keep: set[int], real: int) -> None:
+    """Units off the main path move to the column just before their first reader (latest
+    first, so chains move together): a side branch sits next to where it merges, and an
+    input read only far ahead (a mask) is drawn where it is used. Its own inputs then arrive
+    by a lane, bundled with the other readers of the same tensor, instead of every branch
+    stretching back across the row."""
+    for u in range(real - 1, -1, -1):
+        if u in keep or not succ[u]:
             continue
-        first = min(rank[v] for v in succ[u])
-        if first - 1 > rank[u]:
-            rank[u] = first - 1
+        late = min(rank[v] for v in succ[u]) - 1
+        if late > rank[u]:
+            rank[u] = late
 
 
 def _main_path(rank: list[int], pred: list[list[int]], exit_u: int) -> list[int]:
@@ -205,8 +206,8 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         pred[exit_u].append(u)
     n += 2
     rank = _ranks(succ, entry_u, exit_u)
-    if op.entry == ROOT:
-        _late_inputs(rank, pred, succ, entry_u, exit_u)
+    on_row = set(_main_path(rank, pred, exit_u))
+    _pull_late(rank, succ, on_row, entry_u)
 
     def long_edge(u: int, v: int) -> bool:
         # Edges from the graph's virtual root are never drawn: they need no lane.
@@ -216,7 +217,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
     columns: list[list[int]] = [[] for _ in range(n_ranks)]
     for u in range(n):
         columns[rank[u]].append(u)
-    ycen = _place(ctx, columns, units, pred, succ, set(_main_path(rank, pred, exit_u)), rank)
+    ycen = _place(ctx, columns, units, pred, succ, on_row, rank)
     col_top = [min((ycen[u] + units[u].top for u in col), default=0.0) for col in columns]
     col_bottom = [max((ycen[u] + units[u].bottom for u in col), default=0.0) for col in columns]
     # Short edges turn in the gap between their columns; long ones take a lane per source.
@@ -226,8 +227,8 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         if long_edge(u, v):
             b = bundles.get(u)
             if b is None:
-                on_row = abs(ycen[u]) <= 0.5
-                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=on_row)
+                row_source = abs(ycen[u]) <= 0.5
+                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=row_source)
                 bundles[u] = b
             b.last = max(b.last, rank[v] - 1)
     assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
