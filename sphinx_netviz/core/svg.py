@@ -27,6 +27,8 @@ from .palette import Palette, Swatch
 from .sizes import (
     EDGE_WIDTH,
     EDGE_WIDTH_MINI,
+    EQUALS_FONT,
+    EQUALS_X,
     GROUP_H,
     GROUP_STROKE,
     GROUP_W,
@@ -35,6 +37,7 @@ from .sizes import (
     MINI_STROKE_SCALE,
     STROKE,
     SWATCH_H,
+    SWATCH_TEXT_GAP,
     SWATCH_W,
 )
 
@@ -412,7 +415,7 @@ def _draw_legend(
             item.add(
                 _text(
                     e.label,
-                    x + SWATCH_W + 8,
+                    x + SWATCH_W + SWATCH_TEXT_GAP,
                     y + SWATCH_H / 2 + 4,
                     anchor="start",
                     size=LEGEND_FONT,
@@ -435,7 +438,7 @@ def _draw_legend(
             x, y = e.x + dx, e.y + dy
             pts = [(x, y), (x + GROUP_W, y), (x + GROUP_W, y + GROUP_H), (x, y + GROUP_H)]
             item.add(_polygon(pts, sw, _fill(parts, sw), 5))
-            item.add(_text("=", x + GROUP_W + 12, y + GROUP_H / 2 + 5, size=14))
+            item.add(_text("=", x + GROUP_W + EQUALS_X, y + GROUP_H / 2 + 5, size=EQUALS_FONT))
             if e.mini is not None:
                 _draw_scene(
                     dwg,
