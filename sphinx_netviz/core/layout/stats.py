@@ -77,28 +77,42 @@ def count_crossings(paths: list[tuple[str, str, list[Point]]]) -> int:
     """Edge crossings among ``(source, target, polyline)`` edges (rules in the module doc):
     each pair of edges counts once per distinct meeting point (the overlap's start when
     collinear segments overlap)."""
-    segs = _segments(paths)
     cells: dict[tuple[int, int], list[_Seg]] = {}
-    for seg in segs:
+    for seg in _segments(paths):
         for cx in range(int(seg[0] // _CELL), int(seg[2] // _CELL) + 1):
             for cy in range(int(seg[1] // _CELL), int(seg[3] // _CELL) + 1):
                 cells.setdefault((cx, cy), []).append(seg)
     seen: set[tuple[int, int, float, float]] = set()
     for members in cells.values():
-        for i, a in enumerate(members):
-            ax0, ay0, ax1, ay1, pa, sa, ta = a
-            for b in members[i + 1 :]:
-                if b[5] == sa:  # one source (or one edge): a bundle, never a crossing
-                    continue
-                if b[0] > ax1 + _EPS or ax0 > b[2] + _EPS or b[1] > ay1 + _EPS or ay0 > b[3] + _EPS:
-                    continue
-                if b[6] == ta and not _proper(a, b):
-                    continue  # edges joining into one target
-                pb = b[4]
-                x = round(ax0 if ax0 > b[0] else b[0], 1)
-                y = round(ay0 if ay0 > b[1] else b[1], 1)
-                seen.add((pa, pb, x, y) if pa < pb else (pb, pa, x, y))
+        if len(members) < 2:
+            continue
+        # One source's segments never cross each other (a bundle: its trunk is shared by
+        # every edge, so a cell on it can hold hundreds): pair across sources only.
+        by_source: dict[str, list[_Seg]] = {}
+        for seg in members:
+            by_source.setdefault(seg[5], []).append(seg)
+        if len(by_source) < 2:
+            continue
+        groups = list(by_source.values())
+        for gi, group in enumerate(groups[:-1]):
+            others = [b for other in groups[gi + 1 :] for b in other]
+            for a in group:
+                _meet(a, others, seen)
     return len(seen)
+
+
+def _meet(a: _Seg, others: list[_Seg], seen: set[tuple[int, int, float, float]]) -> None:
+    """Record where segment ``a`` meets segments of other sources."""
+    ax0, ay0, ax1, ay1, pa, _sa, ta = a
+    for b in others:
+        if b[0] > ax1 + _EPS or ax0 > b[2] + _EPS or b[1] > ay1 + _EPS or ay0 > b[3] + _EPS:
+            continue
+        if b[6] == ta and not _proper(a, b):
+            continue  # edges joining into one target
+        pb = b[4]
+        x = round(ax0 if ax0 > b[0] else b[0], 1)
+        y = round(ay0 if ay0 > b[1] else b[1], 1)
+        seen.add((pa, pb, x, y) if pa < pb else (pb, pa, x, y))
 
 
 def measure(paths: list[Path], width: float, height: float, glyphs: int) -> LayoutStats:
