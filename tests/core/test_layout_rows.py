@@ -118,3 +118,35 @@ def test_cli_render_stats(tmp_path, capsys) -> None:
     assert int(lines["crossings"]) == crossings(edges) == 0
     assert int(lines["bends"]) == bends(edges)
     assert (float(lines["width"]), float(lines["height"])) == (w, h)
+
+
+def test_gap_tracks_order_staggered_hops_so_they_do_not_cross() -> None:
+    from sphinx_netviz.core.layout.routing import gap_tracks
+
+    cols = [(0.0, 10.0), (40.0, 50.0)]
+    # Two hops going down, staggered: the one starting higher must take the right track;
+    # two going up: the one starting higher takes the left track.
+    down = gap_tracks([[(-100.0, 0.0, "a"), (-50.0, 50.0, "b")], []], cols)
+    assert down[(0, "a")] > down[(0, "b")]
+    up = gap_tracks([[(0.0, -100.0, "a"), (50.0, -50.0, "b")], []], cols)
+    assert up[(0, "a")] < up[(0, "b")]
+    # Hops sharing a key share a track (a bundle).
+    shared = gap_tracks([[(0.0, -10.0, "k"), (0.0, 20.0, "k"), (5.0, 9.0, "z")], []], cols)
+    assert len({shared[(0, "k")], shared[(0, "z")]}) == 2
+
+
+def test_lanes_nest_and_staggered_ones_change_sides() -> None:
+    from sphinx_netviz.core.layout.routing import Bundle, assign_lanes
+
+    top = [-50.0] * 10
+    bottom = [80.0] * 10
+    inner = Bundle(0, 3, 4, above=True)
+    outer = Bundle(1, 2, 6, above=True)
+    assign_lanes([outer, inner], top, bottom, 10.0)
+    assert outer.y < inner.y < -50  # the longer span runs outside the shorter one
+    first = Bundle(2, 1, 3, above=True, flexible=True)
+    staggered = Bundle(3, 2, 5, above=True, flexible=True)
+    assign_lanes([first, staggered], top, bottom, 10.0)
+    assert first.above != staggered.above
+    below = staggered if not staggered.above else first
+    assert below.y > 80  # under the row's labels
