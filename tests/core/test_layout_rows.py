@@ -11,7 +11,7 @@ from sphinx_netviz.core.diagram import prepare, render
 from sphinx_netviz.core.options import resolve_options
 
 from . import irgraphs
-from .irgraphs import check_scene, long_skips, masked_chain
+from .irgraphs import cell_chain, check_scene, long_skips, masked_chain
 from .svgmeasure import bends, crossings, parse
 
 
@@ -65,10 +65,28 @@ def test_long_skips_run_around_the_row() -> None:
     assert check_scene(prepare(graph, resolve_options({"group": "none"})).scene) == []
 
 
+@pytest.mark.parametrize("cells", [3, 8, 30])
+def test_cells_reading_the_two_previous_outputs_stay_on_one_row(cells: int) -> None:
+    d = render(cell_chain(cells), group="none", legend="none")
+    glyphs, edges, _labels, _size = parse(d.svg)
+    cell_glyphs = [g for g in glyphs if g.type.endswith("Cell")]
+    assert len(cell_glyphs) == cells + 1
+    assert len({round(g.cy, 2) for g in cell_glyphs}) == 1
+    assert crossings(edges) == 0
+    # The skip-one edges alternate above and below the row (neighbours meet in one gap).
+    row = cell_glyphs[0].cy
+    skips = [e for e in edges if e.target.endswith("cell") or "cell_" in e.target]
+    sides = {min(y for _x, y in e.points) < row - 1 for e in skips if len(e.points) > 2}
+    if cells >= 3:
+        assert sides == {True, False}
+    assert d.height == render(cell_chain(3), group="none", legend="none").height
+
+
 CASES = {
     **{name: (factory, {}) for name, factory in irgraphs.ALL.items()},
     "masked": (masked_chain, {"group": "none"}),
     "skips": (long_skips, {}),
+    "cells": (cell_chain, {"group": "none"}),
     "fuzz3": (lambda: irgraphs.random_dag(3), {}),
     "fuzz11": (lambda: irgraphs.random_dag(11), {"split_layers": False}),
     "wrapped": (lambda: irgraphs.residual_net(4), {"wrap": 600, "group": "none"}),
