@@ -142,7 +142,7 @@ def _place(
     rank: list[int],
 ) -> list[float]:
     """Vertical centre of every unit: the main path on the row, the others stacked outwards,
-    above when their predecessors sit above (or alternately, when they sit on the row)."""
+    above when what they feed sits above (or alternately, when it sits on the row)."""
     ycen = [0.0] * len(units)
     entry_u = len(units) - 2
     reach = [max((rank[v] for v in vs), default=0) for vs in succ]
@@ -150,7 +150,10 @@ def _place(
     # a side branch), and a transformer should stay a flat strip.
     stack_gap = max(12.0, ctx.vgap / 4)
     toggle = True
-    for col in columns:
+    # Right to left: every unit off the row reads into the next column (it was pulled next
+    # to its first reader), so it sits at the height of what it feeds, and a branch's units
+    # line up with the merge they lead to instead of interleaving with other branches.
+    for col in reversed(columns):
         row = [u for u in col if u in on_row]
         up = min((units[u].top for u in row), default=0.0)
         down = max((units[u].bottom for u in row), default=0.0)
@@ -158,8 +161,8 @@ def _place(
         for u in col:
             if u in on_row:
                 continue
-            ps = pred[u]
-            want = sum(ycen[p] for p in ps) / len(ps) if ps else 0.0
+            ss = succ[u]
+            want = sum(ycen[v] for v in ss) / len(ss) if ss else 0.0
             rest.append((want, u))
         above: list[tuple[float, int, int]] = []
         below: list[tuple[float, int, int]] = []
@@ -175,8 +178,8 @@ def _place(
             if abs(want) <= 0.5 and not side:
                 toggle = not toggle
         # Outwards from the row, the shortest reach nearest (its lane is the inner one); a
-        # unit whose predecessors sit further out keeps their height, so chains off the row
-        # stay straight too.
+        # unit whose readers sit further out keeps their height, so chains off the row stay
+        # straight too.
         for want, _reach, u in sorted(above, key=lambda t: (-t[0], t[1], t[2])):
             y = min(want, up - stack_gap - units[u].bottom)
             up = y + units[u].top
