@@ -9,6 +9,7 @@ extraction step (which runs in the worker process). Public API::
     diagram = render(graph, group="auto", palette="colorblind")
     diagram.svg          # the diagram (with legend below, by default) as an SVG document
     diagram.legend_svg   # the legend on its own
+    diagram.stats        # the layout's quality: crossings, bends, width, height
 
 Names are resolved lazily so that importing the core stays cheap (no svgwrite, no worker).
 """
@@ -24,6 +25,7 @@ from .options import OPTIONS, Option, Options, resolve_options
 
 if TYPE_CHECKING:
     from .diagram import Diagram, render
+    from .layout import LayoutStats
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
     from .spec import ModelSpec, parse_spec
@@ -37,6 +39,7 @@ __all__ = [
     "Edge",
     "ExtractionError",
     "Graph",
+    "LayoutStats",
     "LoadedModel",
     "ModelLoader",
     "ModelSpec",
@@ -61,6 +64,7 @@ _LAZY = {
     "DiagramBuilder": "pipeline",
     "Diagram": "diagram",
     "render": "diagram",
+    "LayoutStats": "layout",
     "ModelSpec": "spec",
     "parse_spec": "spec",
 }

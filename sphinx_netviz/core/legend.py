@@ -12,7 +12,19 @@ from typing import TYPE_CHECKING
 
 from .group import Grouping
 from .layout import Scene, Sizer, layout
-from .sizes import GROUP_H, GROUP_W, ITEM_GAP, LEGEND_FONT, ROW_GAP, SWATCH_H, SWATCH_W, text_width
+from .sizes import (
+    GROUP_H,
+    GROUP_LABEL_H,
+    GROUP_W,
+    ITEM_GAP,
+    LEGEND_FONT,
+    MINI_X,
+    ROW_GAP,
+    SWATCH_H,
+    SWATCH_TEXT_GAP,
+    SWATCH_W,
+    text_width,
+)
 from .structure import Group, Item, Series, decompose, walk_leaves
 from .view import VGraph, insert_splits
 
@@ -116,11 +128,11 @@ def build_legend(
     for t in types:
         if t in manual_labels:
             continue
-        w = SWATCH_W + 8 + text_width(t, LEGEND_FONT)
+        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
         items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
     for label, sub in manual_labels.items():
         mini = _mini_manual(sub, options)
-        w = GROUP_W + 24 + mini.width
+        w = GROUP_W + MINI_X + mini.width
         items.append(
             LegendEntry(
                 "group",
@@ -129,7 +141,7 @@ def build_legend(
                 0,
                 0,
                 max(w, text_width(label, LEGEND_FONT)),
-                max(GROUP_H, mini.height) + 18,
+                max(GROUP_H, mini.height) + GROUP_LABEL_H,
                 mini=mini,
                 manual=True,
             )
@@ -137,7 +149,7 @@ def build_legend(
     for gid in sorted(grouping.defs):
         d = grouping.defs[gid]
         mini = _mini_group(vg, grouping, options, d.body)
-        w = GROUP_W + 24 + mini.width
+        w = GROUP_W + MINI_X + mini.width
         items.append(
             LegendEntry(
                 "group",
@@ -146,7 +158,7 @@ def build_legend(
                 0,
                 0,
                 max(w, text_width(d.label, LEGEND_FONT)),
-                max(GROUP_H, mini.height) + 18,
+                max(GROUP_H, mini.height) + GROUP_LABEL_H,
                 gid=gid,
                 mini=mini,
             )
@@ -162,7 +174,7 @@ def build_legend(
             row_h = 0.0
         e.x, e.y = x, y
         if e.mini is not None:
-            e.mini_x = x + GROUP_W + 24
+            e.mini_x = x + GROUP_W + MINI_X
             e.mini_y = y + max(0.0, (GROUP_H - e.mini.height) / 2)
         entries.append(e)
         x += e.w + ITEM_GAP

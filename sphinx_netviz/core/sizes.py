@@ -11,8 +11,11 @@ __all__ = [
     "COUNT_FONT_MINI",
     "EDGE_WIDTH",
     "EDGE_WIDTH_MINI",
+    "EQUALS_FONT",
+    "EQUALS_X",
     "FONT",
     "GROUP_H",
+    "GROUP_LABEL_H",
     "GROUP_STROKE",
     "GROUP_W",
     "ITEM_GAP",
@@ -21,10 +24,12 @@ __all__ = [
     "LINE_STEP",
     "MARGIN",
     "MINI_STROKE_SCALE",
+    "MINI_X",
     "ROW_GAP",
     "STROKE",
     "STROKE_PAD",
     "SWATCH_H",
+    "SWATCH_TEXT_GAP",
     "SWATCH_W",
     "text_width",
 ]
@@ -58,6 +63,13 @@ GROUP_W = 18.0
 GROUP_H = 30.0
 ITEM_GAP = 28.0
 ROW_GAP = 16.0
+#: Legend: text right of a type swatch; a group's "=" and mini drawing right of its swatch;
+#: the room for the group's name under it.
+SWATCH_TEXT_GAP = 8.0
+EQUALS_X = 12.0
+EQUALS_FONT = 14.0
+MINI_X = 24.0
+GROUP_LABEL_H = 18.0
 
 
 def text_width(text: str, size: float = LABEL_FONT) -> float:

@@ -15,6 +15,7 @@ byte-identical output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -26,6 +27,8 @@ from .palette import Palette, Swatch
 from .sizes import (
     EDGE_WIDTH,
     EDGE_WIDTH_MINI,
+    EQUALS_FONT,
+    EQUALS_X,
     GROUP_H,
     GROUP_STROKE,
     GROUP_W,
@@ -34,6 +37,7 @@ from .sizes import (
     MINI_STROKE_SCALE,
     STROKE,
     SWATCH_H,
+    SWATCH_TEXT_GAP,
     SWATCH_W,
 )
 
@@ -149,7 +153,12 @@ _ATTR_ESCAPES = (
 )
 
 
+_ATTR_SPECIAL = re.compile('[&<>"\r\n\t]')
+
+
 def _escape_attr(text: str) -> str:
+    if _ATTR_SPECIAL.search(text) is None:
+        return text
     for raw, esc in _ATTR_ESCAPES:
         if raw in text:
             text = text.replace(raw, esc)
@@ -406,7 +415,7 @@ def _draw_legend(
             item.add(
                 _text(
                     e.label,
-                    x + SWATCH_W + 8,
+                    x + SWATCH_W + SWATCH_TEXT_GAP,
                     y + SWATCH_H / 2 + 4,
                     anchor="start",
                     size=LEGEND_FONT,
@@ -429,7 +438,7 @@ def _draw_legend(
             x, y = e.x + dx, e.y + dy
             pts = [(x, y), (x + GROUP_W, y), (x + GROUP_W, y + GROUP_H), (x, y + GROUP_H)]
             item.add(_polygon(pts, sw, _fill(parts, sw), 5))
-            item.add(_text("=", x + GROUP_W + 12, y + GROUP_H / 2 + 5, size=14))
+            item.add(_text("=", x + GROUP_W + EQUALS_X, y + GROUP_H / 2 + 5, size=EQUALS_FONT))
             if e.mini is not None:
                 _draw_scene(
                     dwg,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .graph import Graph, Node, Shape
     from .options import Options
 
-__all__ = ["VGraph", "VNode", "build_view", "insert_splits"]
+__all__ = ["VGraph", "VNode", "build_view"]
 
 
 @dataclass
@@ -194,7 +194,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
     _hide(vg, set(options.hide))
     if options.groups:
         _manual_groups(vg, options.groups)
-    insert_splits(vg)
+    _insert_splits(vg)
     return vg
 
 
@@ -332,6 +332,11 @@ def _contract(vg: VGraph, comp: list[str], label: str, new_id: str, pattern: str
 
 
 def insert_splits(vg: VGraph) -> None:
+    """Public name of :func:`_insert_splits` (the legend draws group members with it)."""
+    _insert_splits(vg)
+
+
+def _insert_splits(vg: VGraph) -> None:
     """Net2Vis's "replace split layers": a node feeding several others gets a Split node.
 
     Always done here, because grouping treats Split -> branches -> merge as one block; when

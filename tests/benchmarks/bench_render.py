@@ -4,9 +4,19 @@ Figures (issue 3):
 
 - render from IR (grouping + layout + diagram + legend) on DenseNet121, NASNetMobile and
   ResNet152V2 takes at most 0.2 of ``plot_model(show_shapes=True, rankdir="LR")`` to SVG
-  (pydot + Graphviz ``dot``), both measured here in the same run;
+  (pydot + Graphviz ``dot``), both measured here in the same run (issue 10: NASNetMobile at
+  most 0.1);
 - a synthetic 10,000-layer network renders in under 5 s, and 10,000 / 1,000 time <= 15;
 - the grouped ResNet50 SVG is at most a tenth of plot_model's SVG bytes.
+
+Figures (issue 10):
+
+- a 10,000-layer residual chain (Dense + Add, ``group: none``) renders in at most 2 s, and
+  10,000 / 1,000 time <= 12; timed as CPU time of this process (best of N), because the
+  benchmark machine is shared and wall time there measures the neighbours;
+- the layout's own stats (``Diagram.stats``) of transformer backbones (keras_hub, tiny
+  configs, no weights) and NASNetMobile: 0 crossings and at most 320 px high for the
+  transformers (legend off).
 
 Models are built with ``weights=None``; the IR is extracted once per model, outside the timed
 part (extraction is not rendering).
@@ -17,10 +27,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sphinx_netviz.core.diagram import render
+from sphinx_netviz.core.diagram import Diagram, render
+from sphinx_netviz.core.graph import Graph
 from tests.core import irgraphs
 
 from .common import Row, best_of
@@ -41,8 +54,7 @@ def _compare_plot_model(quick: bool) -> list[Row]:
     from sphinx_netviz.core.extract.keras3 import extract_model
 
     rows: list[Row] = []
-    if shutil.which("dot") is None:
-        raise RuntimeError("Graphviz 'dot' is needed for the plot_model comparison")
+    has_dot = shutil.which("dot") is not None
     repeats = 1 if quick else 3
     names = ("ResNet50", *MODELS[:1]) if quick else ("ResNet50", *MODELS)
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,17 +62,21 @@ def _compare_plot_model(quick: bool) -> list[Row]:
             model = getattr(keras.applications, name)(weights=None)
             graph = extract_model(model)
             out = Path(tmp) / f"{name}.svg"
-            peer_error = ""
+            peer_error = "" if has_dot else " (Graphviz dot not installed)"
             try:
+                if not has_dot:
+                    raise RuntimeError("no dot")
                 peer_time = best_of(repeats, lambda m=model, o=out: _plot_model_svg(m, o))
                 peer_bytes = out.stat().st_size
             except Exception as exc:  # Graphviz crashes on some models (peers.md 4.2)
                 peer_time, peer_bytes = None, None
-                peer_error = f" (plot_model failed: {type(exc).__name__})"
+                if has_dot:
+                    peer_error = f" (plot_model failed: {type(exc).__name__})"
             ours = best_of(repeats, lambda g=graph: render(g))
             diagram = render(graph)
             if name in MODELS:
-                ratio_ok = None if peer_time is None else ours <= 0.2 * peer_time
+                limit = 0.1 if name == "NASNetMobile" else 0.2
+                ratio_ok = None if peer_time is None else ours <= limit * peer_time
                 rows.append(
                     Row(
                         "render vs plot_model",
@@ -69,7 +85,7 @@ def _compare_plot_model(quick: bool) -> list[Row]:
                         "s",
                         "plot_model LR SVG",
                         peer_time,
-                        "<= 0.2x",
+                        f"<= {limit}x",
                         ratio_ok,
                     )
                 )
@@ -91,6 +107,8 @@ def _compare_plot_model(quick: bool) -> list[Row]:
             rows.append(
                 Row("glyphs", f"{name} ({len(graph.nodes)} nodes)", float(diagram.glyphs), "")
             )
+            if name == "NASNetMobile":
+                rows.extend(_stats_rows(name, render(graph, legend="none"), transformer=False))
             keras.backend.clear_session()
     return rows
 
@@ -122,5 +140,109 @@ def _scaling(quick: bool) -> list[Row]:
     ]
 
 
+def residual_chain(n_layers: int) -> Graph:
+    """Dense + Add, one residual step after another (``n_layers`` IR nodes)."""
+    b = irgraphs.Builder(f"residual_chain_{n_layers}")
+    x = b.input((64,))
+    while len(b.nodes) < n_layers:
+        d = b.layer("Dense", x, (64,), params=4160)
+        x = b.layer("Add", [d, x], (64,))
+    b.output(x)
+    return b.build()
+
+
+def _best_cpu(n: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``n`` runs of ``fn``, in CPU seconds of this process."""
+    times = []
+    for _ in range(n):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def _residual_scaling(quick: bool) -> list[Row]:
+    repeats = 2 if quick else 5
+    small = residual_chain(1_000)
+    large = residual_chain(10_000)
+    render(small, group="none")  # warm imports and caches
+    t_small = _best_cpu(repeats, lambda: render(small, group="none"))
+    t_large = _best_cpu(max(2, repeats - 2), lambda: render(large, group="none"))
+    ratio = t_large / t_small
+    return [
+        Row("residual chain render (CPU)", f"{len(small.nodes)} layers", t_small, "s"),
+        Row(
+            "residual chain render (CPU)",
+            f"{len(large.nodes)} layers, group: none",
+            t_large,
+            "s",
+            target="<= 2 s",
+            passed=t_large <= 2.0,
+        ),
+        Row(
+            "residual chain scaling",
+            "time(10k) / time(1k)",
+            ratio,
+            "",
+            target="<= 12",
+            passed=ratio <= 12,
+        ),
+    ]
+
+
+def _stats_rows(name: str, diagram: Diagram, *, transformer: bool) -> list[Row]:
+    stats = diagram.stats
+    assert stats is not None
+    return [
+        Row(
+            "layout stats",
+            f"{name}: edge crossings",
+            float(stats.crossings),
+            "",
+            target="0" if transformer else "",
+            passed=(stats.crossings == 0) if transformer else None,
+        ),
+        Row(
+            "layout stats",
+            f"{name}: height without legend (width {stats.width:g})",
+            stats.height,
+            "px",
+            target="<= 320 px" if transformer else "",
+            passed=(stats.height <= 320) if transformer else None,
+        ),
+        Row("layout stats", f"{name}: glyphs, bends", float(stats.glyphs), f"/ {stats.bends}"),
+    ]
+
+
+def _transformers() -> list[Row]:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import keras_hub
+
+    from sphinx_netviz.core.extract.keras3 import extract_model
+
+    m = keras_hub.models
+    small = {"vocabulary_size": 100, "num_layers": 6, "hidden_dim": 64, "intermediate_dim": 128}
+    backbones = {
+        "GPT2Backbone": lambda: m.GPT2Backbone(num_heads=2, max_sequence_length=32, **small),
+        "BertBackbone": lambda: m.BertBackbone(num_heads=2, max_sequence_length=32, **small),
+        "GemmaBackbone": lambda: m.GemmaBackbone(
+            num_query_heads=2, num_key_value_heads=1, head_dim=32, **small
+        ),
+        "LlamaBackbone": lambda: m.LlamaBackbone(num_query_heads=2, num_key_value_heads=1, **small),
+    }
+    rows: list[Row] = []
+    for name, build in backbones.items():
+        graph = extract_model(build())
+        rows.extend(
+            _stats_rows(f"{name} (6 layers)", render(graph, legend="none"), transformer=True)
+        )
+    return rows
+
+
 def run(quick: bool) -> list[Row]:
-    return [*_scaling(quick), *_compare_plot_model(quick)]
+    return [
+        *_scaling(quick),
+        *_residual_scaling(quick),
+        *_transformers(),
+        *_compare_plot_model(quick),
+    ]

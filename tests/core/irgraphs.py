@@ -357,6 +357,21 @@ def long_skips() -> Graph:
     return b.build()
 
 
+def cell_chain(cells: int = 8) -> Graph:
+    """NASNet after folding: cells one after another, each reading the previous two
+    outputs (not series-parallel)."""
+    b = Builder(f"cell_chain_{cells}")
+    x = b.input((32, 32, 3))
+    p = b.layer("Conv2D", x, (16, 16, 32), name="stem")
+    h = b.layer("NormalCell", [p, p], (16, 16, 32))
+    for k in range(cells):
+        c = b.layer("ReductionCell" if k % 3 == 2 else "NormalCell", [h, p], (16, 16, 32))
+        p, h = h, c
+    y = b.layer("GlobalAveragePooling2D", h, (32,))
+    b.output(b.layer("Dense", y, (10,)))
+    return b.build()
+
+
 ALL = {
     "chain": chain,
     "residual": residual_net,

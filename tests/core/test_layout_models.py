@@ -8,8 +8,10 @@ import os
 
 import pytest
 
-from sphinx_netviz.core.diagram import render
+from sphinx_netviz.core.diagram import prepare, render
+from sphinx_netviz.core.options import resolve_options
 
+from .irgraphs import check_scene
 from .svgmeasure import crossings, parse
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -45,6 +47,8 @@ BACKBONES = ["GPT2Backbone", "BertBackbone", "GemmaBackbone", "LlamaBackbone"]
 def test_transformer_backbones_read_left_to_right(backbone_graphs, name, group) -> None:
     d = render(backbone_graphs[name], legend="none", group=group)
     glyphs, edges, _labels, (_w, h) = parse(d.svg)
+    scene = prepare(backbone_graphs[name], resolve_options({"group": group})).scene
+    assert check_scene(scene) == []
     assert crossings(edges) == 0
     assert d.stats is not None and d.stats.crossings == 0
     # The blocks (unfolded or folded) sit on one row.
@@ -76,4 +80,14 @@ def test_cnn_zoo_keeps_its_look() -> None:
     d = render(extract_model(models.unet()), legend="none")
     if crossings(parse(d.svg)[1]):
         failures.append("unet: crossings")
+    # NASNetMobile unfolded: not series-parallel; every geometric promise still holds and the
+    # stats agree with the drawing.
+    keras.backend.clear_session()
+    nasnet = extract_model(keras.applications.NASNetMobile(weights=None))
+    problems = check_scene(prepare(nasnet, resolve_options({})).scene)
+    if problems:
+        failures.append(f"NASNetMobile: {problems[:3]}")
+    d = render(nasnet, legend="none")
+    if d.stats is None or d.stats.crossings != crossings(parse(d.svg)[1]):
+        failures.append("NASNetMobile: stats differ from the SVG")
     assert not failures, "; ".join(failures)

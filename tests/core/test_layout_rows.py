@@ -11,7 +11,7 @@ from sphinx_netviz.core.diagram import prepare, render
 from sphinx_netviz.core.options import resolve_options
 
 from . import irgraphs
-from .irgraphs import check_scene, long_skips, masked_chain
+from .irgraphs import cell_chain, check_scene, long_skips, masked_chain
 from .svgmeasure import bends, crossings, parse
 
 
@@ -65,10 +65,28 @@ def test_long_skips_run_around_the_row() -> None:
     assert check_scene(prepare(graph, resolve_options({"group": "none"})).scene) == []
 
 
+@pytest.mark.parametrize("cells", [3, 8, 30])
+def test_cells_reading_the_two_previous_outputs_stay_on_one_row(cells: int) -> None:
+    d = render(cell_chain(cells), group="none", legend="none")
+    glyphs, edges, _labels, _size = parse(d.svg)
+    cell_glyphs = [g for g in glyphs if g.type.endswith("Cell")]
+    assert len(cell_glyphs) == cells + 1
+    assert len({round(g.cy, 2) for g in cell_glyphs}) == 1
+    assert crossings(edges) == 0
+    # The skip-one edges alternate above and below the row (neighbours meet in one gap).
+    row = cell_glyphs[0].cy
+    skips = [e for e in edges if e.target.endswith("cell") or "cell_" in e.target]
+    sides = {min(y for _x, y in e.points) < row - 1 for e in skips if len(e.points) > 2}
+    if cells >= 3:
+        assert sides == {True, False}
+    assert d.height == render(cell_chain(3), group="none", legend="none").height
+
+
 CASES = {
     **{name: (factory, {}) for name, factory in irgraphs.ALL.items()},
     "masked": (masked_chain, {"group": "none"}),
     "skips": (long_skips, {}),
+    "cells": (cell_chain, {"group": "none"}),
     "fuzz3": (lambda: irgraphs.random_dag(3), {}),
     "fuzz11": (lambda: irgraphs.random_dag(11), {"split_layers": False}),
     "wrapped": (lambda: irgraphs.residual_net(4), {"wrap": 600, "group": "none"}),
@@ -118,3 +136,35 @@ def test_cli_render_stats(tmp_path, capsys) -> None:
     assert int(lines["crossings"]) == crossings(edges) == 0
     assert int(lines["bends"]) == bends(edges)
     assert (float(lines["width"]), float(lines["height"])) == (w, h)
+
+
+def test_gap_tracks_order_staggered_hops_so_they_do_not_cross() -> None:
+    from sphinx_netviz.core.layout.routing import gap_tracks
+
+    cols = [(0.0, 10.0), (40.0, 50.0)]
+    # Two hops going down, staggered: the one starting higher must take the right track;
+    # two going up: the one starting higher takes the left track.
+    down = gap_tracks([[(-100.0, 0.0, "a"), (-50.0, 50.0, "b")], []], cols)
+    assert down[(0, "a")] > down[(0, "b")]
+    up = gap_tracks([[(0.0, -100.0, "a"), (50.0, -50.0, "b")], []], cols)
+    assert up[(0, "a")] < up[(0, "b")]
+    # Hops sharing a key share a track (a bundle).
+    shared = gap_tracks([[(0.0, -10.0, "k"), (0.0, 20.0, "k"), (5.0, 9.0, "z")], []], cols)
+    assert len({shared[(0, "k")], shared[(0, "z")]}) == 2
+
+
+def test_lanes_nest_and_staggered_ones_change_sides() -> None:
+    from sphinx_netviz.core.layout.routing import Bundle, assign_lanes
+
+    top = [-50.0] * 10
+    bottom = [80.0] * 10
+    inner = Bundle(0, 3, 4, above=True)
+    outer = Bundle(1, 2, 6, above=True)
+    assign_lanes([outer, inner], top, bottom, 10.0)
+    assert outer.y < inner.y < -50  # the longer span runs outside the shorter one
+    first = Bundle(2, 1, 3, above=True, flexible=True)
+    staggered = Bundle(3, 2, 5, above=True, flexible=True)
+    assign_lanes([first, staggered], top, bottom, 10.0)
+    assert first.above != staggered.above
+    below = staggered if not staggered.above else first
+    assert below.y > 80  # under the row's labels

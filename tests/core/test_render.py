@@ -106,6 +106,7 @@ SNAPSHOT_CASES = {
     "inception_colorblind": (irgraphs.inception_net, {"palette": "colorblind"}),
     "masked_blocks": (lambda: irgraphs.masked_chain(4), {"group": "none"}),
     "long_skips": (irgraphs.long_skips, {}),
+    "cell_chain": (lambda: irgraphs.cell_chain(5), {"group": "none"}),
 }
 
 

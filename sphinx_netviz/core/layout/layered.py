@@ -13,6 +13,7 @@ threading dummy slots through the columns, which is what made the old staircase.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..structure import ROOT, Item, Leaf, Opaque, walk_leaves
@@ -104,17 +105,18 @@ def _ranks(succ: list[list[int]], entry_u: int, exit_u: int) -> list[int]:
     return rank
 
 
-def _late_inputs(
-    rank: list[int], pred: list[list[int]], succ: list[list[int]], entry_u: int, exit_u: int
-) -> None:
-    """A model input read only far ahead (a mask, positions) moves to the column before its
-    first reader: it is drawn where it is used, and its lane passes over nothing before."""
-    for u in succ[entry_u]:
-        if pred[u] != [entry_u] or not succ[u]:
+def _pull_late(rank: list[int], succ: list[list[int]], keep: set[int], real: int) -> None:
+    """Units off the main path move to the column just before their first reader (latest
+    first, so chains move together): a side branch sits next to where it merges, and an
+    input read only far ahead (a mask) is drawn where it is used. Its own inputs then arrive
+    by a lane, bundled with the other readers of the same tensor, instead of every branch
+    stretching back across the row."""
+    for u in range(real - 1, -1, -1):
+        if u in keep or not succ[u]:
             continue
-        first = min(rank[v] for v in succ[u])
-        if first - 1 > rank[u]:
-            rank[u] = first - 1
+        late = min(rank[v] for v in succ[u]) - 1
+        if late > rank[u]:
+            rank[u] = late
 
 
 def _main_path(rank: list[int], pred: list[list[int]], exit_u: int) -> list[int]:
@@ -140,7 +142,7 @@ def _place(
     rank: list[int],
 ) -> list[float]:
     """Vertical centre of every unit: the main path on the row, the others stacked outwards,
-    above when their predecessors sit above (or alternately, when they sit on the row)."""
+    above when what they feed sits above (or alternately, when it sits on the row)."""
     ycen = [0.0] * len(units)
     entry_u = len(units) - 2
     reach = [max((rank[v] for v in vs), default=0) for vs in succ]
@@ -148,7 +150,10 @@ def _place(
     # a side branch), and a transformer should stay a flat strip.
     stack_gap = max(12.0, ctx.vgap / 4)
     toggle = True
-    for col in columns:
+    # Right to left: every unit off the row reads into the next column (it was pulled next
+    # to its first reader), so it sits at the height of what it feeds, and a branch's units
+    # line up with the merge they lead to instead of interleaving with other branches.
+    for col in reversed(columns):
         row = [u for u in col if u in on_row]
         up = min((units[u].top for u in row), default=0.0)
         down = max((units[u].bottom for u in row), default=0.0)
@@ -156,8 +161,8 @@ def _place(
         for u in col:
             if u in on_row:
                 continue
-            ps = pred[u]
-            want = sum(ycen[p] for p in ps) / len(ps) if ps else 0.0
+            ss = succ[u]
+            want = sum(ycen[v] for v in ss) / len(ss) if ss else 0.0
             rest.append((want, u))
         above: list[tuple[float, int, int]] = []
         below: list[tuple[float, int, int]] = []
@@ -173,8 +178,8 @@ def _place(
             if abs(want) <= 0.5 and not side:
                 toggle = not toggle
         # Outwards from the row, the shortest reach nearest (its lane is the inner one); a
-        # unit whose predecessors sit further out keeps their height, so chains off the row
-        # stay straight too.
+        # unit whose readers sit further out keeps their height, so chains off the row stay
+        # straight too.
         for want, _reach, u in sorted(above, key=lambda t: (-t[0], t[1], t[2])):
             y = min(want, up - stack_gap - units[u].bottom)
             up = y + units[u].top
@@ -186,12 +191,30 @@ def _place(
     return ycen
 
 
-def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece]) -> Piece:
+@dataclass
+class _Region:
+    """The unit graph of a region: pieces, wiring (with a virtual entry and exit unit in
+    their own first and last columns, so that edges from the region's entry and to its exit
+    are routed like any other), columns and the main path."""
+
+    units: list[Piece]
+    succ: list[list[int]]
+    pred: list[list[int]]
+    rank: list[int]
+    on_row: set[int]
+    entry_u: int
+    exit_u: int
+    ghost_entry: bool  # the entry is the graph's virtual root: its edges are never drawn
+
+    def long_edge(self, u: int, v: int) -> bool:
+        """An edge passing over at least one column (it takes a lane)."""
+        return self.rank[v] - self.rank[u] > 1 and not (u == self.entry_u and self.ghost_entry)
+
+
+def _region(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece]) -> _Region:
     units, owner = _units(ctx, op, item_piece)
     n = len(units)
     succ, pred, entries, exits = _wiring(ctx, owner, n)
-    # Virtual entry and exit units (no glyphs) in their own first and last columns, so
-    # that edges from the region's entry and to its exit are routed like any other.
     entry_u, exit_u = n, n + 1
     for _ in range(2):
         units.append(_virtual())
@@ -203,48 +226,66 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
     for u in exits:
         succ[u].append(exit_u)
         pred[exit_u].append(u)
-    n += 2
     rank = _ranks(succ, entry_u, exit_u)
-    if op.entry == ROOT:
-        _late_inputs(rank, pred, succ, entry_u, exit_u)
+    on_row = set(_main_path(rank, pred, exit_u))
+    _pull_late(rank, succ, on_row, entry_u)
+    return _Region(units, succ, pred, rank, on_row, entry_u, exit_u, op.entry == ROOT)
 
-    def long_edge(u: int, v: int) -> bool:
-        # Edges from the graph's virtual root are never drawn: they need no lane.
-        return rank[v] - rank[u] > 1 and not (u == entry_u and op.entry == ROOT)
 
-    n_ranks = rank[exit_u] + 1
-    columns: list[list[int]] = [[] for _ in range(n_ranks)]
-    for u in range(n):
-        columns[rank[u]].append(u)
-    ycen = _place(ctx, columns, units, pred, succ, set(_main_path(rank, pred, exit_u)), rank)
-    col_top = [min((ycen[u] + units[u].top for u in col), default=0.0) for col in columns]
-    col_bottom = [max((ycen[u] + units[u].bottom for u in col), default=0.0) for col in columns]
-    # Short edges turn in the gap between their columns; long ones take a lane per source.
-    edge_list: list[tuple[int, int]] = [(u, v) for u in range(n) for v in succ[u]]
+Hop = tuple[float, float, Hashable]
+
+
+def _lanes(
+    ctx: Ctx,
+    reg: _Region,
+    edges: list[tuple[int, int]],
+    ycen: list[float],
+    col_top: list[float],
+    col_bottom: list[float],
+) -> tuple[dict[int, Bundle], list[list[Hop]]]:
+    """One lane per source of long edges, and the hops each gap must make room for. Short
+    edges turn in the gap between their columns; a source with a lane turns all its edges
+    on the lane's rise (one trunk)."""
+    rank = reg.rank
     bundles: dict[int, Bundle] = {}
-    for u, v in edge_list:
-        if long_edge(u, v):
+    for u, v in edges:
+        if reg.long_edge(u, v):
             b = bundles.get(u)
             if b is None:
-                on_row = abs(ycen[u]) <= 0.5
-                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=on_row)
+                row_source = abs(ycen[u]) <= 0.5
+                b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=row_source)
                 bundles[u] = b
             b.last = max(b.last, rank[v] - 1)
     assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
-    hops: list[list[tuple[float, float, Hashable]]] = [[] for _ in range(n_ranks)]
-    for ei, (u, v) in enumerate(edge_list):
-        if long_edge(u, v):
+    hops: list[list[Hop]] = [[] for _ in range(rank[reg.exit_u] + 1)]
+    for ei, (u, v) in enumerate(edges):
+        if reg.long_edge(u, v):
             lane = bundles[u].y
             hops[rank[u]].append((ycen[u], lane, ("rise", u)))
             hops[rank[v] - 1].append((lane, ycen[v], ("drop", ei)))
         elif abs(ycen[u] - ycen[v]) > 0.5:
-            # A source with a lane turns all its edges on the lane's rise: one trunk.
             key = ("rise", u) if u in bundles else ("edge", ei)
             hops[rank[u]].append((ycen[u], ycen[v], key))
+    return bundles, hops
+
+
+def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece]) -> Piece:
+    """Lay out a non-series-parallel region: columns, the main row, lanes, routes."""
+    reg = _region(ctx, op, item_piece)
+    units, rank = reg.units, reg.rank
+    columns: list[list[int]] = [[] for _ in range(rank[reg.exit_u] + 1)]
+    for u in range(len(units)):
+        columns[rank[u]].append(u)
+    ycen = _place(ctx, columns, units, reg.pred, reg.succ, reg.on_row, rank)
+    col_top = [min((ycen[u] + units[u].top for u in col), default=0.0) for col in columns]
+    col_bottom = [max((ycen[u] + units[u].bottom for u in col), default=0.0) for col in columns]
+    edges = [(u, v) for u in range(len(units)) for v in reg.succ[u]]
+    bundles, hops = _lanes(ctx, reg, edges, ycen, col_top, col_bottom)
+    # Columns left to right; each gap wide enough for its tracks.
     base_gap = max(ctx.gap * 1.5, 16.0)
     gaps = [max(base_gap, TRACK_STEP * (len({k for _a, _b, k in h}) + 1)) for h in hops]
     x = 0.0
-    placed_units: dict[int, Piece] = {}
+    placed: dict[int, Piece] = {}
     col_x: list[tuple[float, float]] = []
     glyphs: list[Glyph] = []
     paths: list[Path] = []
@@ -253,7 +294,7 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
         width = max((units[k].w for k in col), default=8.0)
         for k in col:
             q = units[k].shifted(x + (width - units[k].w) / 2, ycen[k])
-            placed_units[k] = q
+            placed[k] = q
             glyphs.extend(q.glyphs)
             paths.extend(q.paths)
             labels.extend(q.labels)
@@ -262,21 +303,39 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
     w = x - gaps[-1]
     top = min([0.0, *col_top, *(b.y - 2 for b in bundles.values())])
     bottom = max([0.0, *col_bottom, *(b.y + 2 for b in bundles.values())])
-    track_x = gap_tracks(hops, col_x)
+    entry_terms, exit_terms = _route(
+        reg, edges, placed, bundles, gap_tracks(hops, col_x), col_x, w, paths
+    )
+    return Piece(w, top, bottom, glyphs, paths, labels, entry_terms, exit_terms)
+
+
+def _route(
+    reg: _Region,
+    edges: list[tuple[int, int]],
+    placed: dict[int, Piece],
+    bundles: dict[int, Bundle],
+    track_x: dict[tuple[int, Hashable], float],
+    col_x: list[tuple[float, float]],
+    w: float,
+    paths: list[Path],
+) -> tuple[list[Term], list[Term]]:
+    """Orthogonal routes: vertical parts only in the gaps between columns, long edges along
+    their source's lane. Edges inside the region go to ``paths``; those from its entry and
+    to its exit come back as terms for the enclosing piece to join."""
+    rank = reg.rank
 
     def track(r: int, key: Hashable) -> float:
         return track_x.get((r, key), (col_x[r][1] + col_x[r + 1][0]) / 2)
 
     entry_terms: list[Term] = []
     exit_terms: list[Term] = []
-    for ei, (u, v) in enumerate(edge_list):
-        pu, pv = placed_units[u], placed_units[v]
-        for ex in pu.exits:
-            for en in pv.entries:
+    for ei, (u, v) in enumerate(edges):
+        for ex in placed[u].exits:
+            for en in placed[v].entries:
                 pts = list(ex.points)
                 ey = pts[-1][1]
                 ny = en.points[-1][1]
-                if long_edge(u, v):
+                if reg.long_edge(u, v):
                     lane = bundles[u].y
                     xr = track(rank[u], ("rise", u))
                     xd = track(rank[v] - 1, ("drop", ei))
@@ -285,10 +344,10 @@ def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece])
                     xg = track(rank[u], ("rise", u) if u in bundles else ("edge", ei))
                     pts += [(xg, ey), (xg, ny)]
                 pts += list(en.points[1:])
-                if u == entry_u:
+                if u == reg.entry_u:
                     entry_terms.append(Term(en.glyph, clean([(0.0, 0.0), *pts])))
-                elif v == exit_u:
+                elif v == reg.exit_u:
                     exit_terms.append(Term(ex.glyph, clean([*pts, (w, 0.0)])))
                 else:
                     paths.append(Path(ex.glyph, en.glyph, clean(pts)))
-    return Piece(w, top, bottom, glyphs, paths, labels, entry_terms, exit_terms)
+    return entry_terms, exit_terms

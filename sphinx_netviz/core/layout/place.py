@@ -46,8 +46,6 @@ def layout(
     if piece is None:
         return Scene([], [], [], [], 2 * margin, 2 * margin)
     glyphs, paths = dissolve_junctions(piece.glyphs, piece.paths, ctx.junctions)
-    for g in glyphs:
-        g.points = outline(g)
     labels = piece.labels
     samples: list[tuple[float, float, float, float]] = []
     if options.samples and not mini:
@@ -56,7 +54,7 @@ def layout(
     xs: list[float] = []
     ys: list[float] = []
     for g in glyphs:
-        x0, y0, x1, y1 = g.bbox
+        x0, y0, x1, y1 = _extent(g)
         xs += [x0, x1]
         ys += [y0, y1]
     for p in paths:
@@ -81,7 +79,7 @@ def layout(
         g.y += dy
         g.in_ports = [p + dy for p in g.in_ports]
         g.out_ports = [p + dy for p in g.out_ports]
-        g.points = [(round(x + dx, 2), round(y + dy, 2)) for x, y in g.points]
+        g.points = outline(g)  # once, in final coordinates
     for p in paths:
         p.points = [(round(x + dx, 2), round(y + dy, 2)) for x, y in p.points]
     for lb in labels:
@@ -94,6 +92,17 @@ def layout(
     return Scene(glyphs, paths, labels, samples, width, height, stats)
 
 
+def _extent(g: Glyph) -> tuple[float, float, float, float]:
+    """The box of the glyph's outline, from its geometry (the outline is drawn only once,
+    after the scene is moved into place)."""
+    ins = g.in_ports or [g.y]
+    outs = g.out_ports or [g.y]
+    hi, ho = g.h_in / 2, g.h_out / 2
+    top = min(min(ins) - hi, min(outs) - ho)
+    bottom = max(max(ins) + hi, max(outs) + ho)
+    return (g.x, top, g.x + g.w, bottom)
+
+
 def _samples(
     vg: VGraph, glyphs: list[Glyph], gap: float
 ) -> list[tuple[float, float, float, float]]:
@@ -103,7 +112,7 @@ def _samples(
     for g in glyphs:
         for nid in g.node_ids:
             by_node.setdefault(nid, g)
-    bboxes = [g.bbox for g in glyphs]
+    bboxes = [_extent(g) for g in glyphs]
 
     def free(b: tuple[float, float, float, float]) -> bool:
         x, y, w, h = b

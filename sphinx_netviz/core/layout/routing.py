@@ -51,15 +51,23 @@ def assign_lanes(
     def staggered(b: Bundle, above: bool) -> bool:
         """Would ``b`` overlap a lane on that side without nesting (a sure crossing)?"""
         for o in placed:
-            if o.above != above or o.last < b.first or o.first > b.last:
+            # Lanes meeting in one gap (one drops where the other rises) count as overlapping.
+            if o.above != above or o.last < b.first - 1 or o.first > b.last + 1:
                 continue
             if not (o.first >= b.first and o.last <= b.last):
                 return True
         return False
 
     for b in sorted(bundles, key=lambda b: (b.last - b.first, b.first, b.source)):
-        if b.flexible and staggered(b, b.above) and not staggered(b, not b.above):
-            b.above = not b.above
+        if b.flexible:
+            # A source on the row takes the side where less is stacked over its span (the
+            # lane stays closer and passes over fewer edges), then avoids sure crossings.
+            cols = range(b.first, b.last + 1)
+            up = -min((col_top[c] for c in cols), default=0.0)
+            down = max((col_bottom[c] for c in cols), default=0.0)
+            b.above = up <= down
+            if staggered(b, b.above) and not staggered(b, not b.above):
+                b.above = not b.above
         taken = {
             o.level
             for o in placed

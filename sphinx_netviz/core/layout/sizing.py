@@ -6,7 +6,6 @@ encodes channels; 1-D tensors (Dense) are drawn as narrow rules sized by their u
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,13 +18,16 @@ __all__ = ["Sizer", "dims_text", "feature_text"]
 
 
 def _spatial(shape: Shape | None) -> float | None:
+    """The geometric mean of the spatial axes (all but the last), None when one is unknown.
+    A plain loop: this runs for every node and glyph of every render."""
     if shape is None or len(shape) < 2:
         return None
-    dims = shape[:-1]
-    if any(d is None or d <= 0 for d in dims):
-        return None
-    product = float(math.prod(d for d in dims if d is not None))
-    return float(product ** (1.0 / len(dims)))
+    product = 1
+    for d in shape[:-1]:
+        if d is None or d <= 0:
+            return None
+        product *= d
+    return float(float(product) ** (1.0 / (len(shape) - 1)))
 
 
 def _channels(shape: Shape | None) -> float | None:

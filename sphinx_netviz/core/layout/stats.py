@@ -47,28 +47,19 @@ class LayoutStats:
         ]
 
 
-_Seg = tuple[float, float, float, float, int]  # x0, y0, x1, y1 (sorted), path
+_Seg = tuple[float, float, float, float, int, str, str]  # box (sorted), path, source, target
 
 
 def _segments(paths: list[tuple[str, str, list[Point]]]) -> list[_Seg]:
     segs: list[_Seg] = []
-    for k, (_s, _t, pts) in enumerate(paths):
+    for k, (src, tgt, pts) in enumerate(paths):
         for a, b in itertools.pairwise(pts):
             if abs(a[0] - b[0]) < _EPS and abs(a[1] - b[1]) < _EPS:
                 continue
-            x0, x1 = sorted((a[0], b[0]))
-            y0, y1 = sorted((a[1], b[1]))
-            segs.append((x0, y0, x1, y1, k))
+            x0, x1 = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
+            y0, y1 = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
+            segs.append((x0, y0, x1, y1, k, src, tgt))
     return segs
-
-
-def _meet(a: _Seg, b: _Seg) -> Point | None:
-    """A point where two orthogonal segments meet (the overlap's start when collinear)."""
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
-    if x0 > x1 + _EPS or y0 > y1 + _EPS:
-        return None
-    return (round(x0, 1), round(y0, 1))
 
 
 def _proper(a: _Seg, b: _Seg) -> bool:
@@ -84,32 +75,44 @@ def _proper(a: _Seg, b: _Seg) -> bool:
 
 def count_crossings(paths: list[tuple[str, str, list[Point]]]) -> int:
     """Edge crossings among ``(source, target, polyline)`` edges (rules in the module doc):
-    each pair of edges counts once per distinct meeting point."""
-    segs = _segments(paths)
-    cells: dict[tuple[int, int], list[int]] = {}
-    for i, (x0, y0, x1, y1, _k) in enumerate(segs):
-        for cx in range(int(x0 // _CELL), int(x1 // _CELL) + 1):
-            for cy in range(int(y0 // _CELL), int(y1 // _CELL) + 1):
-                cells.setdefault((cx, cy), []).append(i)
-    seen: set[tuple[int, int, Point]] = set()
+    each pair of edges counts once per distinct meeting point (the overlap's start when
+    collinear segments overlap)."""
+    cells: dict[tuple[int, int], list[_Seg]] = {}
+    for seg in _segments(paths):
+        for cx in range(int(seg[0] // _CELL), int(seg[2] // _CELL) + 1):
+            for cy in range(int(seg[1] // _CELL), int(seg[3] // _CELL) + 1):
+                cells.setdefault((cx, cy), []).append(seg)
+    seen: set[tuple[int, int, float, float]] = set()
     for members in cells.values():
         if len(members) < 2:
             continue
-        for i, j in itertools.combinations(members, 2):
-            a, b = segs[i], segs[j]
-            pa, pb = a[4], b[4]
-            if pa == pb:
-                continue
-            sa, ta, _ = paths[pa]
-            sb, tb, _ = paths[pb]
-            if sa == sb:
-                continue
-            p = _meet(a, b)
-            if p is not None and ta == tb and not _proper(a, b):
-                continue
-            if p is not None:
-                seen.add((min(pa, pb), max(pa, pb), p))
+        # One source's segments never cross each other (a bundle: its trunk is shared by
+        # every edge, so a cell on it can hold hundreds): pair across sources only.
+        by_source: dict[str, list[_Seg]] = {}
+        for seg in members:
+            by_source.setdefault(seg[5], []).append(seg)
+        if len(by_source) < 2:
+            continue
+        groups = list(by_source.values())
+        for gi, group in enumerate(groups[:-1]):
+            others = [b for other in groups[gi + 1 :] for b in other]
+            for a in group:
+                _meet(a, others, seen)
     return len(seen)
+
+
+def _meet(a: _Seg, others: list[_Seg], seen: set[tuple[int, int, float, float]]) -> None:
+    """Record where segment ``a`` meets segments of other sources."""
+    ax0, ay0, ax1, ay1, pa, _sa, ta = a
+    for b in others:
+        if b[0] > ax1 + _EPS or ax0 > b[2] + _EPS or b[1] > ay1 + _EPS or ay0 > b[3] + _EPS:
+            continue
+        if b[6] == ta and not _proper(a, b):
+            continue  # edges joining into one target
+        pb = b[4]
+        x = round(ax0 if ax0 > b[0] else b[0], 1)
+        y = round(ay0 if ay0 > b[1] else b[1], 1)
+        seen.add((pa, pb, x, y) if pa < pb else (pb, pa, x, y))
 
 
 def measure(paths: list[Path], width: float, height: float, glyphs: int) -> LayoutStats:
