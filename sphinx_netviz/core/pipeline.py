@@ -77,7 +77,12 @@ class DiagramBuilder:
             ) from exc
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
-        loaded = self.loader.load(spec, input_shape=options.input_shape, timeout=options.timeout)
+        loaded = self.loader.load(
+            spec,
+            input_shape=options.input_shape,
+            timeout=options.timeout,
+            input_dtype=options.input_dtype,
+        )
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]

@@ -323,8 +323,9 @@ class WorkerClient:
         self,
         spec: str,
         *,
-        input_shape: Sequence[int | None] | None = None,
+        input_shape: Sequence[Any] | None = None,
         timeout: float = 120.0,
+        input_dtype: str | None = None,
     ) -> WorkerResult:
         """Extract ``spec`` in the worker; raises ExtractionError/SpecError naming it.
 
@@ -332,14 +333,17 @@ class WorkerClient:
         """
         self._forget_if_forked()
         with self._request_lock:
-            return self._request(spec, input_shape=input_shape, timeout=timeout)
+            return self._request(
+                spec, input_shape=input_shape, timeout=timeout, input_dtype=input_dtype
+            )
 
     def _request(
         self,
         spec: str,
         *,
-        input_shape: Sequence[int | None] | None,
+        input_shape: Sequence[Any] | None,
         timeout: float,
+        input_dtype: str | None = None,
     ) -> WorkerResult:
         if not self.started:
             self._kill()
@@ -362,6 +366,7 @@ class WorkerClient:
             "spec": spec,
             "base_dir": None if self._base_dir is None else str(self._base_dir),
             "input_shape": None if input_shape is None else list(input_shape),
+            "input_dtype": input_dtype,
         }
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
@@ -454,7 +459,11 @@ def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
     spec = parse_spec(text, Path(base) if base else None)
     before = set(sys.modules)
     try:
-        graph = extract_spec(spec, tuple(shape) if shape is not None else None)
+        graph = extract_spec(
+            spec,
+            tuple(shape) if shape is not None else None,
+            input_dtype=request.get("input_dtype"),
+        )
     finally:
         new = set(sys.modules) - before
         files = prints.record(new)

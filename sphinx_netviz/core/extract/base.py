@@ -69,6 +69,7 @@ class Extractor(Protocol):
 #: instance. Later routes (PyTorch, saved programs) add themselves here.
 EXTRACTORS: list[str] = [
     "sphinx_netviz.core.extract.keras3:EXTRACTOR",
+    "sphinx_netviz.core.extract.torch_module:EXTRACTOR",
 ]
 
 
