@@ -313,3 +313,22 @@ def returns_text() -> tuple[nn.Module, torch.Tensor]:
 
 def bad_example_inputs() -> tuple[nn.Module, int]:
     return nn.Linear(4, 4), 42
+
+
+def hf_bert_base() -> tuple[Any, dict[str, torch.Tensor]]:
+    """BERT-base size (110M parameters), for the meta-versus-CPU benchmark."""
+    from transformers import BertConfig, BertModel
+
+    ids = torch.zeros(1, 128, dtype=torch.long)
+    return BertModel(BertConfig()), {"input_ids": ids}
+
+
+def llama_7b() -> tuple[Any, dict[str, torch.Tensor]]:
+    """A Llama-architecture config with about 7 billion parameters (never allocated)."""
+    from transformers import LlamaConfig, LlamaModel
+
+    config = LlamaConfig(
+        hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
+        num_attention_heads=32, vocab_size=32000,
+    )  # fmt: skip
+    return LlamaModel(config), {"input_ids": torch.zeros(1, 16, dtype=torch.long)}

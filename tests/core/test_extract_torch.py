@@ -1,0 +1,294 @@
+"""The PyTorch route: real modules traced on the meta device, checked against plain CPU runs."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from sphinx_netviz.core import Graph, load_graph, render  # noqa: E402
+from sphinx_netviz.core.errors import ExtractionError, OptionError  # noqa: E402
+from sphinx_netviz.core.extract.base import EXTRACTORS, find_extractor  # noqa: E402
+from sphinx_netviz.core.extract.factory import extract_spec  # noqa: E402
+from sphinx_netviz.core.extract.torch_trace import is_leaf  # noqa: E402
+from sphinx_netviz.core.options import resolve_options  # noqa: E402
+from sphinx_netviz.core.spec import parse_spec  # noqa: E402
+from tests.zoo import torch_models as zoo  # noqa: E402
+
+Z = "tests.zoo.torch_models"
+
+#: (factory name, input-shape option, input-dtype option): at least 8 models.
+MODELS: list[tuple[str, str | None, str | None]] = [
+    ("resnet_like", "3,64,64", None),
+    ("unet", None, None),
+    ("mlp", "28,28", None),
+    ("tiny_encoder", None, None),
+    ("siamese", "16;16", None),
+    ("two_heads", None, None),
+    ("residual_mlp", None, None),
+    ("tagger", "10", "int64"),
+    ("gate", None, None),
+    ("hf_bert", None, None),
+    ("hf_gpt2", None, None),
+]
+
+
+def extract(name: str, shape: str | None = None, dtype: str | None = None) -> Graph:
+    """The IR of a zoo factory, through the worker's own entry (meta device, CPU retry)."""
+    options = resolve_options({"input-shape": shape, "input-dtype": dtype or "float32"})
+    return extract_spec(
+        parse_spec(f"{Z}:{name}"), options.input_shape, input_dtype=options.input_dtype
+    )
+
+
+def cpu_leaf_calls(name: str, shape: str | None, dtype: str | None) -> list[tuple[str, int]]:
+    """(qualified name, call number) of every leaf-module call in a plain CPU forward pass,
+    seen by ordinary forward hooks."""
+    built = getattr(zoo, name)()
+    model, example = built if isinstance(built, tuple) else (built, None)
+    if example is None:
+        options = resolve_options({"input-shape": shape})
+        shapes = options.input_shape
+        assert shapes is not None
+        shapes = shapes if isinstance(shapes[0], tuple) else (shapes,)
+        make: Callable[..., Any] = torch.zeros if dtype else torch.randn
+        kw = {"dtype": getattr(torch, dtype)} if dtype else {}
+        args: tuple[Any, ...] = tuple(make(1, *s, **kw) for s in shapes)
+        kwargs: dict[str, Any] = {}
+    elif isinstance(example, dict):
+        args, kwargs = (), example
+    else:
+        args, kwargs = (example if isinstance(example, tuple) else (example,)), {}
+    seen: list[tuple[str, int]] = []
+    counts: dict[str, int] = {}
+    handles = []
+    for qual, module in model.named_modules():
+        if module is model or not is_leaf(module):
+            continue
+        if any(qual.startswith(p + ".") for p, m in model.named_modules() if p and is_leaf(m)):
+            continue  # inside an atomic module such as nn.MultiheadAttention
+
+        def hook(_m: Any, _i: Any, _o: Any, qual: str = qual) -> None:
+            seen.append((qual, counts.get(qual, 0)))
+            counts[qual] = counts.get(qual, 0) + 1
+
+        handles.append(module.register_forward_hook(hook))
+    model.eval()
+    with torch.no_grad():
+        model(*args, **kwargs)
+    for h in handles:
+        h.remove()
+    return seen
+
+
+def ir_leaf_calls(graph: Graph) -> list[tuple[str, int]]:
+    out = []
+    for n in graph.nodes:
+        if n.kind == "layer":
+            qual = n.id.split("@")[0]
+            out.append((qual, n.call_index))
+    return out
+
+
+@pytest.mark.parametrize(("name", "shape", "dtype"), MODELS, ids=[m[0] for m in MODELS])
+def test_leaf_calls_equal_plain_cpu_hooks(name: str, shape: str | None, dtype: str | None) -> None:
+    graph = extract(name, shape, dtype)
+    assert ir_leaf_calls(graph) == cpu_leaf_calls(name, shape, dtype)
+
+
+def test_resnet_shapes_params_and_categories() -> None:
+    graph = extract("resnet_like", "3,64,64")
+    by_id = {n.id: n for n in graph.nodes}
+    reference = zoo.ResNetLike()
+    assert by_id["x"].kind == "input" and by_id["x"].output_shapes == ((3, 64, 64),)
+    assert by_id["conv1"].output_shapes == ((16, 32, 32),)
+    assert by_id["conv1"].config["kernel_size"] == [7, 7]
+    assert by_id["conv1"].category == "conv"
+    assert by_id["bn1"].category == "norm"
+    assert by_id["maxpool"].output_shapes == ((16, 16, 16),)
+    assert by_id["fc"].category == "dense" and by_id["fc"].output_shapes == ((10,),)
+    assert by_id["flatten"].kind == "op" and by_id["flatten"].category == "reshape"
+    assert by_id["layer1.0/add"].type == "add" and by_id["layer1.0/add"].category == "merge"
+    for qual, module in reference.named_modules():
+        if qual in by_id:
+            expected = sum(p.numel() for p in module.parameters())
+            assert by_id[qual].params == expected, qual
+    assert sum(n.params for n in graph.top_level().nodes) == sum(
+        p.numel() for p in reference.parameters()
+    )
+    assert graph.meta["device"] == "meta" and graph.meta["framework"] == "torch"
+
+
+def test_hierarchy_composites_parents_and_levels() -> None:
+    graph = extract("resnet_like", "3,64,64")
+    by_id = {n.id: n for n in graph.nodes}
+    top = [n.id for n in graph.top_level().nodes]
+    # The top level is exactly the outer module's direct children calls (plus its input).
+    assert top == ["x", "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "avgpool",
+                   "flatten", "fc"]  # fmt: skip
+    block = by_id["layer1.0"]
+    assert block.kind == "composite" and block.type == "Bottleneck" and block.category == "block"
+    assert block.parent == "layer1" and by_id["layer1"].type == "Sequential"
+    assert [by_id[i].kind for i in block.model_inputs] == ["input"]
+    assert by_id[block.model_inputs[0]].parent == "layer1.0"
+    assert block.model_outputs == ("layer1.0.relu@2",)
+    assert by_id["layer1.0.downsample.0"].parent == "layer1.0.downsample"
+    # Edges never cross levels.
+    for e in graph.edges:
+        assert by_id[e.source].parent == by_id[e.target].parent, e
+    # The residual add reads the block's input through the downsample branch and conv path.
+    sources = sorted(e.source for e in graph.edges if e.target == "layer1.0/add")
+    assert sources == ["layer1.0.bn3", "layer1.0.downsample"]
+
+
+def test_shared_module_calls_are_marked() -> None:
+    graph = extract("siamese", "16;16")
+    by_id = {n.id: n for n in graph.nodes}
+    assert graph.inputs == ("a", "b")
+    assert by_id["tower"].shared and by_id["tower@1"].shared
+    assert (by_id["tower"].call_index, by_id["tower@1"].call_index) == (0, 1)
+    assert by_id["tower.0@1"].parent == "tower@1"
+    assert not by_id["head"].shared
+    assert {e.source for e in graph.edges if e.target == "cat"} == {"tower", "tower@1"}
+
+
+def test_factory_runs_on_the_meta_device() -> None:
+    zoo.SEEN_DEVICES.clear()
+    graph = extract("resnet_like", "3,64,64")
+    assert zoo.SEEN_DEVICES == ["meta"]
+    assert graph.meta["device"] == "meta"
+
+
+@pytest.mark.parametrize("name", ["gate", "nonzero"])
+def test_cpu_retry_is_recorded(name: str) -> None:
+    graph = extract(name)
+    assert graph.meta["device"] == "cpu"
+    assert any("meta device" in note for note in graph.meta["notes"])
+    assert any(n.kind == "layer" for n in graph.nodes)
+
+
+def test_dict_outputs_and_pruned_control_flow() -> None:
+    graph = extract("two_heads")
+    assert graph.outputs == ("cls", "sigmoid")
+    gate = extract("gate")
+    assert [n.id for n in gate.nodes] == ["x", "a"]  # x.sum() > 0 is not dataflow
+
+
+def test_hf_bert_with_mask_retries_on_cpu() -> None:
+    options = resolve_options({})
+    graph = extract_spec(parse_spec(f"{Z}:hf_bert(mask=True)"), options.input_shape)
+    assert graph.meta["device"] == "cpu"
+    assert graph.inputs == ("input_ids", "attention_mask")
+
+
+def test_hf_gpt2_blocks_are_composites() -> None:
+    graph = extract("hf_gpt2")
+    top = graph.top_level().nodes
+    blocks = [n for n in top if n.type == "GPT2Block"]
+    assert [b.id for b in blocks] == ["h.0", "h.1", "h.2"]
+    assert all(b.kind == "composite" for b in blocks)
+    assert graph.meta["device"] == "meta"
+
+
+def test_same_ir_twice() -> None:
+    assert extract("unet").to_json() == extract("unet").to_json()
+
+
+@pytest.mark.parametrize(
+    ("spec", "shape", "dtype", "expected"),
+    [
+        ("tagger", None, None, "needs example inputs: give the option input-shape"),
+        ("tagger", "10", None, "input-dtype: int64"),
+        ("broken", None, None, "failed on the meta device (RuntimeError: broken on purpose) and "
+         "on the CPU (RuntimeError: broken on purpose)"),
+        ("returns_text", None, None, "returned str, with no tensor in it"),
+        ("bad_example_inputs", None, None, "example_inputs returned by the factory is a int"),
+        ("mlp", "None,28", None, "has an unknown dimension"),
+    ],
+)  # fmt: skip
+def test_bad_inputs(spec: str, shape: str | None, dtype: str | None, expected: str) -> None:
+    with pytest.raises(ExtractionError) as info:
+        extract(spec, shape, dtype)
+    message = str(info.value)
+    assert message.startswith(f"model spec '{Z}:{spec}': ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_input_shape_and_dtype_options() -> None:
+    assert resolve_options({"input-shape": "3,32,32; 10"}).input_shape == ((3, 32, 32), (10,))
+    assert resolve_options({"input-shape": "28,28,1"}).input_shape == (28, 28, 1)
+    assert resolve_options({"input-shape": [[4], [5, 6]]}).input_shape == ((4,), (5, 6))
+    assert resolve_options({"input-dtype": "int64"}).input_dtype == "int64"
+    with pytest.raises(OptionError, match="input-dtype"):
+        resolve_options({"input-dtype": "int65"})
+    with pytest.raises(OptionError, match="positive"):
+        resolve_options({"input-shape": "3,0; 4"})
+
+
+def test_accepts_by_type_only() -> None:
+    routes = [r for r in EXTRACTORS if "torch_module" in r]  # the Keras route is the seam's
+    extractor = find_extractor(torch.nn.Linear(2, 2), routes)
+    assert extractor is not None and extractor.name == "torch"
+    assert "torch" in extractor.version()
+    assert find_extractor(object(), routes) is None
+    assert not extractor.accepts(torch.zeros(1))
+
+
+def test_live_module_on_cpu_is_left_as_it_was() -> None:
+    from sphinx_netviz.core.extract.base import ExtractRequest
+    from sphinx_netviz.core.extract.torch_module import EXTRACTOR
+
+    model = zoo.ResidualMLP()
+    model.train()
+    graph = EXTRACTOR.extract(model, ExtractRequest("live", example_inputs=torch.randn(1, 16)))
+    assert model.training
+    assert graph.meta["device"] == "cpu"
+    assert not model._forward_hooks and not model.blocks[0][0]._forward_pre_hooks
+
+
+def test_worker_end_to_end_and_render() -> None:
+    graph = load_graph(f"{Z}:resnet_like", input_shape="3,64,64", cache_dir=None)
+    assert graph.meta["device"] == "meta"
+    diagram = render(graph, group="auto")
+    root = ET.fromstring(diagram.svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    layers = root.findall(".//s:g[@class='nv-layer']", ns)
+    shown = {g.get("data-id") for g in layers} | {
+        g.get("data-id") for g in root.findall(".//s:g[@class='nv-group']", ns)
+    }
+    assert "conv1" in shown and "fc" in shown
+    assert {g.get("data-type") for g in layers} >= {"Conv2d", "Linear", "Sequential"}
+
+
+def test_worker_passes_input_dtype() -> None:
+    graph = load_graph(f"{Z}:tagger", input_shape="10", input_dtype="int64", cache_dir=None)
+    assert graph.node("embed").output_shapes == ((10, 12),)
+
+
+LAYERS = 6
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="composite expansion and folding of blocks with side inputs are other branches' work",
+)
+def test_hf_bert_layers_fold_into_one_group() -> None:
+    graph = extract_spec(parse_spec(f"{Z}:hf_bert(layers={LAYERS})"), None)
+    diagram = render(graph, group="auto", expand_nested=True)
+    root = ET.fromstring(diagram.svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    glyphs = root.findall(".//s:g[@class='nv-layer']", ns) + root.findall(
+        ".//s:g[@class='nv-group']", ns
+    )
+    assert len(glyphs) <= 12
+    groups = root.findall(".//s:g[@class='nv-group']", ns)
+    assert [g.get("data-count") for g in groups if "BertLayer" in ET.tostring(g, "unicode")] == [
+        str(LAYERS)
+    ]
