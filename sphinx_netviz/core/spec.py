@@ -6,7 +6,8 @@ Three forms (shared/DESIGN.md section 1):
   factory, imported and called in the worker. Call arguments must be Python literals; they
   are read with :func:`ast.literal_eval`, never evaluated, so a spec in a page cannot run code
   beyond the factory it names.
-- ``path/to/model.keras`` or ``.h5``: a saved model, read through its config.
+- ``path/to/model.keras`` or ``.h5``: a saved model, read through its config; ``.pt2``: a
+  saved ``torch.export`` program, read through its graph.
 - ``path/to/graph.json``: a saved IR (``netviz inspect --json``), used as it is.
 
 Relative paths are resolved against ``base_dir`` (the docs source directory). Paths are only
@@ -26,8 +27,9 @@ from .errors import SpecError
 
 __all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "ModelSpec", "parse_spec"]
 
-#: Suffixes of saved Keras models read through their config.
-FILE_SUFFIXES: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+#: Suffixes of saved models: Keras models read through their config, and PyTorch programs
+#: saved with ``torch.export.save``.
+FILE_SUFFIXES: tuple[str, ...] = (".keras", ".h5", ".hdf5", ".pt2")
 #: Suffixes of saved IR files.
 IR_SUFFIXES: tuple[str, ...] = (".json",)
 

@@ -292,3 +292,52 @@ def test_hf_bert_layers_fold_into_one_group() -> None:
     assert [g.get("data-count") for g in groups if "BertLayer" in ET.tostring(g, "unicode")] == [
         str(LAYERS)
     ]
+
+
+# -- saved programs (.pt2) ---------------------------------------------------------------------
+
+
+def _calls(graph: Graph) -> list[tuple[Any, ...]]:
+    return [
+        (n.id, n.type, n.kind, n.category, n.parent, n.output_shapes, n.params, n.shared)
+        for n in graph.nodes
+        if n.kind in ("layer", "composite")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"), [("resnet_like", (3, 64, 64)), ("unet", None), ("siamese", None)]
+)
+def test_pt2_draws_like_the_live_module(tmp_path: Any, name: str, shape: Any) -> None:
+    built = getattr(zoo, name)()
+    model, example = built if isinstance(built, tuple) else (built, None)
+    if example is None:
+        example = (torch.randn(1, *shape),) if shape else (torch.randn(1, 16), torch.randn(1, 16))
+    example = example if isinstance(example, tuple) else (example,)
+    path = tmp_path / f"{name}.pt2"
+    torch.export.save(torch.export.export(model.eval(), example), str(path))
+    program = extract_spec(parse_spec(str(path)))
+    live_shape = shape if shape else ((16,), (16,)) if name == "siamese" else None
+    live = extract_spec(parse_spec(f"{Z}:{name}"), live_shape)
+    assert [n.id for n in program.top_level().nodes] == [n.id for n in live.top_level().nodes]
+    assert _calls(program) == _calls(live)
+
+    # Same wiring, up to the names of composites' internal inputs (a program keeps no
+    # forward signatures).
+    def wiring(g: Graph) -> list[tuple[str, str]]:
+        rename = {n.id: f"{n.parent}/<in>" for n in g.nodes if n.kind == "input" and n.parent}
+        return sorted({(rename.get(e.source, e.source), e.target) for e in g.edges})
+
+    assert wiring(program) == wiring(live)
+    by_id = {n.id: n for n in program.nodes}
+    for n in program.nodes:
+        for child in n.model_inputs + n.model_outputs:
+            assert by_id[child].parent == n.id
+
+
+def test_pt2_unreadable(tmp_path: Any) -> None:
+    path = tmp_path / "bad.pt2"
+    path.write_bytes(b"not a program\x00" * 50)
+    with pytest.raises(ExtractionError, match="not a readable torch.export program") as info:
+        extract_spec(parse_spec(str(path)))
+    assert str(info.value).startswith(f"model spec {str(path)!r}: ")

@@ -75,13 +75,19 @@ def resolve_factory(spec: ModelSpec) -> Any:
 
 
 def _uses_torch(spec: ModelSpec) -> bool:
-    """True when the spec's module brought torch in and is not a Keras module.
+    """True when torch is loaded and the factory cannot be a Keras-on-torch one.
 
-    Only then is the factory called under the meta device: a Keras factory (even on the
-    torch backend) must build real variables.
+    Only then is the factory called under the meta device: a Keras factory on the torch
+    backend must build real variables (on other backends the meta device cannot reach it).
     """
     if "torch" not in sys.modules or spec.module is None:
         return False
+    if "keras" not in sys.modules:
+        return True
+    import keras
+
+    if keras.backend.backend() != "torch":
+        return True
     module = sys.modules.get(spec.module)
     for value in vars(module).values() if module is not None else ():
         name = getattr(value, "__name__", "") if inspect.ismodule(value) else ""
