@@ -170,13 +170,14 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         ir_total=len(graph.nodes) if options.expand_nested else len(keep),
     )
     match_config = options.group_match == "config"
+    drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
             type=n.type,
             name=n.name,
-            in_shape=n.input_shape if n.input_shapes else n.output_shape,
-            out_shape=n.output_shape,
+            in_shape=drawn(n.input_shape if n.input_shapes else n.output_shape),
+            out_shape=drawn(n.output_shape),
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
@@ -185,7 +186,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         vg.pred[n.id] = []
     for s, t, shape in _resolve_edges(graph, options.expand_nested, absorbed):
         if s in keep and t in keep:
-            vg.add_edge(s, t, shape)
+            vg.add_edge(s, t, drawn(shape))
     vg.inputs = [i for i in graph.inputs if i in keep] or [n for n in vg.nodes if not vg.pred[n]]
     outs = [o for o in graph.outputs if o in keep]
     if options.expand_nested:
@@ -196,6 +197,18 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         _manual_groups(vg, options.groups)
     _insert_splits(vg)
     return vg
+
+
+def _same(shape: Shape | None) -> Shape | None:
+    return shape
+
+
+def _channels_last(shape: Shape | None) -> Shape | None:
+    """A channels-first shape (PyTorch's ``C, H, W``) in the order the glyphs are sized by
+    (Net2Vis's ``H, W, C``); tooltips keep the framework's own order from the IR."""
+    if shape is None or len(shape) < 3:
+        return shape
+    return (*shape[1:], shape[0])
 
 
 def _remove(vg: VGraph, node_id: str) -> None:

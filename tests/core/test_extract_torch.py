@@ -341,3 +341,15 @@ def test_pt2_unreadable(tmp_path: Any) -> None:
     with pytest.raises(ExtractionError, match="not a readable torch.export program") as info:
         extract_spec(parse_spec(str(path)))
     assert str(info.value).startswith(f"model spec {str(path)!r}: ")
+
+
+def test_view_sizes_torch_glyphs_channels_last() -> None:
+    from sphinx_netviz.core.view import build_view
+
+    graph = extract("resnet_like", "3,64,64")
+    assert graph.meta["layout"] == "channels_first"
+    view = build_view(graph, resolve_options({}))
+    assert graph.node("conv1").output_shapes == ((16, 32, 32),)  # the IR keeps torch's order
+    assert view.nodes["conv1"].out_shape == (32, 32, 16)
+    assert view.nodes["fc"].out_shape == (10,)
+    assert view.shapes[("conv1", "bn1")] == (32, 32, 16)

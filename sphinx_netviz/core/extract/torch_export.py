@@ -277,7 +277,12 @@ class _Reader:
                 )
             )
         ordered = _parents_first(nodes)
-        meta = {"framework": "torch", "extractor": "torch-export", "class": name}
+        meta = {
+            "framework": "torch",
+            "extractor": "torch-export",
+            "class": name,
+            "layout": "channels_first",
+        }
         return Graph(name, tuple(ordered), tuple(self.edges.values()), tuple(inputs),
                      tuple(dict.fromkeys(outputs)), meta)  # fmt: skip
 

@@ -244,6 +244,8 @@ class TorchModuleExtractor:
             "class": type(obj).__name__,
             "device": device.type,
             "extractor": self.name,
+            # Shapes are C, H, W: the view sizes glyphs channels-last like Net2Vis.
+            "layout": "channels_first",
         }
         return recorder.graph(type(obj).__name__, meta)
 
