@@ -353,3 +353,38 @@ def test_view_sizes_torch_glyphs_channels_last() -> None:
     assert view.nodes["conv1"].out_shape == (32, 32, 16)
     assert view.nodes["fc"].out_shape == (10,)
     assert view.shapes[("conv1", "bn1")] == (32, 32, 16)
+
+
+_WRAPPER = """
+import json, os
+os.environ["KERAS_BACKEND"] = "torch"
+import keras
+from torch import nn
+from sphinx_netviz.core.extract.keras3 import extract_model
+inputs = keras.Input((8,), name="features")
+x = keras.layers.Dense(16, name="dense")(inputs)
+head = nn.Sequential(nn.Linear(16, 4), nn.ReLU())
+x = keras.layers.TorchModuleWrapper(head, name="torch_head", output_shape=(None, 4))(x)
+graph = extract_model(keras.Model(inputs, x, name="mixed"))
+print(graph.to_json())
+"""
+
+
+def test_torch_module_wrapper_is_opened_with_the_torch_route() -> None:
+    from tests.helpers import run_json_script
+
+    graph = Graph.from_dict(run_json_script(_WRAPPER))
+    by_id = {n.id: n for n in graph.nodes}
+    wrapper = by_id["torch_head"]
+    assert wrapper.kind == "composite" and wrapper.params == 16 * 4 + 4
+    assert [n.id for n in graph.top_level().nodes] == ["features", "dense", "torch_head"]
+    assert by_id["torch_head/0"].type == "Linear" and by_id["torch_head/0"].parent == "torch_head"
+    assert by_id["torch_head/0"].output_shapes == ((4,),)
+    assert wrapper.model_inputs == ("torch_head/input",)
+    assert wrapper.model_outputs == ("torch_head/1",)
+    assert {(e.source, e.target) for e in graph.edges} == {
+        ("features", "dense"),
+        ("dense", "torch_head"),
+        ("torch_head/input", "torch_head/0"),
+        ("torch_head/0", "torch_head/1"),
+    }

@@ -81,10 +81,11 @@ class UNet(nn.Module):
             cin = w
         self.pool = nn.MaxPool2d(2)
         self.bottom = _DoubleConv(widths[-2], widths[-1])
+        levels = list(reversed(range(depth)))
         self.up = nn.ModuleList(
-            nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in reversed(range(depth))
+            nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in levels
         )
-        self.dec = nn.ModuleList(_DoubleConv(2 * widths[i], widths[i]) for i in reversed(range(depth)))
+        self.dec = nn.ModuleList(_DoubleConv(2 * widths[i], widths[i]) for i in levels)
         self.mask = nn.Conv2d(base_filters, 1, 1)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:

@@ -12,6 +12,7 @@ Torch is imported inside functions only: ``accepts`` decides from the object's M
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
     from ..graph import Graph, Shape
     from .base import ExtractRequest
 
-__all__ = ["EXTRACTOR", "MetaForwardError", "TorchModuleExtractor", "trace_module"]
+__all__ = [
+    "EXTRACTOR",
+    "MetaForwardError",
+    "TorchModuleExtractor",
+    "trace_module",
+    "trace_wrapped",
+]
 
 #: Bumped when the IR this route writes changes for the same module (part of cache keys).
 TORCH_EXTRACTOR_VERSION = "1"
@@ -197,6 +204,27 @@ def trace_module(
             handle.remove()
     recorder.set_outputs(flatten_tensors(output))
     return recorder, output
+
+
+def trace_wrapped(module: Any, shapes: list[Any], node_id: str, path: tuple[str, ...]) -> Graph:
+    """The internals of a torch module wrapped in a Keras layer (``TorchModuleWrapper``).
+
+    Keras's walker calls this with the wrapper's node id and its input shapes (batch axis
+    included, possibly ``None``); the module runs once on zeros of those shapes (batch 1) on
+    its own device. Every node of the result has the wrapper's node as ``parent`` (or a
+    composite inside it); ids are prefixed with ``node_id + "/"``.
+    """
+    import torch
+
+    device = _device_of(module)
+    args = tuple(
+        torch.zeros(tuple(1 if d is None else int(d) for d in shape), device=device)
+        for shape in shapes
+    )
+    recorder, _ = trace_module(module, args, {}, prefix=f"{node_id}/", parent=node_id)
+    graph = recorder.graph(type(module).__name__, {})
+    nodes = tuple(dataclasses.replace(n, path=(*path, *n.path)) for n in graph.nodes)
+    return dataclasses.replace(graph, nodes=nodes)
 
 
 class TorchModuleExtractor:
