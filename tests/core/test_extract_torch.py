@@ -338,7 +338,7 @@ def test_pt2_draws_like_the_live_module(tmp_path: Any, name: str, shape: Any) ->
 def test_pt2_unreadable(tmp_path: Any) -> None:
     path = tmp_path / "bad.pt2"
     path.write_bytes(b"not a program\x00" * 50)
-    with pytest.raises(ExtractionError, match="not a readable torch.export program") as info:
+    with pytest.raises(ExtractionError, match=r"not a readable torch\.export program") as info:
         extract_spec(parse_spec(str(path)))
     assert str(info.value).startswith(f"model spec {str(path)!r}: ")
 

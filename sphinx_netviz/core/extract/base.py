@@ -7,8 +7,8 @@ route takes an object instead of naming a framework themselves.
 
 Routes are listed by dotted name and imported only when asked for, so looking one up never
 imports a framework: ``accepts`` must decide from the object's type (its ``__module__`` and
-``__mro__``) or from ``sys.modules``, never by importing a framework that is not loaded yet, and route modules import their
-framework inside functions, never at module level.
+``__mro__``) or from ``sys.modules``, never by importing a framework that is not loaded yet,
+and route modules import their framework inside functions, never at module level.
 """
 
 from __future__ import annotations

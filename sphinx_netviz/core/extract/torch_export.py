@@ -159,10 +159,10 @@ class _Reader:
         sources = [s for s in _flat((node.args, node.kwargs)) if s in self.chain or s in self.alias]
         if name in SKIPPED_OPS or (not sources and not node.meta.get("nn_module_stack")):
             return
-        if name in TRANSPARENT_OPS or (name == "getitem" and len(sources) == 1):
-            if sources:
-                self.alias[node] = self.alias.get(sources[0], sources[0])
-                return
+        forwards = name in TRANSPARENT_OPS or (name == "getitem" and len(sources) == 1)
+        if forwards and sources:
+            self.alias[node] = self.alias.get(sources[0], sources[0])
+            return
         chain: list[str] = []
         parent: str | None = None
         stack = node.meta.get("nn_module_stack") or {}
