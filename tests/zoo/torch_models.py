@@ -279,7 +279,10 @@ def hf_bert(layers: int = 4, mask: bool = False) -> tuple[Any, dict[str, torch.T
 def hf_gpt2(layers: int = 3) -> tuple[Any, dict[str, torch.Tensor]]:
     from transformers import GPT2Config, GPT2Model
 
-    config = GPT2Config(vocab_size=100, n_embd=32, n_layer=layers, n_head=4, n_positions=64)
+    config = GPT2Config(
+        vocab_size=100, n_embd=32, n_layer=layers, n_head=4, n_positions=64, bos_token_id=0,
+        eos_token_id=0,
+    )  # fmt: skip
     return GPT2Model(config), {"input_ids": torch.zeros(1, 16, dtype=torch.long)}
 
 
