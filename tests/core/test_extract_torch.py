@@ -406,3 +406,32 @@ def test_pt2_from_an_incompatible_torch(tmp_path: Any) -> None:
     message = str(info.value)
     assert "(export schema 99)" in message and "export it again with this torch version" in message
     assert "\n" not in message
+
+
+def test_categories_of_torch_and_hf_classes() -> None:
+    from sphinx_netviz.core.extract.torch_kinds import module_category, op_category, op_name
+
+    leaf = {
+        "Conv2d": "conv", "ConvTranspose2d": "conv", "Linear": "dense", "Conv1D": "dense",
+        "BatchNorm2d": "norm", "LayerNorm": "norm", "LlamaRMSNorm": "norm", "ReLU": "activation",
+        "GELUActivation": "activation", "MaxPool2d": "pooling", "AdaptiveAvgPool2d": "pooling",
+        "MultiheadAttention": "attention", "Embedding": "embedding", "LSTM": "recurrent",
+        "Dropout": "dropout", "Flatten": "reshape", "Identity": "other",
+    }  # fmt: skip
+    assert {k: module_category(k, leaf=True) for k in leaf} == leaf
+    assert module_category("BertSelfAttention", leaf=False) == "block"
+    assert module_category("Bottleneck", leaf=False) == "block"
+    names = ["__radd__", "add_", "add.Tensor", "bmm", "concat", "__getitem__", "softmax"]
+    assert [op_name(n) for n in names] == [
+        "add",
+        "add",
+        "add",
+        "matmul",
+        "cat",
+        "getitem",
+        "softmax",
+    ]
+    ops = ["add", "cat", "mul", "view", "permute", "relu", "scaled_dot_product_attention", "linear"]
+    assert [op_category(o) for o in ops] == [
+        "merge", "merge", "merge", "reshape", "reshape", "activation", "attention", "dense",
+    ]  # fmt: skip

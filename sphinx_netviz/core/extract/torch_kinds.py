@@ -28,8 +28,9 @@ _MODULE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), c)
     for p, c in (
         (r"MultiheadAttention$|Attention$", "attention"),
-        (r"^(?:Lazy)?Conv(?:Transpose)?[123]d$|^Conv1D$", "conv"),
-        (r"Linear$|^Bilinear$|^Identity$", "dense"),
+        (r"^(?:Lazy)?Conv(?:Transpose)?[123]d$", "conv"),
+        # HF's GPT-2 ``Conv1D`` is a linear layer with transposed weights, despite its name.
+        (r"Linear$|^Bilinear$|^Conv1D$", "dense"),
         (r"Norm(?:\dd)?$|^LocalResponseNorm$|Norm$", "norm"),
         (r"Dropout(?:\dd)?$", "dropout"),
         (r"Pool(?:\dd)?$|Pool\dd$", "pooling"),
