@@ -435,3 +435,10 @@ def test_categories_of_torch_and_hf_classes() -> None:
     assert [op_category(o) for o in ops] == [
         "merge", "merge", "merge", "reshape", "reshape", "activation", "attention", "dense",
     ]  # fmt: skip
+
+
+def test_factory_that_cannot_build_on_meta_is_built_on_cpu() -> None:
+    graph = extract("value_in_init")
+    assert graph.meta["device"] == "cpu"
+    assert any("factory cannot run on the meta device" in n for n in graph.meta["notes"])
+    assert graph.node("fc").params == 42

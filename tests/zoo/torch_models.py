@@ -335,3 +335,19 @@ def llama_7b() -> tuple[Any, dict[str, torch.Tensor]]:
         num_attention_heads=32, vocab_size=32000,
     )  # fmt: skip
     return LlamaModel(config), {"input_ids": torch.zeros(1, 16, dtype=torch.long)}
+
+
+class ValueInInit(nn.Module):
+    """Reads a tensor's value while being built: no meta build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        width = int(torch.tensor(6).item())
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x)
+
+
+def value_in_init() -> tuple[nn.Module, torch.Tensor]:
+    return ValueInInit(), torch.zeros(1, 6)

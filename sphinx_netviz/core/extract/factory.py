@@ -187,10 +187,17 @@ def extract_spec(
         # built before: same spec, same IR, whatever the request order.
         keras.backend.clear_session()
     factory = resolve_factory(spec)
-    meta_device = _uses_torch(spec)
-    model, example_inputs = _split(
-        _call_factory(spec, factory, device="meta" if meta_device else None)
-    )
+    notes: list[str] = []
+    try:
+        built = _call_factory(spec, factory, device="meta" if _uses_torch(spec) else None)
+    except ExtractionError as exc:
+        if not _uses_torch(spec):
+            raise
+        # Code that reads a tensor's value while building (``int(torch.tensor(3))``) cannot
+        # run on the meta device: build once on the CPU (a second failure is the real one).
+        built = _call_factory(spec, factory, device="cpu")
+        notes.append(f"the factory cannot run on the meta device ({exc}); built on the CPU")
+    model, example_inputs = _split(built)
     extractor = _route(spec, model)
     shapes = _shapes(input_shape)
     request = ExtractRequest(
@@ -200,7 +207,10 @@ def extract_spec(
         example_inputs=example_inputs,
     )
     try:
-        return extractor.extract(model, request)
+        graph = extractor.extract(model, request)
+        if notes:
+            graph.meta.setdefault("notes", []).extend(notes)
+        return graph
     except ExtractionError as exc:
         if not getattr(exc, "retry_on_cpu", False):
             raise
