@@ -16,7 +16,19 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["BasicBlock", "ResNetLike", "UNet", "hf_bert", "resnet_like", "unet"]
+__all__ = [
+    "BasicBlock",
+    "ResNetLike",
+    "Siamese",
+    "Tagger",
+    "UNet",
+    "hf_bert",
+    "keras_bert",
+    "resnet_like",
+    "siamese",
+    "tagger",
+    "unet",
+]
 
 
 class BasicBlock(nn.Module):
@@ -125,3 +137,42 @@ def keras_bert(layers: int = 4, hidden: int = 128) -> Any:
         vocabulary_size=1000, num_layers=layers, num_heads=4, hidden_dim=hidden,
         intermediate_dim=4 * hidden, max_sequence_length=128,
     )  # fmt: skip
+
+
+class Siamese(nn.Module):
+    """Two images through one shared tower, compared by a small head (two inputs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tower = nn.Sequential(
+            nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+            nn.Linear(16 * 16 * 16, 64),
+        )  # fmt: skip
+        self.head = nn.Linear(128, 1)
+
+    def forward(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.head(torch.cat([self.tower(left), self.tower(right)], dim=1)))
+
+
+def siamese() -> nn.Module:
+    """Needs ``input-shape: 3,32,32; 3,32,32`` (no example inputs returned)."""
+    return Siamese()
+
+
+class Tagger(nn.Module):
+    """Token ids in, one tag per token out: embedding, a bidirectional LSTM, a classifier."""
+
+    def __init__(self, vocab: int = 5000, tags: int = 9) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab, 64)
+        self.lstm = nn.LSTM(64, 64, batch_first=True, bidirectional=True)
+        self.tags = nn.Linear(128, tags)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        states, _ = self.lstm(self.embed(tokens))
+        return self.tags(states)
+
+
+def tagger() -> nn.Module:
+    """Needs ``input-shape: 40`` and ``input-dtype: int64`` (token ids)."""
+    return Tagger()
