@@ -7,16 +7,8 @@ from sphinx_netviz.core.factories import is_model_annotation
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "keras.Model",
-        "tf.keras.Model",
-        "keras.models.Sequential",
-        "'Model'",
-        "Model",
-        "Optional[keras.Model]",
-        "keras.Model | None",
-        "keras.src.models.functional.Functional",
-    ],
+    ["keras.Model", "tf.keras.Model", "keras.models.Sequential", "'Model'", "Model",
+     "Optional[keras.Model]", "keras.Model | None", "keras.src.models.functional.Functional"],
 )
 def test_model_annotations(text: str) -> None:
     assert is_model_annotation(text)

@@ -19,38 +19,15 @@ def test_names_are_kebab_case_and_unique() -> None:
     names = [o.name for o in OPTIONS]
     assert len(names) == len(set(names))
     assert all(n == n.lower() and "_" not in n for n in names)
-    assert {
-        "group",
-        "expand-nested",
-        "hide",
-        "palette",
-        "colors",
-        "input-shape",
-        "timeout",
-        "caption",
-        "class",
-    } <= set(names)
+    assert {"group", "expand-nested", "hide", "palette", "colors", "input-shape", "timeout",
+            "caption", "class"} <= set(names)
 
 
 def test_text_and_typed_values_agree() -> None:
-    a = resolve_options(
-        {
-            "names": "true",
-            "min-height": "40",
-            "hide": "Dropout, Flatten",
-            "colors": "Conv2D=#ff0000",
-            "input-shape": "28,28,1",
-        }
-    )
-    b = resolve_options(
-        {
-            "names": True,
-            "min_height": 40,
-            "hide": ["Flatten", "Dropout"],
-            "colors": {"Conv2D": "#ff0000"},
-            "input_shape": [28, 28, 1],
-        }
-    )
+    a = resolve_options({"names": "true", "min-height": "40", "hide": "Dropout, Flatten",
+                         "colors": "Conv2D=#ff0000", "input-shape": "28,28,1"})
+    b = resolve_options({"names": True, "min_height": 40, "hide": ["Flatten", "Dropout"],
+                         "colors": {"Conv2D": "#ff0000"}, "input_shape": [28, 28, 1]})
     assert a == b
     assert a.render_key() == b.render_key()
     assert a.input_shape == (28, 28, 1)

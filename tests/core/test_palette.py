@@ -125,18 +125,8 @@ def test_types_of_one_category_get_distinct_shades():
 
 def test_group_colours_never_repeat_a_type_or_group_colour():
     # The colour-blind palette has 8 colours for 17 slots: reused slots are shaded apart.
-    types = [
-        "InputLayer",
-        "Conv2D",
-        "BatchNormalization",
-        "ReLU",
-        "Add",
-        "Dense",
-        "Split",
-        "MaxPooling2D",
-        "GlobalAveragePooling2D",
-        "Concatenate",
-    ]
+    types = ["InputLayer", "Conv2D", "BatchNormalization", "ReLU", "Add", "Dense", "Split",
+             "MaxPooling2D", "GlobalAveragePooling2D", "Concatenate"]
     for name in ("net2vis", "colorblind", "interpolate"):
         p = Palette(name)
         colours = p.group_colors([f"group{i}" for i in range(6)], types)
