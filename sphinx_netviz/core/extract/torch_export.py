@@ -61,7 +61,13 @@ def _shapes(val: Any) -> list[Shape]:
 def _load(spec: ModelSpec) -> Any:
     import logging
 
-    import torch
+    try:
+        import torch
+    except ImportError:
+        raise ExtractionError(
+            f"model spec {spec.text!r}: reading a .pt2 program needs PyTorch, which is not "
+            "installed here (pip install 'netviz[torch]')"
+        ) from None
 
     assert spec.path is not None
     if not spec.path.is_file():
