@@ -442,3 +442,13 @@ def test_factory_that_cannot_build_on_meta_is_built_on_cpu() -> None:
     assert graph.meta["device"] == "cpu"
     assert any("factory cannot run on the meta device" in n for n in graph.meta["notes"])
     assert graph.node("fc").params == 42
+
+
+def test_pt2_through_the_worker(tmp_path: Any) -> None:
+    model, example = zoo.two_heads()
+    path = tmp_path / "heads.pt2"
+    torch.export.save(torch.export.export(model.eval(), (example,)), str(path))
+    graph = load_graph(str(path), cache_dir=None)
+    assert [n.id for n in graph.top_level().nodes] == ["x", "body", "relu", "cls", "reg", "sigmoid"]
+    assert graph.outputs == ("cls", "sigmoid")
+    assert graph.meta["extractor"] == "torch-export"
