@@ -305,9 +305,9 @@ def test_hf_layers_fold_into_one_group(spec: str, block: str, expand: bool) -> N
 
 def _calls(graph: Graph) -> list[tuple[Any, ...]]:
     return [
-        (n.id, n.type, n.kind, n.category, n.parent, n.output_shapes, n.params, n.shared)
+        (n.id, n.name, n.type, n.kind, n.category, n.parent, n.output_shapes, n.params, n.shared)
         for n in graph.nodes
-        if n.kind in ("layer", "composite")
+        if n.kind in ("layer", "composite", "op")
     ]
 
 

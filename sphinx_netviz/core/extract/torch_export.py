@@ -312,7 +312,7 @@ class _Reader:
             nodes.append(
                 Node(
                     id=c.id,
-                    name=c.id.rsplit("/", 1)[-1].rsplit(".", 1)[-1] if c.kind != "op" else c.id,
+                    name=_local_name(c),
                     type=c.type,
                     module=c.module,
                     kind=c.kind,
@@ -337,6 +337,13 @@ class _Reader:
         }
         return Graph(name, tuple(ordered), tuple(self.edges.values()), tuple(inputs),
                      tuple(dict.fromkeys(outputs)), meta)  # fmt: skip
+
+
+def _local_name(call: _Call) -> str:
+    """The name the live tracer gives: an op or input by its name in its level, a module call
+    by the last part of its qualified name (``0@1`` for the second call of ``tower.0``)."""
+    tail = call.id.rsplit("/", 1)[-1]
+    return tail if call.kind in ("op", "input") else tail.rsplit(".", 1)[-1]
 
 
 def _parents_first(nodes: list[Node]) -> list[Node]:
