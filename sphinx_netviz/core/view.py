@@ -66,6 +66,10 @@ class VGraph:
         self.shapes[(s, t)] = shape
 
 
+#: Node kinds that hold other calls (nested models, composite layers and modules): opened
+#: alike by ``expand-nested``.
+HIERARCHY_KINDS = ("model", "composite")
+
 _CONFIG_SKIP = {"name", "trainable", "dtype", "dtype_policy", "build_config", "seed"}
 
 
@@ -80,7 +84,7 @@ def _leaf_nodes(graph: Graph, expand: bool) -> tuple[list[Node], set[str]]:
     if not expand:
         return [n for n in graph.nodes if n.parent is None], set()
     by_id = {n.id: n for n in graph.nodes}
-    expanded = {n.id for n in graph.nodes if n.kind == "model" and n.model_inputs}
+    expanded = {n.id for n in graph.nodes if n.kind in HIERARCHY_KINDS and n.model_inputs}
     absorbed: set[str] = set()
     keep: list[Node] = []
     for n in graph.nodes:
@@ -118,7 +122,13 @@ def _resolve_edges(
     def sources(node_id: str, index: int) -> str:
         """Where the tensor ``index`` of ``node_id`` is really produced."""
         n = by_id.get(node_id)
-        if expand and n is not None and n.id in absorbed and n.kind == "model" and n.model_outputs:
+        if (
+            expand
+            and n is not None
+            and n.id in absorbed
+            and n.kind in HIERARCHY_KINDS
+            and n.model_outputs
+        ):
             inner = n.model_outputs[min(index, len(n.model_outputs) - 1)]
             return sources(inner, 0)
         return node_id
@@ -129,7 +139,7 @@ def _resolve_edges(
         if n is None or depth > 64:
             return []
         if expand and n.id in absorbed:
-            if n.kind == "model" and n.model_inputs:
+            if n.kind in HIERARCHY_KINDS and n.model_inputs:
                 inner = n.model_inputs[min(index, len(n.model_inputs) - 1)]
                 return targets(inner, 0, depth + 1)
             if n.kind == "input":
