@@ -467,3 +467,14 @@ def test_pt2_through_the_worker(tmp_path: Any) -> None:
     assert [n.id for n in graph.top_level().nodes] == ["x", "body", "relu", "cls", "reg", "sigmoid"]
     assert graph.outputs == ("cls", "sigmoid")
     assert graph.meta["extractor"] == "torch-export"
+
+
+def test_cache_key_tells_dtypes_and_input_lists_apart() -> None:
+    from sphinx_netviz.core.cache import ir_key
+
+    versions = {"torch": "2.13.0"}
+    base = ir_key("m:f", input_shape=(10,), versions=versions)
+    assert ir_key("m:f", input_shape=(10,), versions=versions, input_dtype="float32") == base
+    assert ir_key("m:f", input_shape=(10,), versions=versions, input_dtype="int64") != base
+    two = ir_key("m:f", input_shape=((10,), (4,)), versions=versions)
+    assert two != base and two != ir_key("m:f", input_shape=(10, 4), versions=versions)
