@@ -117,7 +117,14 @@ class NetvizState:
         self.probed = True
         loader = self.diagram_builder(app).loader
         try:
-            cold = loader.cached(request.spec, input_shape=request.resolved().input_shape) is None
+            cold = (
+                loader.cached(
+                    request.spec,
+                    input_shape=request.resolved().input_shape,
+                    input_dtype=request.resolved().input_dtype,
+                )
+                is None
+            )
         except NetvizError:
             return  # reported when the diagram is built
         if cold:

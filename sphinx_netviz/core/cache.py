@@ -65,14 +65,19 @@ def framework_versions() -> dict[str, str]:
 def ir_key(
     spec: str,
     *,
-    input_shape: Sequence[int | None] | None = None,
+    input_shape: Sequence[Any] | None = None,
     base_dir: Path | None = None,
     sys_path: Sequence[str] = (),
     versions: dict[str, str] | None = None,
+    input_dtype: str | None = None,
 ) -> str:
     """The cache key of an IR: a SHA-256 over everything that decides the extracted graph."""
+    extra: dict[str, Any] = {}
+    if input_dtype not in (None, "float32"):  # the default keeps the keys written before it
+        extra["input_dtype"] = input_dtype
     blob = json.dumps(
         {
+            **extra,
             "spec": spec.strip(),
             "input_shape": None if input_shape is None else list(input_shape),
             "base_dir": None if base_dir is None else str(base_dir),

@@ -162,7 +162,9 @@ def _loader(args: argparse.Namespace, options: Options) -> ModelLoader:
 
 def _load(args: argparse.Namespace, options: Options) -> Graph:
     with _loader(args, options) as loader:
-        return loader.load(args.spec, input_shape=options.input_shape).graph
+        return loader.load(
+            args.spec, input_shape=options.input_shape, input_dtype=options.input_dtype
+        ).graph
 
 
 def _write(path: Path, data: str | bytes) -> None:

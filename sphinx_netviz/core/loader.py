@@ -17,7 +17,7 @@ from typing import Any
 from .cache import DiskCache, Stamps, file_stamps, ir_key, sources_current
 from .errors import ExtractionError, NetvizError
 from .graph import Graph
-from .options import resolve_options
+from .options import InputShape, resolve_options
 from .spec import ModelSpec, parse_spec
 from .worker import WorkerClient
 
@@ -105,18 +105,25 @@ class ModelLoader:
         """How many worker processes this loader has started so far."""
         return self._worker.starts
 
-    def _key(self, spec: ModelSpec, input_shape: Sequence[int | None] | None) -> str:
+    def _key(
+        self, spec: ModelSpec, input_shape: Sequence[Any] | None, input_dtype: str | None = None
+    ) -> str:
         return ir_key(
-            spec.text, input_shape=input_shape, base_dir=self.base_dir, sys_path=self.sys_path
+            spec.text,
+            input_shape=input_shape,
+            input_dtype=input_dtype,
+            base_dir=self.base_dir,
+            sys_path=self.sys_path,
         )
 
     def load(
         self,
         spec: str | ModelSpec,
         *,
-        input_shape: tuple[int | None, ...] | None = None,
+        input_shape: InputShape | None = None,
         timeout: float | None = None,
         memory_limit: int | None = None,
+        input_dtype: str | None = None,
     ) -> LoadedModel:
         """The graph of ``spec``; raises :class:`SpecError` / :class:`ExtractionError`.
 
@@ -132,10 +139,10 @@ class ModelLoader:
                 raise ExtractionError(
                     f"model spec {parsed.text!r}: no such file {str(parsed.path)!r}"
                 )
-        cached = self._cached(parsed, input_shape)
+        cached = self._cached(parsed, input_shape, input_dtype)
         if cached is not None:
             return cached
-        key = self._key(parsed, input_shape)
+        key = self._key(parsed, input_shape, input_dtype)
         if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
             self._worker.restart()
             self._worker_sources.clear()
@@ -144,6 +151,7 @@ class ModelLoader:
             input_shape=input_shape,
             timeout=self.timeout if timeout is None else float(timeout),
             memory_limit=self.memory_limit if memory_limit is None else memory_limit,
+            input_dtype=input_dtype,
         )
         try:
             graph = Graph.from_dict(result.graph)
@@ -161,9 +169,9 @@ class ModelLoader:
         )
 
     def _cached(
-        self, spec: ModelSpec, input_shape: Sequence[int | None] | None
+        self, spec: ModelSpec, input_shape: Sequence[Any] | None, input_dtype: str | None = None
     ) -> LoadedModel | None:
-        key = self._key(spec, input_shape)
+        key = self._key(spec, input_shape, input_dtype)
         memo = self._memo.get(key)
         if memo is not None and file_stamps(memo[0].sources) == memo[1]:
             return memo[0]
@@ -186,14 +194,18 @@ class ModelLoader:
         return loaded
 
     def cached(
-        self, spec: str | ModelSpec, *, input_shape: tuple[int | None, ...] | None = None
+        self,
+        spec: str | ModelSpec,
+        *,
+        input_shape: InputShape | None = None,
+        input_dtype: str | None = None,
     ) -> LoadedModel | None:
         """The graph of a factory or model-file ``spec`` if the disk cache holds it with
         unchanged sources, else None; never starts the worker (raises SpecError if malformed)."""
         parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, self.base_dir)
         if parsed.kind == "ir":
             return None
-        return self._cached(parsed, input_shape)
+        return self._cached(parsed, input_shape, input_dtype)
 
     def prestart(self) -> None:
         """Start the worker in the background (a build that knows it is cold calls this early
@@ -230,7 +242,9 @@ def load_graph(spec: str, **options: object) -> Graph:
         memory_limit=resolved.memory_limit,
     )
     try:
-        return loader.load(spec, input_shape=resolved.input_shape).graph
+        return loader.load(
+            spec, input_shape=resolved.input_shape, input_dtype=resolved.input_dtype
+        ).graph
     except NetvizError:
         raise
     finally:

@@ -23,11 +23,17 @@ from typing import Any, Literal
 from .errors import OptionError
 from .memory import DEFAULT_MEMORY_LIMIT, parse_size
 
-__all__ = ["OPTIONS", "Option", "Options", "Scope", "option", "resolve_options"]
+__all__ = ["OPTIONS", "InputShape", "Option", "Options", "Scope", "option", "resolve_options"]
 
 #: ``render`` options change the picture; ``extract`` options change how the model is
 #: obtained; ``embed`` options only change how a page embeds the picture (caption, alt...).
 Scope = Literal["render", "extract", "embed"]
+
+#: ``input-shape``: one shape, or one shape per input of a multi-input model.
+InputShape = tuple[int | None, ...] | tuple[tuple[int | None, ...], ...]
+
+#: Dtypes ``input-dtype`` accepts (torch's names).
+_DTYPES = ("float32", "float16", "bfloat16", "float64", "int64", "int32", "int16", "int8", "uint8")
 
 Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
 
@@ -159,12 +165,21 @@ class Options:
         choices=("below", "separate", "none"),
     )
     # -- extraction --------------------------------------------------------------------------
-    input_shape: tuple[int | None, ...] | None = _spec(
+    input_shape: tuple[int | None, ...] | tuple[tuple[int | None, ...], ...] | None = _spec(
         None,
         "shape",
-        "Input shape (without batch axis) used to build an unbuilt Sequential model.",
+        "Input shape (without batch axis) used to build an unbuilt Sequential model or to "
+        "run a PyTorch module; several inputs are separated by ``;`` (``3,224,224; 10``).",
         scope="extract",
         values="e.g. 28,28,1",
+    )
+    input_dtype: str = _spec(
+        "float32",
+        "choice",
+        "Dtype of the example inputs made from ``input-shape`` for a PyTorch module "
+        "(``int64`` for token ids).",
+        choices=_DTYPES,
+        scope="extract",
     )
     timeout: float = _spec(
         120.0,
@@ -345,12 +360,33 @@ def _parse_mapping(opt: Option, value: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(dict(pairs).items()))
 
 
-def _parse_shape(opt: Option, value: object) -> tuple[int | None, ...] | None:
+def _parse_shape(opt: Option, value: object) -> InputShape | None:
+    """One shape (``28,28,1``) or one per input, separated by ``;`` (``3,32,32; 10``).
+
+    Typed values from conf.py/mkdocs.yml may be a list of ints or a list of lists.
+    """
     if value is None or value == "":
         return None
-    items = _split_items(value.strip("()[] ") if isinstance(value, str) else value)
-    if not items:
+    parts: list[object]
+    if isinstance(value, str) and ";" in value:
+        parts = [p for p in value.split(";") if p.strip()]
+    elif (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(p, list | tuple | str) for p in value)
+    ):
+        parts = list(value) if all(not isinstance(p, str) or "," in p for p in value) else [value]
+    else:
+        parts = [value]
+    shapes = [_one_shape(opt, value, part) for part in parts]
+    found = [s for s in shapes if s]
+    if not found:
         return None
+    return found[0] if len(found) == 1 and len(parts) == 1 else tuple(found)
+
+
+def _one_shape(opt: Option, whole: object, value: object) -> tuple[int | None, ...]:
+    items = _split_items(value.strip("()[] ") if isinstance(value, str) else value)
     dims: list[int | None] = []
     for item in items:
         if item.lower() == "none":
@@ -358,7 +394,7 @@ def _parse_shape(opt: Option, value: object) -> tuple[int | None, ...] | None:
             continue
         dim = int(item)
         if dim <= 0:
-            raise opt.fail(value, "must list positive dimensions")
+            raise opt.fail(whole, "must list positive dimensions")
         dims.append(dim)
     return tuple(dims)
 

@@ -82,6 +82,7 @@ class DiagramBuilder:
             input_shape=options.input_shape,
             timeout=options.timeout,
             memory_limit=options.memory_limit,
+            input_dtype=options.input_dtype,
         )
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)

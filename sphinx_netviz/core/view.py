@@ -66,6 +66,10 @@ class VGraph:
         self.shapes[(s, t)] = shape
 
 
+#: Node kinds that hold other calls (nested models, composite layers and modules): opened
+#: alike by ``expand-nested``.
+HIERARCHY_KINDS = ("model", "composite")
+
 _CONFIG_SKIP = {"name", "trainable", "dtype", "dtype_policy", "build_config", "seed"}
 
 
@@ -80,7 +84,7 @@ def _leaf_nodes(graph: Graph, expand: bool) -> tuple[list[Node], set[str]]:
     if not expand:
         return [n for n in graph.nodes if n.parent is None], set()
     by_id = {n.id: n for n in graph.nodes}
-    expanded = {n.id for n in graph.nodes if n.kind == "model" and n.model_inputs}
+    expanded = {n.id for n in graph.nodes if n.kind in HIERARCHY_KINDS and n.model_inputs}
     absorbed: set[str] = set()
     keep: list[Node] = []
     for n in graph.nodes:
@@ -118,7 +122,13 @@ def _resolve_edges(
     def sources(node_id: str, index: int) -> str:
         """Where the tensor ``index`` of ``node_id`` is really produced."""
         n = by_id.get(node_id)
-        if expand and n is not None and n.id in absorbed and n.kind == "model" and n.model_outputs:
+        if (
+            expand
+            and n is not None
+            and n.id in absorbed
+            and n.kind in HIERARCHY_KINDS
+            and n.model_outputs
+        ):
             inner = n.model_outputs[min(index, len(n.model_outputs) - 1)]
             return sources(inner, 0)
         return node_id
@@ -129,7 +139,7 @@ def _resolve_edges(
         if n is None or depth > 64:
             return []
         if expand and n.id in absorbed:
-            if n.kind == "model" and n.model_inputs:
+            if n.kind in HIERARCHY_KINDS and n.model_inputs:
                 inner = n.model_inputs[min(index, len(n.model_inputs) - 1)]
                 return targets(inner, 0, depth + 1)
             if n.kind == "input":
@@ -170,13 +180,14 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         ir_total=len(graph.nodes) if options.expand_nested else len(keep),
     )
     match_config = options.group_match == "config"
+    drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
             type=n.type,
             name=n.name,
-            in_shape=n.input_shape if n.input_shapes else n.output_shape,
-            out_shape=n.output_shape,
+            in_shape=drawn(n.input_shape if n.input_shapes else n.output_shape),
+            out_shape=drawn(n.output_shape),
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
@@ -185,7 +196,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         vg.pred[n.id] = []
     for s, t, shape in _resolve_edges(graph, options.expand_nested, absorbed):
         if s in keep and t in keep:
-            vg.add_edge(s, t, shape)
+            vg.add_edge(s, t, drawn(shape))
     vg.inputs = [i for i in graph.inputs if i in keep] or [n for n in vg.nodes if not vg.pred[n]]
     outs = [o for o in graph.outputs if o in keep]
     if options.expand_nested:
@@ -196,6 +207,18 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         _manual_groups(vg, options.groups)
     _insert_splits(vg)
     return vg
+
+
+def _same(shape: Shape | None) -> Shape | None:
+    return shape
+
+
+def _channels_last(shape: Shape | None) -> Shape | None:
+    """A channels-first shape (PyTorch's ``C, H, W``) in the order the glyphs are sized by
+    (Net2Vis's ``H, W, C``); tooltips keep the framework's own order from the IR."""
+    if shape is None or len(shape) < 3:
+        return shape
+    return (*shape[1:], shape[0])
 
 
 def _remove(vg: VGraph, node_id: str) -> None:

@@ -331,9 +331,10 @@ class WorkerClient:
         self,
         spec: str,
         *,
-        input_shape: Sequence[int | None] | None = None,
+        input_shape: Sequence[Any] | None = None,
         timeout: float = 120.0,
         memory_limit: int | None = None,
+        input_dtype: str | None = None,
     ) -> WorkerResult:
         """Extract ``spec`` in the worker; raises ExtractionError/SpecError naming it.
 
@@ -344,7 +345,9 @@ class WorkerClient:
         with self._request_lock:
             if memory_limit is not None:
                 self._memory_limit = int(memory_limit)
-            return self._request(spec, input_shape=input_shape, timeout=timeout)
+            return self._request(
+                spec, input_shape=input_shape, timeout=timeout, input_dtype=input_dtype
+            )
 
     def probe(self, modules: Sequence[str], timeout: float = 60.0) -> list[str]:
         """Which of ``modules`` the worker (started if need be) has imported: tests check
@@ -387,8 +390,9 @@ class WorkerClient:
         self,
         spec: str,
         *,
-        input_shape: Sequence[int | None] | None,
+        input_shape: Sequence[Any] | None,
         timeout: float,
+        input_dtype: str | None = None,
     ) -> WorkerResult:
         if not self.started:
             self._kill()
@@ -415,6 +419,7 @@ class WorkerClient:
             "base_dir": None if self._base_dir is None else str(self._base_dir),
             "input_shape": None if input_shape is None else list(input_shape),
             "memory_limit": self._memory_limit,
+            "input_dtype": input_dtype,
         }
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")

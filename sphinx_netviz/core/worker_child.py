@@ -154,7 +154,11 @@ def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
     spec = parse_spec(text, Path(base) if base else None)
     before = set(sys.modules)
     try:
-        graph = extract_spec(spec, tuple(shape) if shape is not None else None)
+        graph = extract_spec(
+            spec,
+            tuple(shape) if shape is not None else None,
+            input_dtype=request.get("input_dtype"),
+        )
     finally:
         new = set(sys.modules) - before
         files = prints.record(new)

@@ -119,3 +119,64 @@ def slow_then_fine() -> keras.Model:
         tmp.replace(marker)
     time.sleep(60)
     return _small("slow")
+
+
+# -- PyTorch modules that misbehave ----------------------------------------------------------
+# torch is imported at module level so that the worker calls these factories on the meta
+# device, the way it calls any torch factory.
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+
+def torch_no_inputs() -> nn.Module:
+    """A module, and neither input-shape nor example inputs."""
+    return nn.Linear(4, 4)
+
+
+def torch_token_model() -> nn.Module:
+    """Takes token ids; the matrix gives input-shape but leaves input-dtype at float32."""
+    return nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 2))
+
+
+class _Raises(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise RuntimeError("reliability: the forward pass gave up")
+
+
+def torch_raises() -> tuple[nn.Module, torch.Tensor]:
+    """The forward pass raises on the meta device and on the CPU."""
+    return _Raises(), torch.zeros(1, 4)
+
+
+class _DataDependent(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.fc(x).sum() > 1e9:  # a value: cannot be decided on meta
+            return x
+        raise RuntimeError("reliability: the data said no")
+
+
+def torch_data_dependent() -> tuple[nn.Module, torch.Tensor]:
+    """Value-dependent control flow: no meta run, and the CPU run fails too."""
+    return _DataDependent(), torch.zeros(1, 4)
+
+
+class _ReturnsNothing(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> None:
+        self.fc(x)
+
+
+def torch_returns_none() -> tuple[nn.Module, torch.Tensor]:
+    """The module returns no tensor."""
+    return _ReturnsNothing(), torch.zeros(1, 4)

@@ -228,6 +228,55 @@ CASES: tuple[Case, ...] = (
         f"../../../../../../tmp/{TOKEN}/../{TOKEN}.keras",
         fragment="no such file",
     ),
+    Case(
+        "torch-no-inputs",
+        "PyTorch module without `input-shape` or example inputs",
+        f"{BAD}:torch_no_inputs",
+        fragment="needs example inputs: give the option input-shape",
+    ),
+    Case(
+        "torch-wrong-dtype",
+        "PyTorch module taking token ids, given float inputs (no `input-dtype: int64`)",
+        f"{BAD}:torch_token_model",
+        (("input-shape", "5"),),
+        fragment="token ids need input-dtype: int64",
+    ),
+    Case(
+        "torch-forward-raises",
+        "PyTorch forward pass raising on the meta device and on the CPU",
+        f"{BAD}:torch_raises",
+        fragment="failed on the meta device (RuntimeError: reliability: the forward pass gave "
+        "up) and on the CPU (RuntimeError: reliability: the forward pass gave up)",
+    ),
+    Case(
+        "torch-data-dependent",
+        "PyTorch data-dependent control flow: no meta run, and the CPU run fails",
+        f"{BAD}:torch_data_dependent",
+        fragment="cannot be called on meta tensors) and on the CPU (RuntimeError: reliability",
+    ),
+    Case(
+        "torch-returns-none",
+        "PyTorch module returning no tensor",
+        f"{BAD}:torch_returns_none",
+        fragment="with no tensor in it",
+    ),
+    Case(
+        "torch-cpu-retry",
+        "PyTorch data-dependent control flow that runs on the CPU (retried, drawn)",
+        "tests.zoo.torch_models:gate",
+    ),
+    Case(
+        "future-pt2",
+        "`.pt2` saved by an incompatible torch version (export schema 99)",
+        "models/future.pt2",
+        fragment="export it again with this torch version",
+    ),
+    Case(
+        "corrupt-pt2",
+        "unreadable `.pt2` file (garbage bytes)",
+        "models/corrupt.pt2",
+        fragment="not a readable torch.export program",
+    ),
     Case("good-middle", "a good diagram between bad ones", GOOD),
     Case(
         "deep-10000",
@@ -364,9 +413,33 @@ def write_model_files(folder: Path) -> None:
     """``deep.keras`` (10,000 layers), ``corrupt.keras`` (garbage), ``truncated.keras``."""
     write_keras_file(folder / "deep.keras", DEEP_LAYERS)
     (folder / "corrupt.keras").write_bytes(b"this is not a keras file\x00\xff\x01" * 64)
+    (folder / "corrupt.pt2").write_bytes(b"this is not a torch program\x00\xff\x01" * 64)
+    write_future_pt2(folder / "future.pt2")
     small = write_keras_file(folder / "small.keras", 50).read_bytes()
     (folder / "truncated.keras").write_bytes(small[: len(small) // 2])
     (folder / "small.keras").unlink()
+
+
+_FUTURE_PT2 = """
+import json, sys, zipfile, torch
+path = sys.argv[1]
+torch.export.save(torch.export.export(torch.nn.Linear(4, 2), (torch.zeros(1, 4),)), path)
+with zipfile.ZipFile(path) as z:
+    files = {n: z.read(n) for n in z.namelist()}
+with zipfile.ZipFile(path, "w") as z:
+    for name, data in files.items():
+        if "/models/" in name and name.endswith(".json"):
+            program = json.loads(data)
+            program["schema_version"] = {"major": 99, "minor": 0}
+            data = json.dumps(program).encode()
+        z.writestr(name, data)
+"""
+
+
+def write_future_pt2(path: Path) -> None:
+    """A ``.pt2`` claiming an export schema from a future torch (written in a subprocess, so
+    this module never imports torch)."""
+    subprocess.run([sys.executable, "-c", _FUTURE_PT2, str(path)], check=True, timeout=300)
 
 
 # -- projects --------------------------------------------------------------------------------

@@ -88,6 +88,8 @@ class Extractor(Protocol):
 EXTRACTORS: list[str] = [
     "sphinx_netviz.core.extract.keras3:EXTRACTOR",
     "sphinx_netviz.core.extract.config:EXTRACTOR",
+    "sphinx_netviz.core.extract.torch_module:EXTRACTOR",
+    "sphinx_netviz.core.extract.torch_export:EXTRACTOR",
 ]
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError
+from .base import EXTRACTORS, Extractor, ExtractRequest, find_extractor
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -72,12 +74,33 @@ def resolve_factory(spec: ModelSpec) -> Any:
     return obj
 
 
-def _call_factory(spec: ModelSpec, factory: Any) -> Any:
+def _uses_torch(spec: ModelSpec) -> bool:
+    """True when torch is loaded and the factory cannot be a Keras-on-torch one.
+
+    Only then is the factory called under the meta device: a Keras factory on the torch
+    backend must build real variables (on other backends the meta device cannot reach it).
+    """
+    if "torch" not in sys.modules or spec.module is None:
+        return False
+    if "keras" not in sys.modules:
+        return True
     import keras
 
-    if isinstance(factory, keras.Model) and not spec.called:
-        return factory
-    if not callable(factory):
+    if keras.backend.backend() != "torch":
+        return True
+    module = sys.modules.get(spec.module)
+    for value in vars(module).values() if module is not None else ():
+        name = getattr(value, "__name__", "") if inspect.ismodule(value) else ""
+        owner = name or str(getattr(value, "__module__", "") or "")
+        if owner.split(".")[0] in {"keras", "tf_keras", "tensorflow", "keras_hub"}:
+            return False
+    return True
+
+
+def _call_factory(spec: ModelSpec, factory: Any, *, device: str | None = None) -> Any:
+    if not callable(factory) or (_is_model(factory) and not spec.called):
+        if _is_model(factory):
+            return factory
         raise _fail(
             spec, f"{spec.target!r} is of type {type(factory).__name__}, not a model or a factory"
         )
@@ -93,40 +116,169 @@ def _call_factory(spec: ModelSpec, factory: Any) -> Any:
             hint = "" if spec.called else " (write the arguments in the spec, e.g. f(depth=18))"
             raise _fail(spec, f"cannot call {spec.target!r}: {exc}{hint}") from None
     try:
-        return factory(*spec.args, **kwargs)
+        if device is None:
+            return factory(*spec.args, **kwargs)
+        import torch
+
+        with torch.device(device):
+            return factory(*spec.args, **kwargs)
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise _fail(spec, f"the factory raised {_describe(exc)}{_last_frame(exc)}") from None
 
 
-def extract_spec(spec: ModelSpec, input_shape: Sequence[int | None] | None = None) -> Graph:
-    """Build the model a spec names and walk it (factories) or read its config (files)."""
+def _is_model(obj: Any) -> bool:
+    """A model object (any registered route takes it), as opposed to a factory."""
+    if "keras" in sys.modules:
+        import keras
+
+        if isinstance(obj, keras.Model):
+            return True
+    return any(getattr(c, "__module__", "") == "torch.nn.modules.module" for c in type(obj).__mro__)
+
+
+def _split(result: Any) -> tuple[Any, Any]:
+    """``(model, example_inputs)`` from what a factory returned."""
+    if isinstance(result, tuple) and len(result) == 2 and _is_model(result[0]):
+        return result[0], result[1]
+    return result, None
+
+
+def _shapes(
+    input_shape: Sequence[Any] | None,
+) -> tuple[tuple[int | None, ...], ...] | None:
+    """One shape per input from ``input-shape`` (one shape, or several separated by ';')."""
+    if input_shape is None or len(input_shape) == 0:
+        return None
+    if all(isinstance(d, list | tuple) for d in input_shape):
+        return tuple(tuple(d) for d in input_shape)
+    return (tuple(input_shape),)
+
+
+def extract_spec(
+    spec: ModelSpec,
+    input_shape: Sequence[Any] | None = None,
+    *,
+    input_dtype: str | None = None,
+) -> Graph:
+    """Build the model a spec names and walk it (factories) or read its config (files).
+
+    ``input_shape`` is one shape, or one shape per input (``input-shape: 3,32,32;10``).
+    Torch factories are called under the meta device; when the forward pass cannot run
+    there, the factory is called once more on the CPU and ``graph.meta`` says so.
+    """
     if spec.kind == "file":
+        if spec.path is not None and spec.path.suffix.lower() == ".pt2":
+            from .torch_export import extract_program
+
+            program_graph: Graph = extract_program(spec)
+            return program_graph
         from .config import extract_file
 
         graph: Graph = extract_file(spec)
         return graph
     if spec.kind != "factory":
         raise _fail(spec, f"a {spec.kind!r} spec is not extracted by the worker")
-    import keras
+    if "keras" in sys.modules:
+        import keras
 
-    from .keras3 import extract_model
-
-    # Fresh auto-names ("dense", not "dense_7") so ids do not depend on what this worker
-    # built before: same spec, same IR, whatever the request order.
-    keras.backend.clear_session()
+        # Fresh auto-names ("dense", not "dense_7") so ids do not depend on what this worker
+        # built before: same spec, same IR, whatever the request order.
+        keras.backend.clear_session()
     factory = resolve_factory(spec)
-    model = _call_factory(spec, factory)
-    if not isinstance(model, keras.Model):
-        what = f"{type(model).__module__}.{type(model).__qualname__}"
-        if isinstance(model, keras.layers.Layer):
-            raise _fail(spec, f"the factory returned a layer ({what}), not a keras.Model")
-        raise _fail(spec, f"the factory returned {what}, not a keras.Model")
+    notes: list[str] = []
     try:
-        graph = extract_model(model, input_shape=input_shape, source=spec.text)
-    except ExtractionError:
-        raise
-    except Exception as exc:
-        raise _fail(spec, f"walking the model failed: {_describe(exc)}{_last_frame(exc)}") from None
+        built = _call_factory(spec, factory, device="meta" if _uses_torch(spec) else None)
+    except ExtractionError as exc:
+        if not _uses_torch(spec):
+            raise
+        # Code that reads a tensor's value while building (``int(torch.tensor(3))``) cannot
+        # run on the meta device: build once on the CPU (a second failure is the real one).
+        built = _call_factory(spec, factory, device="cpu")
+        notes.append(f"the factory cannot run on the meta device ({exc}); built on the CPU")
+    model, example_inputs = _split(built)
+    extractor = _route(spec, model)
+    shapes = _shapes(input_shape)
+    request = ExtractRequest(
+        source=spec.text,
+        input_shapes=shapes,
+        input_dtype=input_dtype,
+        example_inputs=example_inputs,
+    )
+    try:
+        graph = extractor.extract(model, request)
+        if notes:
+            graph.meta.setdefault("notes", []).extend(notes)
+        return graph
+    except ExtractionError as exc:
+        if not getattr(exc, "retry_on_cpu", False):
+            raise
+        first = str(getattr(exc, "cause", exc))
+    # Once more on the CPU: same factory, no meta device, small example inputs.
+    del model, example_inputs
+    model, example_inputs = _split(_call_factory(spec, factory, device="cpu"))
+    request = ExtractRequest(
+        source=spec.text, input_shapes=shapes, input_dtype=input_dtype,
+        example_inputs=example_inputs,
+    )  # fmt: skip
+    try:
+        graph = extractor.extract(model, request)
+    except ExtractionError as exc:
+        cpu = str(getattr(exc, "cause", None) or str(exc).split(": ", 1)[-1])
+        raise _fail(
+            spec, f"the forward pass failed on the meta device ({first}) and on the CPU ({cpu})"
+        ) from None
+    graph.meta["device"] = "cpu"
+    graph.meta.setdefault("notes", []).append(
+        f"the forward pass cannot run on the meta device ({first}); traced on the CPU"
+    )
     return graph
+
+
+def _route(spec: ModelSpec, model: Any) -> Extractor:
+    """The registered extractor for ``model``, or an error saying what was returned."""
+    what = f"{type(model).__module__}.{type(model).__qualname__}"
+    if "keras" in sys.modules:
+        import keras
+
+        if isinstance(model, keras.layers.Layer) and not isinstance(model, keras.Model):
+            raise _fail(spec, f"the factory returned a layer ({what}), not a keras.Model")
+        if isinstance(model, keras.Model):
+            from . import keras3
+
+            keras_route: Extractor = getattr(keras3, "EXTRACTOR", None) or _KerasRoute()
+            return keras_route
+    routes = [r for r in EXTRACTORS if not r.startswith(f"{__package__}.keras3:")]
+    extractor = find_extractor(model, routes)
+    if extractor is None:
+        raise _fail(spec, f"the factory returned {what}, not a keras.Model or torch.nn.Module")
+    return extractor
+
+
+class _KerasRoute:
+    """The Keras walker behind the protocol until ``keras3`` exports its own ``EXTRACTOR``."""
+
+    name: str = "keras"
+    distributions: tuple[str, ...] = ("keras",)
+    extra: str = "tensorflow"
+
+    def accepts(self, obj: object) -> bool:
+        return True
+
+    def version(self) -> str:
+        return "keras"
+
+    def extract(self, obj: Any, request: ExtractRequest) -> Graph:
+        from .keras3 import extract_model
+
+        shape = request.input_shapes[0] if request.input_shapes else None
+        try:
+            return extract_model(obj, input_shape=shape, source=request.source)
+        except ExtractionError:
+            raise
+        except Exception as exc:
+            raise ExtractionError(
+                f"model spec {request.source!r}: walking the model failed: "
+                f"{_describe(exc)}{_last_frame(exc)}"
+            ) from None

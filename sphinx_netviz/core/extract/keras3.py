@@ -309,6 +309,13 @@ def _walk(
                 )
                 model_inputs = tuple(inner_in)
                 model_outputs = tuple(inner_out)
+        elif type(op).__name__ == "TorchModuleWrapper":  # a raw torch module: the torch route
+            from .torch_module import trace_wrapped
+
+            inner = trace_wrapped(op.module, [t.shape for t in ins], node_id, (*path, op.name))
+            internals.nodes.extend(inner.nodes)
+            internals.edges.extend(inner.edges)
+            kind, model_inputs, model_outputs = "composite", inner.inputs, inner.outputs
         walk.nodes.append(
             Node(
                 id=node_id,
