@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
+from .keras_composite import CATEGORY_BLOCK, finish_internals, open_composite
 
 __all__ = ["extract_model", "json_safe_config", "owner_of", "trace_subclassed"]
 
@@ -276,6 +277,10 @@ def _walk(
                 )
                 model_inputs = tuple(inner_in)
                 model_outputs = tuple(inner_out)
+        elif kind == "layer":
+            opened = _open_composite(op, knode, internals, node_id, (*path, op.name))
+            if opened is not None:
+                kind, (model_inputs, model_outputs) = "composite", opened
         walk.nodes.append(
             Node(
                 id=node_id,
@@ -297,6 +302,7 @@ def _walk(
                 inner=_inner_type(op),
                 model_inputs=model_inputs,
                 model_outputs=model_outputs,
+                category=CATEGORY_BLOCK if kind == "composite" else "",
             )
         )
         walk.nodes.extend(internals.nodes)
@@ -327,6 +333,27 @@ def _walk(
     inputs = [i for i in (producer(t) for t in owner.inputs) if i is not None]
     outputs = [o for o in (producer(t) for t in owner.outputs) if o is not None]
     return ids, inputs, outputs
+
+
+def _open_composite(
+    op: Any, knode: Any, internals: _Walk, node_id: str, path: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Record a composite layer's internals (keras_composite.py); ``None`` keeps it a leaf."""
+
+    def walk(functional: Any, sentinel: bool) -> tuple[list[str], list[str]]:
+        trial = _Walk()
+        _, inner_in, inner_out = _walk(
+            functional, trial, prefix=node_id + "/", parent=node_id, path=path
+        )
+        nodes, edges = finish_internals(trial.nodes, trial.edges, sentinel)
+        internals.nodes.extend(nodes)
+        internals.edges.extend(edges)
+        return inner_in, inner_out
+
+    opened = open_composite(op, knode, walk)
+    if opened is None:
+        return None
+    return tuple(opened[0]), tuple(opened[1])
 
 
 def extract_model(
