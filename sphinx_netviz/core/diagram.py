@@ -179,14 +179,17 @@ def _config_text(node: Node) -> str:
 
 def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
     """Name, type, shapes, parameters and key config; for groups, the members."""
-    if g.kind == "group" and g.id in vg.manual_members:
-        sub = vg.manual_members[g.id]
+    sub = vg.members_view(g.id) if g.kind == "group" else None
+    if sub is not None:
         names = [m.name for m in sub.nodes.values()]
         counts = Counter(m.type for m in sub.nodes.values())
         params = sum(m.node.params for m in sub.nodes.values() if m.node is not None)
+        head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
+        if g.count > 1:
+            params *= g.count  # one repeat's members are listed; each repeat has its own
         return "\n".join(
             [
-                f"{g.type}: {g.members} layers",
+                f"{head}: {g.members} layers",
                 f"in {_shape_text(g.in_shape)} \u2192 out {_shape_text(g.out_shape)}",
                 "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
                 f"params: {params:,}",

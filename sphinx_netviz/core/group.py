@@ -92,6 +92,9 @@ class GroupDef:
     body: list[Item]
     manual: bool = False
     instances: int = 0
+    #: For a folded run with side inputs (fold.py): one repeat's drawable graph, drawn in the
+    #: legend instead of ``body`` (whose nodes are not in the main view).
+    sub: VGraph | None = None
 
 
 @dataclass
@@ -396,7 +399,25 @@ def group_tree(vg: VGraph, tree: Series, options: Options) -> Grouping:
         return Grouping(tree=tree)
     grouping = _Grouper(vg, options).run(tree)
     _name_groups(vg, grouping)
+    _register_folds(vg, grouping)
     return grouping
+
+
+def _register_folds(vg: VGraph, grouping: Grouping) -> None:
+    """Folded runs with side inputs (made before decomposition) become group kinds too: a
+    colour, a legend entry "glyph = one repeat"."""
+    by_key: dict[str, int] = {}
+    for node_id, fold in vg.folds.items():
+        gid = by_key.get(fold.key)
+        if gid is None:
+            gid = max(grouping.defs, default=0) + 1
+            by_key[fold.key] = gid
+            grouping.defs[gid] = GroupDef(
+                gid=gid, label=fold.label, key=fold.key, body=[], sub=fold.body
+            )
+        grouping.defs[gid].instances += fold.count
+        if node_id in vg.nodes:
+            vg.nodes[node_id].gid = gid
 
 
 # -- naming ----------------------------------------------------------------------------------

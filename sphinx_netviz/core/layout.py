@@ -346,6 +346,8 @@ class _Layout:
             in_ports=[0.0],
             out_ports=[0.0],
             members=len(n.members),
+            count=n.count,
+            gid=n.gid,
             dense=dense,
             node_ids=(node_id,),
             in_shape=n.in_shape,

@@ -66,7 +66,7 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
             for node in walk_leaves([it]):
                 n = vg.nodes[node]
                 if n.manual:
-                    sub = vg.manual_members.get(n.id)
+                    sub = vg.members_view(n.id)
                     if sub is not None:
                         for m in sub.nodes.values():
                             seen.setdefault(m.type, None)
@@ -143,7 +143,10 @@ def build_legend(
         )
     for gid in sorted(grouping.defs):
         d = grouping.defs[gid]
-        mini = _mini_group(vg, grouping, options, d.body)
+        if d.sub is not None:
+            mini = _mini_manual(d.sub, options)
+        else:
+            mini = _mini_group(vg, grouping, options, d.body)
         w = GROUP_W + 24 + mini.width
         items.append(
             LegendEntry(
