@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import dims
 from .structure import Block, Group, Item, Leaf, Opaque, Series, walk_leaves
 
 if TYPE_CHECKING:
@@ -411,7 +412,7 @@ class _Layout:
             labels.append(Label(cx, y, text, "count"))
             need = max(need, text_width(text))
         if self.o.features:
-            text = feature_text(g.out_shape)
+            text = dims.feature_text(g.out_shape, self.o.dim_names)
             if text:
                 y += 13
                 labels.append(Label(cx, y, text, "feat"))
@@ -455,7 +456,7 @@ class _Layout:
     def dim_label(self, g: Glyph, x: float, y: float) -> tuple[list[Label], float]:
         if not self.dims_on or g.kind in ("split", "junction"):
             return [], 0.0
-        text = dims_text(g.out_shape)
+        text = dims.dims_text(g.out_shape, self.o.dim_names)
         if not text:
             return [], 0.0
         return [Label(x, y + 5, text, "dim", rotate=True, anchor="start")], 5 + text_width(text)
