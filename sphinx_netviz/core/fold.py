@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .structure import Opaque, Series, decompose, topo_order
+from .structure import Leaf, Opaque, Series, decompose, topo_order
 
 if TYPE_CHECKING:
     from .view import VGraph, VNode
@@ -249,16 +249,12 @@ def _creates_cycle(vg: VGraph, inside: set[str]) -> bool:
 def _label(vg: VGraph, nodes: list[str]) -> str:
     """A block that is one hierarchy node, or all of one's internals, is named after its
     class; otherwise after what it does."""
+    from .group import class_label
+
+    named = class_label(vg, [Leaf(n) for n in nodes])
+    if named is not None:
+        return named
     vnodes = [vg.nodes[n] for n in nodes]
-    if len(vnodes) == 1:
-        node = vnodes[0].node
-        if node is not None and node.kind in ("model", "composite"):
-            return vnodes[0].type
-    parents = {n.node.parent for n in vnodes if n.node is not None}
-    if len(parents) == 1:
-        parent = next(iter(parents))
-        if parent is not None and parent in vg.hierarchy:
-            return vg.hierarchy[parent]
     types = Counter(n.type for n in vnodes)
     if any("Attention" in t for t in types):
         return "Transformer block"
@@ -380,6 +376,7 @@ def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id
         inputs=[c for c in first if not any(p in fset for p in vg.pred[c])],
         outputs=[c for c in first if not any(s in fset for s in vg.succ[c])],
         hierarchy=vg.hierarchy,
+        hierarchy_parent=vg.hierarchy_parent,
     )
     ordered = [v for v in vg.nodes if v in inside]
     entry = vg.nodes[repeats[0][0]]

@@ -33,13 +33,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .structure import Block, Group, Item, Leaf, Opaque, Series
+from .structure import Block, Group, Item, Leaf, Opaque, Series, walk_leaves
 
 if TYPE_CHECKING:
     from .options import Options
     from .view import VGraph
 
-__all__ = ["GroupDef", "Grouping", "group_tree", "label_counts"]
+__all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts"]
+
+_HIERARCHY = ("model", "composite")
 
 # Layer types that anchor a block: a cell starts with one of these, not with its BN or ReLU.
 _ANCHOR_TYPES = {
@@ -130,7 +132,9 @@ class _Grouper:
         startable = len(self.vg.pred[node_id]) <= 1 and not is_input
         endable = not (n.type == "Split" and n.synthetic) and not is_input
         anchor = 2 if n.type in _ANCHOR_TYPES or n.manual else 0
-        return self.intern(_Sym(key, startable, endable, 1, anchor, "leaf"))
+        # A nested model or composite layer is a block already: runs of it fold (x6).
+        kind = "hier" if n.node is not None and n.node.kind in _HIERARCHY else "leaf"
+        return self.intern(_Sym(key, startable, endable, 1, anchor, kind))
 
     def block_sym(self, block: Block, branch_syms: list[tuple[int, ...]]) -> int:
         src = self.leaf_sym(block.source) if block.source is not None else -1
@@ -180,7 +184,7 @@ class _Grouper:
         while i < len(seq):
             j = i + 1
             s = seq[i].sym
-            if self.syms[s].kind in ("block", "pair") and self.syms[s].startable:
+            if self.syms[s].kind in ("block", "pair", "hier") and self.syms[s].startable:
                 while j < len(seq) and seq[j].sym == s:
                     j += 1
             if j - i >= 2:
@@ -366,7 +370,7 @@ class _Grouper:
         if s.kind == "run":
             assert tok.kids is not None
             base = s.parts[0]
-            foldable = base in self.keep or base in self.atoms
+            foldable = base in self.keep or base in self.atoms or self.syms[base].kind == "hier"
             if fold and foldable:
                 runs = [self.expand(kid, fold) for kid in tok.kids]
                 gid = self.group_for(base, runs[0])
@@ -449,7 +453,41 @@ def _blocks(items: list[Item]) -> list[Block]:
     return out
 
 
+def _ancestors(vg: VGraph, node: str) -> list[str]:
+    """The hierarchy nodes (nested models, composite layers) a drawn node is inside."""
+    n = vg.nodes[node].node
+    chain: list[str] = []
+    parent = n.parent if n is not None else None
+    while parent is not None and len(chain) < 64:
+        chain.append(parent)
+        parent = vg.hierarchy_parent.get(parent)
+    return chain
+
+
+def class_label(vg: VGraph, body: list[Item]) -> str | None:
+    """The class a block is exactly one of: one nested model or composite layer, or all the
+    drawn internals of one (an opened ``TransformerEncoder``, sublayers' internals too)."""
+    leaves = [n for n in walk_leaves(body) if not vg.nodes[n].synthetic]
+    if not leaves:
+        return None
+    first = vg.nodes[leaves[0]]
+    if len(leaves) == 1 and first.node is not None and first.node.kind in _HIERARCHY:
+        return first.type
+    common = _ancestors(vg, leaves[0])
+    for leaf in leaves[1:]:
+        chain = set(_ancestors(vg, leaf))
+        common = [a for a in common if a in chain]
+    if not common:
+        return None
+    lowest = common[0]
+    inside = sum(1 for v in vg.nodes if not vg.nodes[v].synthetic and lowest in _ancestors(vg, v))
+    return vg.hierarchy.get(lowest) if inside == len(leaves) else None
+
+
 def _base_label(vg: VGraph, body: list[Item]) -> str:
+    named = class_label(vg, body)
+    if named is not None:
+        return named
     blocks = _blocks(body)
     for b in blocks:
         merge = vg.nodes[b.merge].type if b.merge is not None else ""

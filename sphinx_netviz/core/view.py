@@ -64,6 +64,8 @@ class VGraph:
     #: Type of every hierarchy node (nested model, composite layer) by id: what a group made
     #: of one block's internals is named after.
     hierarchy: dict[str, str] = field(default_factory=dict)
+    #: The parent of every hierarchy node (``None`` at the top level).
+    hierarchy_parent: dict[str, str | None] = field(default_factory=dict)
     #: Folded runs with side inputs (fold.py), by the id of the node standing for each.
     folds: dict[str, Fold] = field(default_factory=dict)
 
@@ -209,6 +211,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         absorbed=sorted(absorbed),
         ir_total=len(keep) + len(absorbed),
         hierarchy={n.id: n.type for n in graph.nodes if n.kind in HIERARCHY_KINDS},
+        hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
     for n in nodes_list:
