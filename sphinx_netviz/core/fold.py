@@ -116,11 +116,15 @@ def _attach(vg: VGraph, topo: list[str], index: dict[str, int]) -> dict[str, int
         vals = [att[s] for s in vg.succ[v] if s in att]
         if not vals:
             continue  # feeds no block: a dead end or an outside-only tensor
-        if below[v]:
-            att[v] = min(vals)
-        elif len(set(vals)) == 1 and len(vals) == len(vg.succ[v]):
+        spread = len(set(vals))
+        if below[v] or (
+            spread <= 2 and not _is_input(vg.nodes[v]) and len(vals) == len(vg.succ[v])
+        ):
+            att[v] = min(vals)  # the block that first reads it (a mask op inside a block)
+        elif spread == 1 and len(vals) == len(vg.succ[v]):
             att[v] = vals[0]
-        # else: an outside tensor read by several blocks (a mask): stays outside
+        # else: an outside tensor read by several blocks (a model's mask input, or a tensor
+        # made from one and read in three or more places): stays outside every block
     return att
 
 
@@ -335,6 +339,10 @@ def _sese(vg: VGraph, repeats: list[list[str]]) -> bool:
         if len(sources) > 1 or len(exits) > 1:
             return False
     return True
+
+
+def _is_input(n: VNode) -> bool:
+    return n.node is not None and n.node.kind == "input"
 
 
 def _kind(n: VNode) -> str:
