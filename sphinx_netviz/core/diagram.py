@@ -187,7 +187,8 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
         return "\n".join(
             [
                 f"{head}: {g.members} layers",
-                f"in {_shape_text(g.in_shape, dim_names)} \u2192 out {_shape_text(g.out_shape, dim_names)}",
+                f"in {_shape_text(g.in_shape, dim_names)} "
+                f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
                 "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
                 f"params: {params:,}",
                 "members: " + ", ".join(names[:24]) + (", \u2026" if len(names) > 24 else ""),
@@ -202,7 +203,8 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
         params = sum(m.node.params for m in members if m.node is not None)
         lines = [
             f"{head}: {g.members} layers",
-            f"in {_shape_text(g.in_shape, dim_names)} \u2192 out {_shape_text(g.out_shape, dim_names)}",
+            f"in {_shape_text(g.in_shape, dim_names)} "
+            f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
             "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
             f"params: {params:,}",
         ]

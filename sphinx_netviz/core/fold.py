@@ -83,18 +83,26 @@ def _opaque_nodes(series: Series, out: set[str]) -> None:
                 _opaque_nodes(b, out)
 
 
+def _weight(n: VNode) -> int:
+    """Layers with weights (and blocks) count double on the main path, so the data stream
+    (embedding, norm, attention) wins over a longer chain of parameter-free mask ops."""
+    node = n.node
+    return 2 if n.manual or (node is not None and (node.params > 0 or _is_block(n))) else 1
+
+
 def _main_path(vg: VGraph, topo: list[str]) -> list[str]:
-    """The longest path (ties: the graph's outputs, then the latest node in IR order)."""
+    """The heaviest path (ties: the graph's outputs, then the latest node in IR order)."""
     dist: dict[str, int] = {}
     best_pred: dict[str, str | None] = {}
     position = {n: i for i, n in enumerate(topo)}
     for v in topo:
         preds = vg.pred[v]
+        w = _weight(vg.nodes[v])
         if not preds:
-            dist[v], best_pred[v] = 0, None
+            dist[v], best_pred[v] = w, None
             continue
         p = max(preds, key=lambda u: (dist[u], position[u]))
-        dist[v], best_pred[v] = dist[p] + 1, p
+        dist[v], best_pred[v] = dist[p] + w, p
     outputs = set(vg.outputs)
     end = max(topo, key=lambda v: (dist[v], v in outputs, position[v]))
     path = [end]
@@ -158,7 +166,7 @@ def _signatures(vg: VGraph, path: list[str], att: dict[str, int], by_layers: boo
             else:
                 addrs.append(f"a:{between(i, j)}:{vg.nodes[u].type}")
         kind = "M" if v in main else "A"
-        return f"{kind}|{n.type}|{n.config_key}|{n.manual or ''}|{sorted(addrs)}"
+        return f"{kind}|{n.type}|{n.config_key}|{n.manual or ''}|{n.structure}|{sorted(addrs)}"
 
     sigs = []
     for j, v in enumerate(path):

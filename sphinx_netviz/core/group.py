@@ -126,7 +126,7 @@ class _Grouper:
 
     def leaf_sym(self, node_id: str) -> int:
         n = self.vg.nodes[node_id]
-        key = ("L", n.type, n.config_key, n.manual or "")
+        key = ("L", n.type, n.config_key, n.manual or "", n.structure)
         # Model inputs stay visible: a group never starts or ends at an InputLayer.
         is_input = n.node is not None and n.node.kind == "input"
         startable = len(self.vg.pred[node_id]) <= 1 and not is_input

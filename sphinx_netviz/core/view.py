@@ -8,6 +8,7 @@ That bookkeeping is what the grouping conservation check relies on.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ class VNode:
     synthetic: bool = False
     manual: str | None = None  # label of a manual group (or of a folded run, see fold.py)
     config_key: str = ""
+    #: For a nested model or composite drawn as one glyph: a hash of its internals' types and
+    #: wiring, so that blocks of one class that differ inside are not taken for repeats.
+    structure: str = ""
     count: int = 1  # repeats folded into this node (a folded run with side inputs)
     gid: int = 0  # the group kind of a folded run (its colour and legend entry)
 
@@ -193,6 +197,33 @@ def _resolve_edges(
     return result
 
 
+def _structures(graph: Graph) -> dict[str, str]:
+    """A hash of each hierarchy node's internals (types and wiring, nested ones included)."""
+    children: dict[str, list[Node]] = defaultdict(list)
+    for n in graph.nodes:
+        if n.parent is not None:
+            children[n.parent].append(n)
+    if not children:
+        return {}
+    preds: dict[str, list[str]] = defaultdict(list)
+    parent_of = {n.id: n.parent for n in graph.nodes}
+    for e in graph.edges:
+        if parent_of.get(e.source) == parent_of.get(e.target):
+            preds[e.target].append(e.source)
+    out: dict[str, str] = {}
+    label: dict[str, str] = {}
+    for n in reversed(graph.nodes):  # internals follow their parent in IR order
+        if n.id in children:
+            lines = sorted(
+                f"{label.get(c.id, c.type)}|{sorted(label.get(p, '') for p in preds[c.id])}"
+                for c in children[n.id]
+            )
+            blob = "\n".join(lines).encode()
+            out[n.id] = hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]
+        label[n.id] = n.type + (":" + out[n.id] if n.id in out else "")
+    return out
+
+
 def build_view(graph: Graph, options: Options) -> VGraph:
     """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits)."""
     if not graph.nodes:
@@ -214,6 +245,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
+    structures = _structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
@@ -224,6 +256,7 @@ def build_view(graph: Graph, options: Options) -> VGraph:
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
+            structure=structures.get(n.id, ""),
         )
         vg.succ[n.id] = []
         vg.pred[n.id] = []
