@@ -74,6 +74,10 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
                 if n.synthetic and n.type == "Split":
                     continue
                 seen.setdefault(n.type, None)
+                inside = vg.compositions.get(n.type)
+                if inside is not None:  # its legend entry draws its members: explain them
+                    for m in inside.nodes.values():
+                        seen.setdefault(m.type, None)
 
     visit(grouping.tree.items)
     return list(seen)
@@ -122,6 +126,13 @@ def build_legend(
     items: list[LegendEntry] = []
     for t in types:
         if t in manual_labels:
+            continue
+        inside = vg.compositions.get(t)
+        if inside is not None:  # a composite layer or nested model: "glyph = its members"
+            mini = _mini_manual(inside, options)
+            w = max(GROUP_W + 24 + mini.width, text_width(t, FONT))
+            h = max(GROUP_H, mini.height) + 18
+            items.append(LegendEntry("group", t, t, 0, 0, w, h, mini=mini))
             continue
         w = SWATCH_W + 8 + text_width(t, FONT)
         items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))

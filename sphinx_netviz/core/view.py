@@ -11,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
 from .fold import fold_side_inputs
 
+from .graph import Graph
+
 if TYPE_CHECKING:
     from .fold import Fold
-    from .graph import Graph, Node, Shape
+    from .graph import Node, Shape
     from .options import Options
 
 __all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "insert_splits", "open_levels"]
@@ -70,6 +72,9 @@ class VGraph:
     hierarchy: dict[str, str] = field(default_factory=dict)
     #: The parent of every hierarchy node (``None`` at the top level).
     hierarchy_parent: dict[str, str | None] = field(default_factory=dict)
+    #: What a nested model or composite layer drawn as one glyph is made of (its internals,
+    #: one level down), by class name: the legend shows it like a group's "glyph = members".
+    compositions: dict[str, VGraph] = field(default_factory=dict)
     #: Folded runs with side inputs (fold.py), by the id of the node standing for each.
     folds: dict[str, Fold] = field(default_factory=dict)
 
@@ -224,8 +229,41 @@ def _structures(graph: Graph) -> dict[str, str]:
     return out
 
 
-def build_view(graph: Graph, options: Options) -> VGraph:
-    """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits)."""
+def _compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
+    """The internals of each closed hierarchy node (first of each class), as a view."""
+    closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
+    if not closed:
+        return {}
+    children: dict[str, list[Node]] = defaultdict(list)
+    for n in graph.nodes:
+        if n.parent is not None:
+            children[n.parent].append(n)
+    plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
+    out: dict[str, VGraph] = {}
+    for h in closed:
+        if h.type in out:
+            continue
+        inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
+        ids = {c.id for c in inner}
+        if not ids:
+            continue
+        sub = Graph(
+            name=h.type,
+            nodes=tuple(inner),
+            edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
+        )
+        try:
+            out[h.type] = build_view(sub, plain, splits=False)
+        except RenderError:
+            continue
+    return out
+
+
+def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph:
+    """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits).
+
+    ``splits=False`` leaves Split insertion to the caller (the legend draws compositions
+    with it)."""
     if not graph.nodes:
         raise RenderError(f"model {graph.name!r}: the graph has no nodes to draw")
     opened = _opened(graph, open_levels(options))
@@ -271,7 +309,9 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         _manual_groups(vg, options.groups)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
-    _insert_splits(vg)
+    vg.compositions = _compositions(graph, nodes_list, options)
+    if splits:
+        _insert_splits(vg)
     return vg
 
 
