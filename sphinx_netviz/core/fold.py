@@ -192,11 +192,15 @@ def _crossings(vg: VGraph, att: dict[str, int], length: int) -> list[int]:
     return out
 
 
-def _runs(sigs: list[str], cross: list[int], fan: list[int]) -> list[tuple[int, int, int]]:
+def _runs(
+    sigs: list[str], cross: list[int], fan: list[int], edge: list[int]
+) -> list[tuple[int, int, int]]:
     """Candidate (start, period, count) runs, innermost (shortest period) first.
 
-    A run's phase: the most repeats, then the fewest tensors crossing the cut, then the cut
-    right after the most used tensor (a cell ends at the output the next cells read)."""
+    A run's phase: the most repeats, then a cut where the framework's own blocks begin
+    (``edge``: the node's parent differs from its predecessor's), then the fewest tensors
+    crossing the cut, then the cut right after the most used tensor (a cell ends at the output
+    the next cells read)."""
     n = len(sigs)
     candidates: list[tuple[int, int, int, int]] = []  # (period, -saving, start, count)
     for p in range(1, min(n // 2, _MAX_PERIOD) + 1):
@@ -211,16 +215,16 @@ def _runs(sigs: list[str], cross: list[int], fan: list[int]) -> list[tuple[int, 
             e = k + p  # [a, e) has period p
             if e - a < 2 * p:
                 continue
-            best: tuple[int, int, int, int] | None = None
+            best: tuple[int, int, int, int, int] | None = None
             for s in range(a, a + p):
                 count = (e - s) // p
                 if count < 2:
                     continue
-                score = (-count, cross[s], -fan[s], s)
+                score = (-count, -edge[s], cross[s], -fan[s], s)
                 if best is None or score < best:
                     best = score
             if best is not None:
-                start, count = best[3], -best[0]
+                start, count = best[4], -best[0]
                 candidates.append((p, -(count - 1) * p, start, count))
     candidates.sort()
     return [(start, p, count) for p, _neg, start, count in candidates]
@@ -312,7 +316,12 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
             by_pos.setdefault(att[v], []).append(v)
     fan = [0] + [len(vg.succ[v]) for v in path]
     if mode == "runs":
-        found = sorted(_runs(sigs, cross, fan) + _runs(by_layers, cross, fan), key=_inner_first)
+        edge = [
+            int(k > 0 and _parent(vg.nodes[path[k]]) != _parent(vg.nodes[path[k - 1]]))
+            for k in range(len(path))
+        ]
+        runs = _runs(sigs, cross, fan, edge) + _runs(by_layers, cross, fan, edge)
+        found = sorted(runs, key=_inner_first)
     else:
         found = _segments(sigs, cross)
     taken: list[tuple[int, int]] = []
@@ -347,6 +356,10 @@ def _sese(vg: VGraph, repeats: list[list[str]]) -> bool:
         if len(sources) > 1 or len(exits) > 1:
             return False
     return True
+
+
+def _parent(n: VNode) -> str | None:
+    return n.node.parent if n.node is not None else None
 
 
 def _is_input(n: VNode) -> bool:
