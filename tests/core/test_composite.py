@@ -107,7 +107,7 @@ def test_gpt_style_blocks_fold_with_the_mask_drawn_once():
 def test_irregular_stacks_are_drawn_unfolded_where_they_differ(factory):
     graph = extract_model(factory(4))
     for opts in ({}, {"expand_nested": True}):
-        glyphs, counts, _ = _svg_facts(render(graph, **opts).svg)
+        _glyphs, counts, _ = _svg_facts(render(graph, **opts).svg)
         assert "4" not in counts, (factory.__name__, opts)
         accounted, total = conservation(prepare(graph, resolve_options(opts)))
         assert accounted == total
