@@ -136,23 +136,31 @@ def _attach(vg: VGraph, topo: list[str], index: dict[str, int]) -> dict[str, int
     return att
 
 
-def _signatures(vg: VGraph, path: list[str], att: dict[str, int], by_layers: bool) -> list[str]:
+def _signatures(vg: VGraph, path: list[str], att: dict[str, int], marks: list[bool]) -> list[str]:
     members: list[list[str]] = [[] for _ in path]
     for v, j in att.items():
         if path[j] != v:
             members[j].append(v)
     main = set(path)
-    # Distances along the chain count the *reused* main-path tensors in between (those with
-    # several consumers: cell outputs), not layers, so "the cell before the previous one"
-    # reads the same whether the cell in between is as long as this one (a stem) or not.
-    # With ``by_layers``, distances count main-path layers instead: a chain's last cell has
-    # no later reader, so its output is not "reused"; both readings are searched.
-    reused = [0]
-    for v in path:
-        reused.append(reused[-1] + (len(vg.succ[v]) > 1 or by_layers))
+    # Distances along the chain count the *marked* main-path tensors in between, not layers,
+    # so "the cell before the previous one" reads the same whether the cell in between is as
+    # long as this one (a stem) or not. Three markings are searched (see _round): reused
+    # tensors (several consumers), cuts (at most two tensors cross after it: a cell output,
+    # even the last one), and every layer (plain distance).
+    # Consecutive marked tensors (a concatenation and its projection) count once: the number
+    # of runs of marks that meet the positions strictly between source and reader.
+    starts = [0]
+    for k in range(len(path)):
+        starts.append(starts[-1] + (marks[k] and not (k > 0 and marks[k - 1])))
 
     def between(i: int, j: int) -> int:
-        return reused[j] - reused[i + 1] if j > i else j - i
+        if j <= i:
+            return j - i
+        a = i + 1
+        if a >= j:
+            return 0
+        carried = a > 0 and marks[a] and marks[a - 1]
+        return starts[j] - starts[a] + int(carried)
 
     def desc(v: str, j: int) -> str:
         n = vg.nodes[v]
@@ -308,8 +316,13 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
     index = {v: j for j, v in enumerate(path)}
     att = _attach(vg, topo, index)
     cross = _crossings(vg, att, len(path))
-    sigs = _signatures(vg, path, att, False)
-    by_layers = _signatures(vg, path, att, True)
+    marks = [
+        [len(vg.succ[v]) > 1 for v in path],
+        [cross[k + 1] <= 2 for k in range(len(path))],
+        [True] * len(path),
+    ]
+    variants = [_signatures(vg, path, att, m) for m in marks]
+    sigs = variants[0]
     by_pos: dict[int, list[str]] = {}
     for v in topo:
         if v in att:
@@ -320,7 +333,7 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
             int(k > 0 and _parent(vg.nodes[path[k]]) != _parent(vg.nodes[path[k - 1]]))
             for k in range(len(path))
         ]
-        runs = _runs(sigs, cross, fan, edge) + _runs(by_layers, cross, fan, edge)
+        runs = [r for variant in variants for r in _runs(variant, cross, fan, edge)]
         found = sorted(runs, key=_inner_first)
     else:
         found = _segments(sigs, cross)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from .errors import RenderError
 from .fold import fold_side_inputs
-
 from .graph import Graph
 
 if TYPE_CHECKING:
