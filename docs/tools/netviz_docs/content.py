@@ -211,6 +211,15 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
             {"expand-nested": "true"},
         ),
         Diagram(
+            "depth: 1",
+            _ex("vision_transformer"),
+            "Composite layers (a layer whose call runs layers) open one level at a time; here "
+            "the patch embedding and each encoder block. Blocks that repeat still fold, and "
+            "blocks that also read a mask or earlier outputs fold too, the side input drawn "
+            "once.",
+            {"depth": "1"},
+        ),
+        Diagram(
             "split-layers: false",
             _ex("resnet_like"),
             "No Split glyph where one tensor feeds several layers.",
@@ -234,6 +243,13 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
             _ex("mnist_convnet"),
             "",
             {"features": "false"},
+        ),
+        Diagram(
+            "dim-names: seq=tokens",
+            _ex("gpt_decoder"),
+            "An axis of unknown size is never written ?: a sequence length prints as seq, "
+            "renamed here.",
+            {"dim-names": "seq=tokens"},
         ),
         Diagram(
             "names: true",
