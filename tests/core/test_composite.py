@@ -20,7 +20,7 @@ from sphinx_netviz.core.extract.keras3 import extract_model  # noqa: E402
 from sphinx_netviz.core.options import resolve_options  # noqa: E402
 from tests.zoo import papers  # noqa: E402
 
-from .irgraphs import conservation  # noqa: E402
+from .irgraphs import check_scene, conservation  # noqa: E402
 
 
 def _svg_facts(svg: str) -> tuple[list[ET.Element], list[str], list[str]]:
@@ -101,6 +101,7 @@ def test_gpt_style_blocks_fold_with_the_mask_drawn_once():
         prep = prepare(graph, resolve_options(opts))
         accounted, total = conservation(prep)
         assert accounted == total
+        assert check_scene(prep.scene) == []
 
 
 @pytest.mark.parametrize("factory", [papers.gpt_partial_mask, papers.gpt_odd_block])
@@ -109,8 +110,10 @@ def test_irregular_stacks_are_drawn_unfolded_where_they_differ(factory):
     for opts in ({}, {"expand_nested": True}):
         _glyphs, counts, _ = _svg_facts(render(graph, **opts).svg)
         assert "4" not in counts, (factory.__name__, opts)
-        accounted, total = conservation(prepare(graph, resolve_options(opts)))
+        prep = prepare(graph, resolve_options(opts))
+        accounted, total = conservation(prep)
         assert accounted == total
+        assert check_scene(prep.scene) == []
 
 
 def test_vit_blocks_inside_a_composite_encoder_fold_when_opened():
