@@ -228,6 +228,10 @@ def _structures(graph: Graph) -> dict[str, str]:
     return out
 
 
+#: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.
+_MAX_COMPOSITION = 40
+
+
 def _compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
     """The internals of each closed hierarchy node (first of each class), as a view."""
     closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
@@ -244,8 +248,8 @@ def _compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str
             continue
         inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
         ids = {c.id for c in inner}
-        if not ids:
-            continue
+        if not ids or len(ids) > _MAX_COMPOSITION:
+            continue  # a whole nested backbone (ResNet50) would make the legend a diagram
         sub = Graph(
             name=h.type,
             nodes=tuple(inner),

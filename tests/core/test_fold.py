@@ -232,3 +232,32 @@ def test_depth_is_validated():
     with pytest.raises(OptionError, match="depth"):
         resolve_options({"depth": "-1"})
     assert resolve_options({"depth": "2"}).depth == 2
+
+
+def test_a_large_nested_backbone_stays_a_swatch_in_the_legend():
+    inner = 60
+    nodes = [
+        Node("x", "x", "InputLayer", kind="input", output_shapes=((8,),)),
+        Node(
+            "backbone",
+            "backbone",
+            "Functional",
+            kind="model",
+            input_shapes=((8,),),
+            output_shapes=((8,),),
+            model_inputs=("backbone/d0",),
+            model_outputs=(f"backbone/d{inner - 1}",),
+        ),
+    ]
+    edges = [Edge("x", "backbone", (8,))]
+    for i in range(inner):
+        nodes.append(
+            Node(f"backbone/d{i}", f"d{i}", "Dense", output_shapes=((8,),), parent="backbone")
+        )
+        if i:
+            edges.append(Edge(f"backbone/d{i - 1}", f"backbone/d{i}", (8,)))
+    graph = Graph("big", tuple(nodes), tuple(edges), ("x",), ("backbone",))
+    root = ET.fromstring(render(graph).svg)
+    items = [e for e in root.iter() if e.get("class") == "nv-legend-item"]
+    backbone = [e for e in items if e.get("data-type") == "Functional"]
+    assert [e.get("data-kind") for e in backbone] == ["type"]
