@@ -58,18 +58,27 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
     """Layer types drawn anywhere (top level or inside a group), in drawing order."""
     seen: dict[str, None] = {}
 
+    def explain(inside: VGraph) -> None:
+        for m in inside.nodes.values():
+            if not m.synthetic:
+                seen.setdefault(m.type, None)
+
     def visit(items: list[Item]) -> None:
         for it in items:
             if isinstance(it, Group):
-                visit(it.body)
+                one = vg.composition_of([vg.nodes[n] for n in walk_leaves(it.body)])
+                if one is not None:  # a run of one composite: its legend shows the inside
+                    explain(one)
+                else:
+                    visit(it.body)
                 continue
             for node in walk_leaves([it]):
                 n = vg.nodes[node]
                 if n.manual:
                     sub = vg.members_view(n.id)
                     if sub is not None:
-                        for m in sub.nodes.values():
-                            seen.setdefault(m.type, None)
+                        one = vg.composition_of(list(sub.nodes.values()))
+                        explain(one if one is not None else sub)
                     continue
                 if n.synthetic and n.type == "Split":
                     continue
@@ -154,7 +163,13 @@ def build_legend(
         )
     for gid in sorted(grouping.defs):
         d = grouping.defs[gid]
-        if d.sub is not None:
+        members = list(d.sub.nodes.values()) if d.sub is not None else []
+        if d.sub is None:
+            members = [vg.nodes[n] for n in walk_leaves(d.body)]
+        one = vg.composition_of(members)
+        if one is not None:  # a run of one composite layer: draw what the layer is made of
+            mini = _mini_manual(one, options)
+        elif d.sub is not None:
             mini = _mini_manual(d.sub, options)
         else:
             mini = _mini_group(vg, grouping, options, d.body)

@@ -77,6 +77,16 @@ class VGraph:
     #: Folded runs with side inputs (fold.py), by the id of the node standing for each.
     folds: dict[str, Fold] = field(default_factory=dict)
 
+    def composition_of(self, nodes: list[VNode]) -> VGraph | None:
+        """What a block made of exactly one nested model or composite layer is made of (its
+        composition), so that a group of them explains the block, not a lone glyph."""
+        if len(nodes) != 1:
+            return None
+        node = nodes[0].node
+        if node is None or node.kind not in HIERARCHY_KINDS:
+            return None
+        return self.compositions.get(nodes[0].type)
+
     def members_view(self, node_id: str) -> VGraph | None:
         """The drawable graph inside a manual group or (one repeat of) a folded run."""
         sub = self.manual_members.get(node_id)
