@@ -8,19 +8,20 @@ That bookkeeping is what the grouping conservation check relies on.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
 from .fold import fold_side_inputs
-from .graph import Graph
+from .hierarchy import HIERARCHY_KINDS, compositions, open_levels
+from .hierarchy import opened as hierarchy_opened
+from .hierarchy import structures as hierarchy_structures
 
 if TYPE_CHECKING:
     from .fold import Fold
-    from .graph import Node, Shape
+    from .graph import Graph, Node, Shape
     from .options import Options
 
 __all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "insert_splits", "open_levels"]
@@ -111,40 +112,6 @@ def config_key(node: Node) -> str:
     return ";".join(f"{k}={v}" for k, v in items)
 
 
-#: Node kinds whose internals are recorded under their id (``parent``).
-HIERARCHY_KINDS = ("model", "composite")
-
-
-def open_levels(options: Options) -> int | None:
-    """How many hierarchy levels to open: ``None`` for all (``expand-nested``), else
-    ``depth`` (0: none)."""
-    return None if options.expand_nested else options.depth
-
-
-def _opened(graph: Graph, levels: int | None) -> set[str]:
-    """Hierarchy nodes drawn as their internals: those at most ``levels`` deep whose
-    ancestors are all opened too."""
-    if levels == 0:
-        return set()
-    by_id = {n.id: n for n in graph.nodes}
-    opened: set[str] = set()
-    for n in graph.nodes:  # parents come before their internals in IR order
-        if n.kind not in HIERARCHY_KINDS or not n.model_inputs:
-            continue
-        level = 1
-        parent = n.parent
-        ok = True
-        while parent is not None:
-            if parent not in opened:
-                ok = False
-                break
-            level += 1
-            parent = by_id[parent].parent if parent in by_id else None
-        if ok and (levels is None or level <= levels):
-            opened.add(n.id)
-    return opened
-
-
 def _leaf_nodes(graph: Graph, opened: set[str]) -> tuple[list[Node], set[str]]:
     """The IR nodes to draw, and the ids absorbed by expansion."""
     if not opened:
@@ -211,67 +178,6 @@ def _resolve_edges(
     return result
 
 
-def _structures(graph: Graph) -> dict[str, str]:
-    """A hash of each hierarchy node's internals (types and wiring, nested ones included)."""
-    children: dict[str, list[Node]] = defaultdict(list)
-    for n in graph.nodes:
-        if n.parent is not None:
-            children[n.parent].append(n)
-    if not children:
-        return {}
-    preds: dict[str, list[str]] = defaultdict(list)
-    parent_of = {n.id: n.parent for n in graph.nodes}
-    for e in graph.edges:
-        if parent_of.get(e.source) == parent_of.get(e.target):
-            preds[e.target].append(e.source)
-    out: dict[str, str] = {}
-    label: dict[str, str] = {}
-    for n in reversed(graph.nodes):  # internals follow their parent in IR order
-        if n.id in children:
-            lines = sorted(
-                f"{label.get(c.id, c.type)}|{sorted(label.get(p, '') for p in preds[c.id])}"
-                for c in children[n.id]
-            )
-            blob = "\n".join(lines).encode()
-            out[n.id] = hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]
-        label[n.id] = n.type + (":" + out[n.id] if n.id in out else "")
-    return out
-
-
-#: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.
-_MAX_COMPOSITION = 40
-
-
-def _compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
-    """The internals of each closed hierarchy node (first of each class), as a view."""
-    closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
-    if not closed:
-        return {}
-    children: dict[str, list[Node]] = defaultdict(list)
-    for n in graph.nodes:
-        if n.parent is not None:
-            children[n.parent].append(n)
-    plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
-    out: dict[str, VGraph] = {}
-    for h in closed:
-        if h.type in out:
-            continue
-        inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
-        ids = {c.id for c in inner}
-        if not ids or len(ids) > _MAX_COMPOSITION:
-            continue  # a whole nested backbone (ResNet50) would make the legend a diagram
-        sub = Graph(
-            name=h.type,
-            nodes=tuple(inner),
-            edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
-        )
-        try:
-            out[h.type] = build_view(sub, plain, splits=False)
-        except RenderError:
-            continue
-    return out
-
-
 def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph:
     """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits).
 
@@ -279,7 +185,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     with it)."""
     if not graph.nodes:
         raise RenderError(f"model {graph.name!r}: the graph has no nodes to draw")
-    opened = _opened(graph, open_levels(options))
+    opened = hierarchy_opened(graph, open_levels(options))
     nodes_list, absorbed = _leaf_nodes(graph, opened)
     keep = {n.id for n in nodes_list}
     vg = VGraph(
@@ -296,7 +202,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
-    structures = _structures(graph)
+    structures = hierarchy_structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
@@ -322,7 +228,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         _manual_groups(vg, options.groups)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
-    vg.compositions = _compositions(graph, nodes_list, options)
+    vg.compositions = compositions(graph, nodes_list, options)
     if splits:
         _insert_splits(vg)
     return vg
