@@ -109,7 +109,7 @@ def _creates_cycle(vg: VGraph, inside: set[str]) -> bool:
 def _label(vg: VGraph, nodes: list[str]) -> str:
     """A block that is one hierarchy node, or all of one's internals, is named after its
     class; otherwise after what it does."""
-    from .group import class_label
+    from .group import class_label, short_name
 
     named = class_label(vg, [Leaf(n) for n in nodes])
     if named is not None:
@@ -122,6 +122,8 @@ def _label(vg: VGraph, nodes: list[str]) -> str:
         return "Cell"
     if types.get("Add", 0):
         return "Residual"
+    if len(vnodes) <= 4:  # a short chain reads best as its layers, as group.py names them
+        return "-".join(short_name(n.type) for n in vnodes)
     return "Block"
 
 

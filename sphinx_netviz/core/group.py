@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .options import Options
     from .view import VGraph
 
-__all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts"]
+__all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts", "short_name"]
 
 _HIERARCHY = ("model", "composite")
 
@@ -441,6 +441,11 @@ _SHORT = {
     "Conv2DTranspose": "UpConv",
     "UpSampling2D": "Up",
 }
+
+
+def short_name(layer_type: str) -> str:
+    """The abbreviation a group label uses for a layer type (``BN``, ``Conv``...)."""
+    return _SHORT.get(layer_type, layer_type)
 
 
 def _blocks(items: list[Item]) -> list[Block]:
