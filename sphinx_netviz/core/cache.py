@@ -44,7 +44,7 @@ __all__ = [
 #: Layout version of cache entries; bump to invalidate every entry.
 CACHE_SCHEMA = 1
 #: Bump when the extractor's output changes for the same model.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .categories import node_category
+from .dims import DimNames, shape_text
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
@@ -115,14 +116,14 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     gids = sorted(grouping.defs)
     colors = palette.group_colors([grouping.defs[g].key for g in gids], [*types, "Split"])
     group_colors = dict(zip(gids, colors, strict=True))
-    summary = summarize(graph, vg, grouping, scene)
+    summary = summarize(graph, vg, grouping, scene, opts.dim_names)
     title = f"{graph.name} architecture diagram"
     parts = SvgParts(
         prefix=prefix,
         title=title,
         desc=summary,
         palette=palette,
-        tooltips={g.id: tooltip(vg, grouping, g) for g in scene.glyphs},
+        tooltips={g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs},
         group_colors=group_colors,
     )
     split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
@@ -145,12 +146,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
 
 
 # -- text ------------------------------------------------------------------------------------
-def _shape_text(shape: Shape | None) -> str:
-    if shape is None:
-        return "?"
-    if not shape:
-        return "scalar"
-    return "\u00d7".join("?" if d is None else str(d) for d in shape)
+def _shape_text(shape: Shape | None, names: DimNames = ()) -> str:
+    return shape_text(shape, names)
 
 
 _KEY_CONFIG = (
@@ -184,17 +181,21 @@ def _config_text(node: Node) -> str:
     return ", ".join(parts[:6])
 
 
-def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
+def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) -> str:
     """Name, type, shapes, parameters and key config; for groups, the members."""
-    if g.kind == "group" and g.id in vg.manual_members:
-        sub = vg.manual_members[g.id]
+    sub = vg.members_view(g.id) if g.kind == "group" else None
+    if sub is not None:
         names = [m.name for m in sub.nodes.values()]
         counts = Counter(m.type for m in sub.nodes.values())
         params = sum(m.node.params for m in sub.nodes.values() if m.node is not None)
+        head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
+        if g.count > 1:
+            params *= g.count  # one repeat's members are listed; each repeat has its own
         return "\n".join(
             [
-                f"{g.type}: {g.members} layers",
-                f"in {_shape_text(g.in_shape)} \u2192 out {_shape_text(g.out_shape)}",
+                f"{head}: {g.members} layers",
+                f"in {_shape_text(g.in_shape, dim_names)} "
+                f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
                 "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
                 f"params: {params:,}",
                 "members: " + ", ".join(names[:24]) + (", \u2026" if len(names) > 24 else ""),
@@ -209,7 +210,8 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
         params = sum(m.node.params for m in members if m.node is not None)
         lines = [
             f"{head}: {g.members} layers",
-            f"in {_shape_text(g.in_shape)} \u2192 out {_shape_text(g.out_shape)}",
+            f"in {_shape_text(g.in_shape, dim_names)} "
+            f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
             "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
             f"params: {params:,}",
         ]
@@ -221,12 +223,12 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
     if n is None:
         return g.name
     if n.synthetic:
-        return f"Split: {_shape_text(n.out_shape)} to {len(vg.succ[n.id])} consumers"
+        return f"Split: {_shape_text(n.out_shape, dim_names)} to {len(vg.succ[n.id])} consumers"
     lines = [f"{n.name} ({n.type})"]
     node = n.node
     if node is not None:
-        ins = ", ".join(_shape_text(s) for s in node.input_shapes) or "none"
-        outs = ", ".join(_shape_text(s) for s in node.output_shapes) or "none"
+        ins = ", ".join(_shape_text(s, dim_names) for s in node.input_shapes) or "none"
+        outs = ", ".join(_shape_text(s, dim_names) for s in node.output_shapes) or "none"
         lines.append(f"in {ins} \u2192 out {outs}")
         lines.append(f"params: {node.params:,}")
         cfg = _config_text(node)
@@ -235,13 +237,21 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph) -> str:
     return "\n".join(lines)
 
 
-def summarize(graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene) -> str:
+def summarize(
+    graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene, names: DimNames = ()
+) -> str:
     """A plain-text description for alt text: size, main types, shapes, groups."""
     top = [n for n in graph.nodes if n.parent is None]
     types = Counter(n.type for n in top if n.kind != "input")
     main = ", ".join(f"{c} {t}" for t, c in types.most_common(4))
-    ins = "; ".join(_shape_text(n.output_shape) for n in top if n.id in graph.inputs) or "unknown"
-    outs = "; ".join(_shape_text(n.output_shape) for n in top if n.id in graph.outputs) or "unknown"
+    ins = (
+        "; ".join(_shape_text(n.output_shape, names) for n in top if n.id in graph.inputs)
+        or "unknown"
+    )
+    outs = (
+        "; ".join(_shape_text(n.output_shape, names) for n in top if n.id in graph.outputs)
+        or "unknown"
+    )
     params = sum(n.params for n in top)
     text = (
         f"Diagram of the model {graph.name}: {len(top)} layers ({main}), "

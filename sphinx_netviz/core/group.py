@@ -35,13 +35,15 @@ from typing import TYPE_CHECKING
 
 from .categories import KNOWN_TYPES as _KNOWN_TYPES
 from .categories import canonical_type, node_category
-from .structure import Block, Group, Item, Leaf, Opaque, Series
+from .structure import Block, Group, Item, Leaf, Opaque, Series, walk_leaves
 
 if TYPE_CHECKING:
     from .options import Options
     from .view import VGraph, VNode
 
-__all__ = ["GroupDef", "Grouping", "group_tree", "label_counts"]
+__all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts", "short_name"]
+
+_HIERARCHY = ("model", "composite")
 
 # Layer types that anchor a block: a cell starts with one of these, not with its BN or ReLU.
 _ANCHOR_TYPES = {
@@ -111,6 +113,9 @@ class GroupDef:
     body: list[Item]
     manual: bool = False
     instances: int = 0
+    #: For a folded run with side inputs (fold.py): one repeat's drawable graph, drawn in the
+    #: legend instead of ``body`` (whose nodes are not in the main view).
+    sub: VGraph | None = None
 
 
 @dataclass
@@ -140,13 +145,15 @@ class _Grouper:
 
     def leaf_sym(self, node_id: str) -> int:
         n = self.vg.nodes[node_id]
-        key = ("L", n.type, n.config_key, n.manual or "")
+        key = ("L", n.type, n.config_key, n.manual or "", n.structure)
         # Model inputs stay visible: a group never starts or ends at an InputLayer.
         is_input = n.node is not None and n.node.kind == "input"
         startable = len(self.vg.pred[node_id]) <= 1 and not is_input
         endable = not (n.type == "Split" and n.synthetic) and not is_input
         anchor = 2 if _is_anchor(n) or n.manual else 0
-        return self.intern(_Sym(key, startable, endable, 1, anchor, "leaf"))
+        # A nested model or composite layer is a block already: runs of it fold (x6).
+        kind = "hier" if n.node is not None and n.node.kind in _HIERARCHY else "leaf"
+        return self.intern(_Sym(key, startable, endable, 1, anchor, kind))
 
     def block_sym(self, block: Block, branch_syms: list[tuple[int, ...]]) -> int:
         src = self.leaf_sym(block.source) if block.source is not None else -1
@@ -196,7 +203,7 @@ class _Grouper:
         while i < len(seq):
             j = i + 1
             s = seq[i].sym
-            if self.syms[s].kind in ("block", "pair") and self.syms[s].startable:
+            if self.syms[s].kind in ("block", "pair", "hier") and self.syms[s].startable:
                 while j < len(seq) and seq[j].sym == s:
                     j += 1
             if j - i >= 2:
@@ -382,7 +389,7 @@ class _Grouper:
         if s.kind == "run":
             assert tok.kids is not None
             base = s.parts[0]
-            foldable = base in self.keep or base in self.atoms
+            foldable = base in self.keep or base in self.atoms or self.syms[base].kind == "hier"
             if fold and foldable:
                 runs = [self.expand(kid, fold) for kid in tok.kids]
                 gid = self.group_for(base, runs[0])
@@ -415,7 +422,25 @@ def group_tree(vg: VGraph, tree: Series, options: Options) -> Grouping:
         return Grouping(tree=tree)
     grouping = _Grouper(vg, options).run(tree)
     _name_groups(vg, grouping)
+    _register_folds(vg, grouping)
     return grouping
+
+
+def _register_folds(vg: VGraph, grouping: Grouping) -> None:
+    """Folded runs with side inputs (made before decomposition) become group kinds too: a
+    colour, a legend entry "glyph = one repeat"."""
+    by_key: dict[str, int] = {}
+    for node_id, fold in vg.folds.items():
+        gid = by_key.get(fold.key)
+        if gid is None:
+            gid = max(grouping.defs, default=0) + 1
+            by_key[fold.key] = gid
+            grouping.defs[gid] = GroupDef(
+                gid=gid, label=fold.label, key=fold.key, body=[], sub=fold.body
+            )
+        grouping.defs[gid].instances += fold.count
+        if node_id in vg.nodes:
+            vg.nodes[node_id].gid = gid
 
 
 # -- naming ----------------------------------------------------------------------------------
@@ -437,11 +462,14 @@ _SHORT = {
 }
 
 
-def _short(type_name: str) -> str:
-    """A type's short name in group labels, shared by its framework twins (``BatchNorm2d``
-    reads ``BN`` like ``BatchNormalization``)."""
-    twin = canonical_type(type_name)
-    return _SHORT.get(twin, _SHORT.get(type_name, type_name))
+def short_name(layer_type: str) -> str:
+    """The abbreviation a group label uses for a layer type (``BN``, ``Conv``...), shared by
+    its framework twins (``BatchNorm2d`` reads ``BN`` like ``BatchNormalization``)."""
+    twin = canonical_type(layer_type)
+    return _SHORT.get(twin, _SHORT.get(layer_type, layer_type))
+
+
+_short = short_name
 
 
 def _blocks(items: list[Item]) -> list[Block]:
@@ -454,7 +482,41 @@ def _blocks(items: list[Item]) -> list[Block]:
     return out
 
 
+def _ancestors(vg: VGraph, node: str) -> list[str]:
+    """The hierarchy nodes (nested models, composite layers) a drawn node is inside."""
+    n = vg.nodes[node].node
+    chain: list[str] = []
+    parent = n.parent if n is not None else None
+    while parent is not None and len(chain) < 64:
+        chain.append(parent)
+        parent = vg.hierarchy_parent.get(parent)
+    return chain
+
+
+def class_label(vg: VGraph, body: list[Item]) -> str | None:
+    """The class a block is exactly one of: one nested model or composite layer, or all the
+    drawn internals of one (an opened ``TransformerEncoder``, sublayers' internals too)."""
+    leaves = [n for n in walk_leaves(body) if not vg.nodes[n].synthetic]
+    if not leaves:
+        return None
+    first = vg.nodes[leaves[0]]
+    if len(leaves) == 1 and first.node is not None and first.node.kind in _HIERARCHY:
+        return first.type
+    common = _ancestors(vg, leaves[0])
+    for leaf in leaves[1:]:
+        chain = set(_ancestors(vg, leaf))
+        common = [a for a in common if a in chain]
+    if not common:
+        return None
+    lowest = common[0]
+    inside = sum(1 for v in vg.nodes if not vg.nodes[v].synthetic and lowest in _ancestors(vg, v))
+    return vg.hierarchy.get(lowest) if inside == len(leaves) else None
+
+
 def _base_label(vg: VGraph, body: list[Item]) -> str:
+    named = class_label(vg, body)
+    if named is not None:
+        return named
     blocks = _blocks(body)
     for b in blocks:
         merge = canonical_type(vg.nodes[b.merge].type) if b.merge is not None else ""

@@ -63,22 +63,35 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
     """Layer types drawn anywhere (top level or inside a group), in drawing order."""
     seen: dict[str, None] = {}
 
+    def explain(inside: VGraph) -> None:
+        for m in inside.nodes.values():
+            if not m.synthetic:
+                seen.setdefault(m.type, None)
+
     def visit(items: list[Item]) -> None:
         for it in items:
             if isinstance(it, Group):
-                visit(it.body)
+                one = vg.composition_of([vg.nodes[n] for n in walk_leaves(it.body)])
+                if one is not None:  # a run of one composite: its legend shows the inside
+                    explain(one)
+                else:
+                    visit(it.body)
                 continue
             for node in walk_leaves([it]):
                 n = vg.nodes[node]
                 if n.manual:
-                    sub = vg.manual_members.get(n.id)
+                    sub = vg.members_view(n.id)
                     if sub is not None:
-                        for m in sub.nodes.values():
-                            seen.setdefault(m.type, None)
+                        one = vg.composition_of(list(sub.nodes.values()))
+                        explain(one if one is not None else sub)
                     continue
                 if n.synthetic and n.type == "Split":
                     continue
                 seen.setdefault(n.type, None)
+                inside = vg.compositions.get(n.type)
+                if inside is not None:  # its legend entry draws its members: explain them
+                    for m in inside.nodes.values():
+                        seen.setdefault(m.type, None)
 
     visit(grouping.tree.items)
     return list(seen)
@@ -128,6 +141,13 @@ def build_legend(
     for t in types:
         if t in manual_labels:
             continue
+        inside = vg.compositions.get(t)
+        if inside is not None:  # a composite layer or nested model: "glyph = its members"
+            mini = _mini_manual(inside, options)
+            w = max(GROUP_W + MINI_X + mini.width, text_width(t, LEGEND_FONT))
+            h = max(GROUP_H, mini.height) + GROUP_LABEL_H
+            items.append(LegendEntry("group", t, t, 0, 0, w, h, mini=mini))
+            continue
         w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
         items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
     for label, sub in manual_labels.items():
@@ -148,7 +168,16 @@ def build_legend(
         )
     for gid in sorted(grouping.defs):
         d = grouping.defs[gid]
-        mini = _mini_group(vg, grouping, options, d.body)
+        members = list(d.sub.nodes.values()) if d.sub is not None else []
+        if d.sub is None:
+            members = [vg.nodes[n] for n in walk_leaves(d.body)]
+        one = vg.composition_of(members)
+        if one is not None:  # a run of one composite layer: draw what the layer is made of
+            mini = _mini_manual(one, options)
+        elif d.sub is not None:
+            mini = _mini_manual(d.sub, options)
+        else:
+            mini = _mini_group(vg, grouping, options, d.body)
         w = GROUP_W + MINI_X + mini.width
         items.append(
             LegendEntry(

@@ -41,6 +41,8 @@ _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_DIM_KEY = re.compile(r"\d{1,2}|[A-Za-z_][A-Za-z0-9_]{0,15}")
+_DIM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,15}")
 #: A CSS length as ``width`` accepts it: pages put it in a ``style`` attribute, so anything
 #: more (``100px;background:url(...)``) would be CSS injected by whoever writes the page.
 _CSS_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ex|ch|vw|vh|pt|pc|cm|mm|in)?")
@@ -102,7 +104,17 @@ class Options:
         values="Label=regex, ...",
     )
     expand_nested: bool = _spec(
-        False, "bool", "Draw nested models' internals instead of one glyph per nested model."
+        False,
+        "bool",
+        "Draw the internals of nested models and composite layers (a layer that calls "
+        "layers, such as a Transformer block) instead of one glyph each, at every level.",
+    )
+    depth: int = _spec(
+        0,
+        "int",
+        "How many levels of nested models and composite layers to open (1: the top level's "
+        "own blocks); 0 opens none unless ``expand-nested`` is true, which opens all.",
+        minimum=0,
     )
     hide: tuple[str, ...] = _spec(
         (),
@@ -131,6 +143,15 @@ class Options:
     )
     # -- labels ------------------------------------------------------------------------------
     dimensions: bool = _spec(True, "bool", "Label spatial dimensions (e.g. 28x28).")
+    dim_names: tuple[tuple[str, str], ...] = _spec(
+        (),
+        "mapping",
+        "Names for axes of unknown size, which are never written ``?``: an unknown sequence "
+        "axis prints as ``seq`` (or the name the model's Input gives it). Rename by axis "
+        "number, counted after the batch axis (``1=tokens``), or by the default name "
+        "(``seq=tokens``). Names are letters, digits and ``_``, at most 16 characters.",
+        values="axis=name, ...",
+    )
     features: bool = _spec(True, "bool", "Label channel or unit counts under each glyph.")
     names: bool = _spec(False, "bool", "Label each glyph with its layer name.")
     samples: bool = _spec(False, "bool", "Draw dashed input and output sample boxes.")
@@ -345,7 +366,12 @@ def _parse_mapping(opt: Option, value: object) -> tuple[tuple[str, str], ...]:
                 raise opt.fail(item, f"is not of the form {opt.values}")
             pairs.append((key.strip(), val.strip()))
     for key, val in pairs:
-        if opt.attr == "colors":
+        if opt.attr == "dim_names":
+            if not _DIM_KEY.fullmatch(key) or key == "0":
+                raise opt.fail(key, "is not an axis number (1, 2, ...) or an axis name")
+            if not _DIM_NAME.fullmatch(val):
+                raise opt.fail(val, "is not a name (letters, digits, _; at most 16)")
+        elif opt.attr == "colors":
             if not _TYPE_NAME.fullmatch(key):
                 raise opt.fail(key, "is not a layer type name")
             if not _HEX.fullmatch(val):

@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
+from .fold import fold_side_inputs
+from .hierarchy import HIERARCHY_KINDS, compositions, open_levels
+from .hierarchy import opened as hierarchy_opened
+from .hierarchy import structures as hierarchy_structures
 
 if TYPE_CHECKING:
+    from .fold import Fold
     from .graph import Graph, Node, Shape
     from .options import Options
 
-__all__ = ["VGraph", "VNode", "build_view"]
+__all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "insert_splits", "open_levels"]
 
 
 @dataclass
@@ -38,8 +43,13 @@ class VNode:
     members: tuple[str, ...]
     node: Node | None = None
     synthetic: bool = False
-    manual: str | None = None  # label of a manual group
+    manual: str | None = None  # label of a manual group (or of a folded run, see fold.py)
     config_key: str = ""
+    #: For a nested model or composite drawn as one glyph: a hash of its internals' types and
+    #: wiring, so that blocks of one class that differ inside are not taken for repeats.
+    structure: str = ""
+    count: int = 1  # repeats folded into this node (a folded run with side inputs)
+    gid: int = 0  # the group kind of a folded run (its colour and legend entry)
 
 
 @dataclass
@@ -57,6 +67,33 @@ class VGraph:
     absorbed: list[str] = field(default_factory=list)
     ir_total: int = 0
     manual_members: dict[str, VGraph] = field(default_factory=dict)
+    #: Type of every hierarchy node (nested model, composite layer) by id: what a group made
+    #: of one block's internals is named after.
+    hierarchy: dict[str, str] = field(default_factory=dict)
+    #: The parent of every hierarchy node (``None`` at the top level).
+    hierarchy_parent: dict[str, str | None] = field(default_factory=dict)
+    #: What a nested model or composite layer drawn as one glyph is made of (its internals,
+    #: one level down), by class name: the legend shows it like a group's "glyph = members".
+    compositions: dict[str, VGraph] = field(default_factory=dict)
+    #: Folded runs with side inputs (fold.py), by the id of the node standing for each.
+    folds: dict[str, Fold] = field(default_factory=dict)
+
+    def composition_of(self, nodes: list[VNode]) -> VGraph | None:
+        """What a block made of exactly one nested model or composite layer is made of (its
+        composition), so that a group of them explains the block, not a lone glyph."""
+        if len(nodes) != 1:
+            return None
+        node = nodes[0].node
+        if node is None or node.kind not in HIERARCHY_KINDS:
+            return None
+        return self.compositions.get(nodes[0].type)
+
+    def members_view(self, node_id: str) -> VGraph | None:
+        """The drawable graph inside a manual group or (one repeat of) a folded run."""
+        sub = self.manual_members.get(node_id)
+        if sub is None and node_id in self.folds:
+            sub = self.folds[node_id].body
+        return sub
 
     def add_edge(self, s: str, t: str, shape: Shape | None) -> None:
         if s == t or t in self.succ[s]:
@@ -65,10 +102,6 @@ class VGraph:
         self.pred[t].append(s)
         self.shapes[(s, t)] = shape
 
-
-#: Node kinds that hold other calls (nested models, composite layers and modules): opened
-#: alike by ``expand-nested``.
-HIERARCHY_KINDS = ("model", "composite")
 
 _CONFIG_SKIP = {"name", "trainable", "dtype", "dtype_policy", "build_config", "seed"}
 
@@ -79,18 +112,16 @@ def config_key(node: Node) -> str:
     return ";".join(f"{k}={v}" for k, v in items)
 
 
-def _leaf_nodes(graph: Graph, expand: bool) -> tuple[list[Node], set[str]]:
+def _leaf_nodes(graph: Graph, opened: set[str]) -> tuple[list[Node], set[str]]:
     """The IR nodes to draw, and the ids absorbed by expansion."""
-    if not expand:
+    if not opened:
         return [n for n in graph.nodes if n.parent is None], set()
-    by_id = {n.id: n for n in graph.nodes}
-    expanded = {n.id for n in graph.nodes if n.kind in HIERARCHY_KINDS and n.model_inputs}
     absorbed: set[str] = set()
     keep: list[Node] = []
     for n in graph.nodes:
-        if n.parent is not None and not _visible_parent(n, by_id, expanded):
+        if n.parent is not None and n.parent not in opened:
             continue
-        if n.id in expanded:
+        if n.id in opened:
             absorbed.add(n.id)
             continue
         if n.kind == "input" and n.parent is not None:
@@ -100,37 +131,22 @@ def _leaf_nodes(graph: Graph, expand: bool) -> tuple[list[Node], set[str]]:
     return keep, absorbed
 
 
-def _visible_parent(n: Node, by_id: dict[str, Node], expanded: set[str]) -> bool:
-    parent = n.parent
-    while parent is not None:
-        if parent not in expanded:
-            return False
-        parent = by_id[parent].parent if parent in by_id else None
-    return True
-
-
 def _resolve_edges(
-    graph: Graph, expand: bool, absorbed: set[str]
+    graph: Graph, opened: set[str], absorbed: set[str]
 ) -> list[tuple[str, str, Shape | None]]:
-    """IR edges rewired through expanded nested models and their internal inputs."""
+    """IR edges rewired through opened hierarchy nodes and their internal inputs."""
     by_id = {n.id: n for n in graph.nodes}
     edges = list(graph.edges)
     out_of: dict[str, list[tuple[int, int, str, Shape | None]]] = defaultdict(list)
     for e in edges:
         out_of[e.source].append((e.source_index, e.target_index, e.target, e.shape))
 
-    def sources(node_id: str, index: int) -> str:
+    def sources(node_id: str, index: int, depth: int = 0) -> str:
         """Where the tensor ``index`` of ``node_id`` is really produced."""
         n = by_id.get(node_id)
-        if (
-            expand
-            and n is not None
-            and n.id in absorbed
-            and n.kind in HIERARCHY_KINDS
-            and n.model_outputs
-        ):
+        if n is not None and n.id in opened and n.model_outputs and depth < 64:
             inner = n.model_outputs[min(index, len(n.model_outputs) - 1)]
-            return sources(inner, 0)
+            return sources(inner, 0, depth + 1)
         return node_id
 
     def targets(node_id: str, index: int, depth: int = 0) -> list[str]:
@@ -138,8 +154,8 @@ def _resolve_edges(
         n = by_id.get(node_id)
         if n is None or depth > 64:
             return []
-        if expand and n.id in absorbed:
-            if n.kind in HIERARCHY_KINDS and n.model_inputs:
+        if n.id in absorbed:
+            if n.id in opened and n.model_inputs:
                 inner = n.model_inputs[min(index, len(n.model_inputs) - 1)]
                 return targets(inner, 0, depth + 1)
             if n.kind == "input":
@@ -154,7 +170,7 @@ def _resolve_edges(
         src_node = by_id.get(e.source)
         if src_node is None or by_id.get(e.target) is None:
             continue
-        if expand and src_node.id in absorbed and src_node.kind == "input":
+        if src_node.id in absorbed and src_node.kind == "input":
             continue  # re-emitted from the producer feeding the nested model
         s = sources(e.source, e.source_index)
         for t in targets(e.target, e.target_index):
@@ -162,11 +178,15 @@ def _resolve_edges(
     return result
 
 
-def build_view(graph: Graph, options: Options) -> VGraph:
-    """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits)."""
+def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph:
+    """Turn the IR into the drawable graph per ``options`` (nesting, hide, groups, splits).
+
+    ``splits=False`` leaves Split insertion to the caller (the legend draws compositions
+    with it)."""
     if not graph.nodes:
         raise RenderError(f"model {graph.name!r}: the graph has no nodes to draw")
-    nodes_list, absorbed = _leaf_nodes(graph, options.expand_nested)
+    opened = hierarchy_opened(graph, open_levels(options))
+    nodes_list, absorbed = _leaf_nodes(graph, opened)
     keep = {n.id for n in nodes_list}
     vg = VGraph(
         name=graph.name,
@@ -177,10 +197,13 @@ def build_view(graph: Graph, options: Options) -> VGraph:
         inputs=[],
         outputs=[],
         absorbed=sorted(absorbed),
-        ir_total=len(graph.nodes) if options.expand_nested else len(keep),
+        ir_total=len(keep) + len(absorbed),
+        hierarchy={n.id: n.type for n in graph.nodes if n.kind in HIERARCHY_KINDS},
+        hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
     drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
+    structures = hierarchy_structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
@@ -191,21 +214,24 @@ def build_view(graph: Graph, options: Options) -> VGraph:
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
+            structure=structures.get(n.id, ""),
         )
         vg.succ[n.id] = []
         vg.pred[n.id] = []
-    for s, t, shape in _resolve_edges(graph, options.expand_nested, absorbed):
+    for s, t, shape in _resolve_edges(graph, opened, absorbed):
         if s in keep and t in keep:
             vg.add_edge(s, t, drawn(shape))
     vg.inputs = [i for i in graph.inputs if i in keep] or [n for n in vg.nodes if not vg.pred[n]]
     outs = [o for o in graph.outputs if o in keep]
-    if options.expand_nested:
-        outs = [o for o in outs if o in keep]
     vg.outputs = outs or [n for n in vg.nodes if not vg.succ[n]]
     _hide(vg, set(options.hide))
     if options.groups:
         _manual_groups(vg, options.groups)
-    _insert_splits(vg)
+    if options.group != "none" and options.fold_repeats:
+        fold_side_inputs(vg)
+    vg.compositions = compositions(graph, nodes_list, options)
+    if splits:
+        _insert_splits(vg)
     return vg
 
 

@@ -13,17 +13,21 @@ TensorFlow.
 from __future__ import annotations
 
 from .composite import multi_io, nested
+from .papers import gpt_decoder, nasnet_cells, vision_transformer
 from .sequence import lstm_classifier, transformer_encoder
 from .vision import inception_like, mnist_convnet, resnet_like, unet, vgg_like
 
 __all__ = [
+    "gpt_decoder",
     "inception_like",
     "lstm_classifier",
     "mnist_convnet",
     "multi_io",
+    "nasnet_cells",
     "nested",
     "resnet_like",
     "transformer_encoder",
     "unet",
     "vgg_like",
+    "vision_transformer",
 ]

@@ -103,6 +103,29 @@ GALLERY: tuple[Diagram, ...] = (
         {"caption": "A two-block Transformer encoder."},
     ),
     Diagram(
+        "GPT-style decoder",
+        _ex("gpt_decoder"),
+        "Six decoder blocks, each a composite layer that also reads the padding mask. They "
+        "fold into one glyph marked x6, the mask is drawn once, and the legend shows what a "
+        "block is made of. The unknown sequence length is written seq.",
+        {"caption": "A GPT-style decoder: embedding, DecoderBlock x6, LayerNorm, logits."},
+    ),
+    Diagram(
+        "Vision Transformer",
+        _ex("vision_transformer"),
+        "Patch embedding and four encoder blocks, all composite layers. With expand-nested "
+        "their insides are drawn: the patch embedding's layers, and the encoder blocks folded "
+        "into one glyph named after their class.",
+        {"expand-nested": "true", "caption": "A ViT with its composite layers opened."},
+    ),
+    Diagram(
+        "NASNet-style cells",
+        _ex("nasnet_cells"),
+        "Each cell reads the previous cell and the one before it, so the cells are not "
+        "single-entry blocks; netviz still folds the four cells into one glyph.",
+        {"caption": "NASNet-style cells reading the two previous cells, folded x4."},
+    ),
+    Diagram(
         "Multiple inputs and outputs",
         _ex("multi_io"),
         "An image and a metadata vector in, a class and a score out.",
@@ -188,6 +211,15 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
             {"expand-nested": "true"},
         ),
         Diagram(
+            "depth: 1",
+            _ex("vision_transformer"),
+            "Composite layers (a layer whose call runs layers) open one level at a time; here "
+            "the patch embedding and each encoder block. Blocks that repeat still fold, and "
+            "blocks that also read a mask or earlier outputs fold too, the side input drawn "
+            "once.",
+            {"depth": "1"},
+        ),
+        Diagram(
             "split-layers: false",
             _ex("resnet_like"),
             "No Split glyph where one tensor feeds several layers.",
@@ -211,6 +243,13 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
             _ex("mnist_convnet"),
             "",
             {"features": "false"},
+        ),
+        Diagram(
+            "dim-names: seq=tokens",
+            _ex("gpt_decoder"),
+            "An axis of unknown size is never written ?: a sequence length prints as seq, "
+            "renamed here.",
+            {"dim-names": "seq=tokens"},
         ),
         Diagram(
             "names: true",

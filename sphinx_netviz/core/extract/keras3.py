@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
+from .keras_composite import CATEGORY_BLOCK, finish_internals, open_composite
 
 if TYPE_CHECKING:
     from .base import ExtractRequest
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 #: Bump when the walker's output changes for the same model (part of the IR cache key).
-WALKER_VERSION = "2"
+WALKER_VERSION = "3"
 #: Distributions that decide a backend's numerics and op names, by backend.
 _BACKEND_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "tensorflow": ("tensorflow", "tensorflow-cpu"),
@@ -316,6 +317,10 @@ def _walk(
             internals.nodes.extend(inner.nodes)
             internals.edges.extend(inner.edges)
             kind, model_inputs, model_outputs = "composite", inner.inputs, inner.outputs
+        elif kind == "layer":
+            opened = _open_composite(op, knode, internals, node_id, (*path, op.name))
+            if opened is not None:
+                kind, (model_inputs, model_outputs) = "composite", opened
         walk.nodes.append(
             Node(
                 id=node_id,
@@ -323,7 +328,9 @@ def _walk(
                 type=type(op).__name__,
                 module=type(op).__module__,
                 kind=kind,
-                category=category_of(
+                category=CATEGORY_BLOCK
+                if kind == "composite"
+                else category_of(
                     type(op).__name__,
                     type(op).__module__,
                     kind,
@@ -373,6 +380,27 @@ def _walk(
     inputs = [i for i in (producer(t) for t in owner.inputs) if i is not None]
     outputs = [o for o in (producer(t) for t in owner.outputs) if o is not None]
     return ids, inputs, outputs
+
+
+def _open_composite(
+    op: Any, knode: Any, internals: _Walk, node_id: str, path: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Record a composite layer's internals (keras_composite.py); ``None`` keeps it a leaf."""
+
+    def walk(functional: Any, sentinel: bool) -> tuple[list[str], list[str]]:
+        trial = _Walk()
+        _, inner_in, inner_out = _walk(
+            functional, trial, prefix=node_id + "/", parent=node_id, path=path
+        )
+        nodes, edges = finish_internals(trial.nodes, trial.edges, sentinel)
+        internals.nodes.extend(nodes)
+        internals.edges.extend(edges)
+        return inner_in, inner_out
+
+    opened = open_composite(op, knode, walk)
+    if opened is None:
+        return None
+    return tuple(opened[0]), tuple(opened[1])
 
 
 def extract_model(

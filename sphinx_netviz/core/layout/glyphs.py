@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import dims
 from ..sizes import COUNT_FONT_MINI, LINE_STEP, text_width
 from ..structure import Block, Group, Item, Leaf, walk_leaves
 from .scene import Glyph, Label, Piece, Point, Term
-from .sizing import Sizer, dims_text, feature_text
 
 if TYPE_CHECKING:
     from ..group import GroupDef, Grouping
     from ..options import Options
     from ..view import VGraph
+    from .sizing import Sizer
 
 __all__ = ["Ctx", "exit_node", "outline"]
 
@@ -81,6 +82,8 @@ class Ctx:
             in_ports=[0.0],
             out_ports=[0.0],
             members=len(n.members),
+            count=n.count,
+            gid=n.gid,
             dense=dense,
             node_ids=(node_id,),
             in_shape=n.in_shape,
@@ -147,7 +150,7 @@ class Ctx:
         if g.count > 1:
             lines.append((f"\u00d7{g.count}", "count"))
         if self.o.features:
-            text = feature_text(g.out_shape)
+            text = dims.feature_text(g.out_shape, self.o.dim_names)
             if text:
                 lines.append((text, "feat"))
         if self.o.names:
@@ -162,7 +165,7 @@ class Ctx:
         """The rotated spatial-size label on the edge leaving ``g`` (at x, y)."""
         if not self.dims_on or g.kind in ("split", "junction"):
             return [], 0.0
-        text = dims_text(g.out_shape)
+        text = dims.dims_text(g.out_shape, self.o.dim_names)
         if not text:
             return [], 0.0
         return [Label(x, y + 5, text, "dim", rotate=True, anchor="start")], 5 + text_width(text)

@@ -1,0 +1,300 @@
+"""Folding repeated blocks that take side inputs: a mask, an encoder output, earlier cells.
+
+The series-parallel grouping (structure.py, group.py) folds blocks with one entry and one
+exit. A Transformer stack is not like that: every block also reads the padding mask (the same
+outside tensor for every repeat), and a NASNet cell reads the previous cell *and* the one
+before it (earlier outputs of the chain). Such graphs are not series-parallel, so they end up
+in opaque regions and nothing folds. This pass runs first, on the drawable graph before
+Split insertion, and only when the graph has an opaque region (steps 1-3 live in chain.py):
+
+1. The *main path* is the longest path through the graph (the chain a reader follows).
+   Every other node is *attached* to the first main-path node it feeds (its cell), except
+   nodes upstream of no main node that feed several cells: those are *outside* tensors
+   (masks, position ids) and stay outside every block.
+2. Each main-path position gets a signature: its node's and its attached nodes' types and
+   configuration keys, and where each of their inputs comes from, written relative to the
+   position (the previous main node, a main node ``d`` steps back, an attached node ``d``
+   steps back) or, for outside tensors, by the tensor's id. Repeated blocks that read the
+   same outside tensors or the same earlier outputs then have equal signature sequences.
+3. Periodic runs of the signature sequence (period p, at least two repeats) are found per
+   period; the largest saving wins, runs do not overlap; a run's phase is chosen where the
+   fewest tensors cross the block boundary (between blocks, not inside one).
+4. Each run is contracted into one node standing for all its IR nodes (``count`` repeats):
+   its side inputs become single edges into it, so they are drawn once. The graph is then
+   series-parallel again and the usual decomposition, grouping and layout draw it.
+
+Anything irregular (one repeat differs in one layer, a side input feeds only some repeats)
+breaks the signature equality, so those repeats are simply not folded: the honest drawing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .chain import (
+    attach,
+    crossings,
+    inner_first,
+    is_block,
+    main_path,
+    node_kind,
+    runs,
+    segments,
+    signatures,
+)
+from .structure import Leaf, Opaque, Series, decompose, topo_order
+
+if TYPE_CHECKING:
+    from .view import VGraph, VNode
+
+__all__ = ["Fold", "fold_side_inputs"]
+
+
+@dataclass
+class Fold:
+    """One folded run: its repeats' node ids (main path order) and the first repeat's view."""
+
+    node: str
+    key: str
+    label: str
+    count: int
+    repeats: list[list[str]]
+    body: VGraph | None = None
+    side_inputs: list[str] = field(default_factory=list)
+
+
+def _has_opaque(series: Series) -> bool:
+    from .structure import Block, Group
+
+    for it in series.items:
+        if isinstance(it, Opaque):
+            return True
+        if isinstance(it, Block) and any(_has_opaque(b) for b in it.branches):
+            return True
+        if isinstance(it, Group) and _has_opaque(Series(list(it.body))):
+            return True
+    return False
+
+
+def _opaque_nodes(series: Series, out: set[str]) -> None:
+    from .structure import Block
+
+    for it in series.items:
+        if isinstance(it, Opaque):
+            out.update(it.nodes)
+        elif isinstance(it, Block):
+            for b in it.branches:
+                _opaque_nodes(b, out)
+
+
+def _creates_cycle(vg: VGraph, inside: set[str]) -> bool:
+    """True when a path leaves ``inside`` and comes back (contracting would make a cycle)."""
+    frontier = [s for c in inside for s in vg.succ[c] if s not in inside]
+    seen: set[str] = set()
+    while frontier:
+        x = frontier.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        for y in vg.succ[x]:
+            if y in inside:
+                return True
+            frontier.append(y)
+    return False
+
+
+def _label(vg: VGraph, nodes: list[str]) -> str:
+    """A block that is one hierarchy node, or all of one's internals, is named after its
+    class; otherwise after what it does."""
+    from .group import class_label, short_name
+
+    named = class_label(vg, [Leaf(n) for n in nodes])
+    if named is not None:
+        return named
+    vnodes = [vg.nodes[n] for n in nodes]
+    types = Counter(n.type for n in vnodes)
+    if any("Attention" in t for t in types):
+        return "Transformer block"
+    if types.get("Concatenate", 0) and len(vnodes) > 6:
+        return "Cell"
+    if types.get("Add", 0):
+        return "Residual"
+    if len(vnodes) <= 4:  # a short chain reads best as its layers, as group.py names them
+        return "-".join(short_name(n.type) for n in vnodes)
+    return "Block"
+
+
+def fold_side_inputs(vg: VGraph) -> list[Fold]:
+    """Contract repeated blocks with side inputs in place; returns the folds made.
+
+    Rounds: adjacent repeats (innermost first), then cells repeated apart from each other,
+    then adjacent repeats again (which may now be made of folds: nested repeats nest)."""
+    folds: list[Fold] = []
+    labels: dict[str, str] = {}
+    for mode in ("runs", "segments", "runs"):
+        _round(vg, mode, folds, labels)
+    _letter_duplicates(folds)
+    return folds
+
+
+def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> None:
+    tree = decompose(vg)
+    if not _has_opaque(tree):
+        return
+    hard: set[str] = set()
+    _opaque_nodes(tree, hard)
+    order = topo_order(vg)
+    topo = sorted(vg.nodes, key=order.__getitem__)
+    path = main_path(vg, topo)
+    if len(path) < 4:
+        return
+    index = {v: j for j, v in enumerate(path)}
+    att = attach(vg, topo, index)
+    cross = crossings(vg, att, len(path))
+    marks = [
+        [len(vg.succ[v]) > 1 for v in path],
+        [cross[k + 1] <= 2 for k in range(len(path))],
+        [True] * len(path),
+    ]
+    variants = [signatures(vg, path, att, m) for m in marks]
+    sigs = variants[0]
+    by_pos: dict[int, list[str]] = {}
+    for v in topo:
+        if v in att:
+            by_pos.setdefault(att[v], []).append(v)
+    fan = [0] + [len(vg.succ[v]) for v in path]
+    if mode == "runs":
+        edge = [
+            int(k > 0 and _parent(vg.nodes[path[k]]) != _parent(vg.nodes[path[k - 1]]))
+            for k in range(len(path))
+        ]
+        candidates = [r for variant in variants for r in runs(variant, cross, fan, edge)]
+        found = sorted(candidates, key=inner_first)
+    else:
+        found = segments(sigs, cross)
+    taken: list[tuple[int, int]] = []
+    for s, p, count in found:
+        lo, hi = s, s + p * count
+        if any(lo < b and a < hi for a, b in taken):
+            continue
+        repeats = [
+            [v for j in range(s + r * p, s + (r + 1) * p) for v in by_pos.get(j, ())]
+            for r in range(count)
+        ]
+        inside = {v for rep in repeats for v in rep}
+        if len(repeats[0]) == 1 and not is_block(vg.nodes[repeats[0][0]]):
+            continue  # Conv, Conv: single layers are not blocks (Net2Vis folds none either)
+        if not inside & hard or _sese(vg, repeats) or _creates_cycle(vg, inside):
+            continue  # single-entry/single-exit repeats are the grouper's (group.py)
+        if any(node_kind(vg.nodes[v]) == "input" for v in inside):
+            continue  # model inputs stay visible
+        taken.append((lo, hi))
+        key = "|".join(sigs[s : s + p])
+        if key not in labels:
+            labels[key] = _label(vg, repeats[0])
+        folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
+
+
+def _sese(vg: VGraph, repeats: list[list[str]]) -> bool:
+    """True when every repeat is entered by one tensor only and left by one only."""
+    for rep in repeats:
+        inside = set(rep)
+        sources = {p for c in rep for p in vg.pred[c] if p not in inside}
+        exits = {c for c in rep for s in vg.succ[c] if s not in inside}
+        if len(sources) > 1 or len(exits) > 1:
+            return False
+    return True
+
+
+def _parent(n: VNode) -> str | None:
+    return n.node.parent if n.node is not None else None
+
+
+def _letter_duplicates(folds: list[Fold]) -> None:
+    kinds: dict[str, list[Fold]] = {}
+    for f in folds:
+        kinds.setdefault(f.key, []).append(f)
+    by_label: dict[str, list[str]] = {}
+    for key, fs in kinds.items():
+        by_label.setdefault(fs[0].label, []).append(key)
+    for label, keys in by_label.items():
+        if len(keys) < 2:
+            continue
+        for k, key in enumerate(keys):
+            for f in kinds[key]:
+                f.label = f"{label} {chr(ord('A') + k) if k < 26 else k + 1}"
+
+
+def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id: str) -> Fold:
+    from .view import VGraph, VNode
+
+    inside = {v for rep in repeats for v in rep}
+    first = repeats[0]
+    fset = set(first)
+    body = VGraph(
+        name=label,
+        nodes={c: vg.nodes[c] for c in first},
+        succ={c: [s for s in vg.succ[c] if s in fset] for c in first},
+        pred={c: [p for p in vg.pred[c] if p in fset] for c in first},
+        shapes={k: v for k, v in vg.shapes.items() if k[0] in fset and k[1] in fset},
+        inputs=[c for c in first if not any(p in fset for p in vg.pred[c])],
+        outputs=[c for c in first if not any(s in fset for s in vg.succ[c])],
+        hierarchy=vg.hierarchy,
+        hierarchy_parent=vg.hierarchy_parent,
+    )
+    ordered = [v for v in vg.nodes if v in inside]
+    entry = vg.nodes[repeats[0][0]]
+    exit_ = vg.nodes[repeats[-1][-1]]
+    ext_in = [(p, c) for c in ordered for p in vg.pred[c] if p not in inside]
+    ext_out = [(c, s) for c in ordered for s in vg.succ[c] if s not in inside]
+    shapes = {e: vg.shapes.get(e) for e in ext_in + ext_out}
+    position = list(vg.nodes).index(ordered[0])
+    members = tuple(m for c in ordered for m in vg.nodes[c].members)
+    _drop(vg, ordered)
+    node: VNode = VNode(
+        id=new_id,
+        type=label,
+        name=label,
+        in_shape=entry.in_shape,
+        out_shape=exit_.out_shape,
+        members=members,
+        manual=label,
+        config_key=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
+        count=len(repeats),
+    )
+    items = list(vg.nodes.items())
+    items.insert(position, (new_id, node))
+    vg.nodes = dict(items)
+    vg.succ[new_id] = []
+    vg.pred[new_id] = []
+    side: list[str] = []
+    for p, c in ext_in:
+        if p not in side:
+            side.append(p)
+        vg.add_edge(p, new_id, shapes[(p, c)])
+    for c, s in ext_out:
+        vg.add_edge(new_id, s, shapes[(c, s)])
+    vg.inputs = list(dict.fromkeys(new_id if i in inside else i for i in vg.inputs))
+    vg.outputs = list(dict.fromkeys(new_id if o in inside else o for o in vg.outputs))
+    fold = Fold(new_id, key, label, len(repeats), repeats, body, side)
+    vg.folds[new_id] = fold
+    return fold
+
+
+def _drop(vg: VGraph, ids: list[str]) -> None:
+    gone = set(ids)
+    for c in ids:
+        for p in vg.pred[c]:
+            if p not in gone:
+                vg.succ[p] = [s for s in vg.succ[p] if s not in gone]
+        for s in vg.succ[c]:
+            if s not in gone:
+                vg.pred[s] = [p for p in vg.pred[s] if p not in gone]
+    for c in ids:
+        del vg.succ[c]
+        del vg.pred[c]
+        del vg.nodes[c]
+    vg.shapes = {k: v for k, v in vg.shapes.items() if k[0] not in gone and k[1] not in gone}

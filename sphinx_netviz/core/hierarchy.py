@@ -1,0 +1,120 @@
+"""The hierarchy of a model: nested models and composite layers, opened or drawn closed.
+
+Nodes of kind ``model`` and ``composite`` hold internals (their ``parent``). ``expand-nested``
+and ``depth`` decide which are opened (drawn as their internals); a closed one is one glyph,
+matched against others of its class by a hash of its insides (so a block that differs inside
+is no repeat) and explained in the legend by its composition ("glyph = members").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .errors import RenderError
+from .graph import Graph
+
+if TYPE_CHECKING:
+    from .graph import Node
+    from .options import Options
+    from .view import VGraph
+
+__all__ = ["HIERARCHY_KINDS", "compositions", "open_levels", "opened", "structures"]
+
+#: Node kinds whose internals are recorded under their id (``parent``).
+HIERARCHY_KINDS = ("model", "composite")
+
+
+def open_levels(options: Options) -> int | None:
+    """How many hierarchy levels to open: ``None`` for all (``expand-nested``), else
+    ``depth`` (0: none)."""
+    return None if options.expand_nested else options.depth
+
+
+def opened(graph: Graph, levels: int | None) -> set[str]:
+    """Hierarchy nodes drawn as their internals: those at most ``levels`` deep whose
+    ancestors are all opened too."""
+    if levels == 0:
+        return set()
+    by_id = {n.id: n for n in graph.nodes}
+    opened: set[str] = set()
+    for n in graph.nodes:  # parents come before their internals in IR order
+        if n.kind not in HIERARCHY_KINDS or not n.model_inputs:
+            continue
+        level = 1
+        parent = n.parent
+        ok = True
+        while parent is not None:
+            if parent not in opened:
+                ok = False
+                break
+            level += 1
+            parent = by_id[parent].parent if parent in by_id else None
+        if ok and (levels is None or level <= levels):
+            opened.add(n.id)
+    return opened
+
+
+def structures(graph: Graph) -> dict[str, str]:
+    """A hash of each hierarchy node's internals (types and wiring, nested ones included)."""
+    children: dict[str, list[Node]] = defaultdict(list)
+    for n in graph.nodes:
+        if n.parent is not None:
+            children[n.parent].append(n)
+    if not children:
+        return {}
+    preds: dict[str, list[str]] = defaultdict(list)
+    parent_of = {n.id: n.parent for n in graph.nodes}
+    for e in graph.edges:
+        if parent_of.get(e.source) == parent_of.get(e.target):
+            preds[e.target].append(e.source)
+    out: dict[str, str] = {}
+    label: dict[str, str] = {}
+    for n in reversed(graph.nodes):  # internals follow their parent in IR order
+        if n.id in children:
+            lines = sorted(
+                f"{label.get(c.id, c.type)}|{sorted(label.get(p, '') for p in preds[c.id])}"
+                for c in children[n.id]
+            )
+            blob = "\n".join(lines).encode()
+            out[n.id] = hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]
+        label[n.id] = n.type + (":" + out[n.id] if n.id in out else "")
+    return out
+
+
+#: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.
+_MAX_COMPOSITION = 40
+
+
+def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
+    """The internals of each closed hierarchy node (first of each class), as a view."""
+    closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
+    if not closed:
+        return {}
+    children: dict[str, list[Node]] = defaultdict(list)
+    for n in graph.nodes:
+        if n.parent is not None:
+            children[n.parent].append(n)
+    from .view import build_view  # the internals are drawn by the same rules
+
+    plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
+    out: dict[str, VGraph] = {}
+    for h in closed:
+        if h.type in out:
+            continue
+        inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
+        ids = {c.id for c in inner}
+        if not ids or len(ids) > _MAX_COMPOSITION:
+            continue  # a whole nested backbone (ResNet50) would make the legend a diagram
+        sub = Graph(
+            name=h.type,
+            nodes=tuple(inner),
+            edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
+        )
+        try:
+            out[h.type] = build_view(sub, plain, splits=False)
+        except RenderError:
+            continue
+    return out

@@ -1,0 +1,263 @@
+"""Folding repeats that take side inputs, composite glyphs, names and symbolic sizes: on the IR
+alone (no framework), the way a PyTorch tracer's graph reaches the renderer too."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from sphinx_netviz.core.diagram import prepare, render
+from sphinx_netviz.core.dims import dims_text, feature_text, shape_text
+from sphinx_netviz.core.errors import OptionError
+from sphinx_netviz.core.graph import Edge, Graph, Node
+from sphinx_netviz.core.options import resolve_options
+
+from . import irgraphs
+from .irgraphs import conservation
+
+SEQ = (None, 16)
+
+
+def bert_like(layers: int = 4, *, masked: int | None = None, odd: int | None = None) -> Graph:
+    """A torch-style IR: ``layers`` composite ``BertLayer`` nodes with recorded internals,
+    each reading the hidden states and (the first ``masked`` of them) the attention mask."""
+    masked = layers if masked is None else masked
+    nodes = [
+        Node("input_ids", "input_ids", "InputLayer", kind="input", output_shapes=((None,),)),
+        Node("mask", "mask", "InputLayer", kind="input", output_shapes=((None,),)),
+        Node("embed", "embed", "Embedding", input_shapes=((None,),), output_shapes=(SEQ,)),
+    ]
+    edges = [Edge("input_ids", "embed", (None,))]
+    prev = "embed"
+    for i in range(layers):
+        lid = f"layer{i}"
+        inner = ["query", "attention", "add", "norm", "ff", "add2"]
+        if i == odd:
+            inner.insert(4, "extra")
+        types = {
+            "query": "Linear",
+            "attention": "ScaledDotProductAttention",
+            "add": "Add",
+            "norm": "LayerNorm",
+            "extra": "Linear",
+            "ff": "Linear",
+            "add2": "Add",
+        }
+        nodes.append(
+            Node(
+                lid,
+                lid,
+                "BertLayer",
+                kind="composite",
+                input_shapes=(SEQ, (None,)),
+                output_shapes=(SEQ,),
+                model_inputs=(f"{lid}/query", f"{lid}/attention"),
+                model_outputs=(f"{lid}/add2",),
+                category="block",
+            )
+        )
+        for name in inner:
+            nodes.append(
+                Node(
+                    f"{lid}/{name}",
+                    name,
+                    types[name],
+                    input_shapes=(SEQ,),
+                    output_shapes=(SEQ,),
+                    parent=lid,
+                    params=0 if types[name] in ("Add", "ScaledDotProductAttention") else 10,
+                )
+            )
+        chain = [f"{lid}/{n}" for n in inner]
+        for a, b in itertools.pairwise(chain):
+            edges.append(Edge(a, b, SEQ))
+        edges.append(Edge(f"{lid}/query", f"{lid}/add", SEQ, 0, 1))  # residual
+        edges.append(Edge(prev, lid, SEQ, 0, 0))
+        if i < masked:
+            edges.append(Edge("mask", lid, (None,), 0, 1))
+        prev = lid
+    nodes.append(Node("pooler", "pooler", "Linear", input_shapes=(SEQ,), output_shapes=((16,),)))
+    edges.append(Edge(prev, "pooler", SEQ))
+    return Graph("bert_like", tuple(nodes), tuple(edges), ("input_ids", "mask"), ("pooler",))
+
+
+def _prep(graph: Graph, **opts: object):
+    return prepare(graph, resolve_options(opts))
+
+
+def _groups(prep) -> list[tuple[str, int]]:
+    return [(g.type, g.count) for g in prep.scene.glyphs if g.kind == "group"]
+
+
+def _drawn(prep) -> list:
+    """Glyphs that stand for IR nodes (Splits are synthetic)."""
+    return [g for g in prep.scene.glyphs if g.kind in ("layer", "group")]
+
+
+@pytest.mark.parametrize("opts", [{}, {"expand_nested": True}, {"depth": 1}])
+def test_blocks_reading_a_mask_fold_into_one_glyph_named_after_their_class(opts):
+    prep = _prep(bert_like(6), **opts)
+    assert _groups(prep) == [("BertLayer", 6)]
+    assert len(_drawn(prep)) <= 6
+    accounted, total = conservation(prep)
+    assert accounted == total
+    # The mask is drawn once: one edge out of its glyph, into the group.
+    group = next(g for g in prep.scene.glyphs if g.kind == "group")
+    from_mask = [p for p in prep.scene.paths if p.source == "mask"]
+    assert [p.target for p in from_mask] == [group.id]
+
+
+def test_the_mask_edge_is_one_polyline_in_the_svg():
+    svg = render(bert_like(6)).svg
+    root = ET.fromstring(svg)
+    edges = [
+        e
+        for e in root.iter()
+        if (e.get("class") or "").split()[:1] == ["nv-edge"] and e.get("data-source") == "mask"
+    ]
+    assert len(edges) == 1
+    groups = [e for e in root.iter() if e.get("class") == "nv-group"]
+    assert [g.get("data-count") for g in groups] == ["6"]
+    members = sum(int(g.get("data-members")) for g in groups)
+    assert members == 6  # six BertLayer glyphs folded (closed composites)
+
+
+def test_opened_blocks_count_their_internals_as_members():
+    prep = _prep(bert_like(4), expand_nested=True)
+    group = next(g for g in prep.scene.glyphs if g.kind == "group")
+    assert group.count == 4 and group.members == 4 * 6
+
+
+def test_a_side_input_feeding_only_some_repeats_is_not_folded_xn():
+    prep = _prep(bert_like(4, masked=2))
+    assert ("BertLayer", 4) not in _groups(prep)
+    accounted, total = conservation(prep)
+    assert accounted == total
+    # What is drawn stays true: the mask reaches exactly the blocks that read it.
+    drawn_ids = {g.id: g for g in prep.scene.glyphs}
+    targets = {p.target for p in prep.scene.paths if p.source == "mask"}
+    assert all(drawn_ids[t].count <= 2 for t in targets)
+
+
+def test_a_repeat_that_differs_in_one_layer_is_not_folded_xn():
+    for opts in ({}, {"expand_nested": True}):
+        prep = _prep(bert_like(4, odd=2), **opts)
+        assert ("BertLayer", 4) not in _groups(prep), opts
+        accounted, total = conservation(prep)
+        assert accounted == total
+
+
+def test_cells_reading_the_two_previous_cells_fold():
+    prep = _prep(irgraphs.non_sp())
+    assert [c for _t, c in _groups(prep)] == [3]
+    assert len(prep.scene.glyphs) <= 8
+    accounted, total = conservation(prep)
+    assert accounted == total
+    none = _prep(irgraphs.non_sp(), group="none")
+    assert len(none.scene.glyphs) > 20
+
+
+def test_folding_is_deterministic_and_off_with_group_none_or_fold_repeats_off():
+    assert render(bert_like(5)).svg == render(bert_like(5)).svg
+    assert _groups(_prep(bert_like(5), group="none")) == []
+    assert all(c == 1 for _t, c in _groups(_prep(bert_like(5), fold_repeats=False)))
+
+
+def test_depth_opens_levels_one_at_a_time():
+    closed = _prep(bert_like(3), group="none")
+    assert {g.type for g in closed.scene.glyphs} >= {"BertLayer"}
+    opened = _prep(bert_like(3), group="none", depth=1)
+    types = {g.type for g in opened.scene.glyphs}
+    assert "BertLayer" not in types and "ScaledDotProductAttention" in types
+    assert _prep(bert_like(3), group="none", expand_nested=True).scene.glyphs == (
+        opened.scene.glyphs
+    ) or len(opened.scene.glyphs) == len(
+        _prep(bert_like(3), group="none", expand_nested=True).scene.glyphs
+    )
+
+
+def test_closed_composites_show_their_composition_in_the_legend():
+    svg = render(bert_like(3), group="none").svg
+    root = ET.fromstring(svg)
+    items = [e for e in root.iter() if e.get("class") == "nv-legend-item"]
+    bert = [e for e in items if e.get("data-type") == "BertLayer"]
+    assert len(bert) == 1 and bert[0].get("data-kind") == "group"
+    # ... and the member types it draws are explained by their own entries.
+    shown = {e.get("data-type") for e in items}
+    assert {"ScaledDotProductAttention", "LayerNorm", "Linear"} <= shown
+
+
+# -- symbolic sizes ------------------------------------------------------------------------------
+def test_unknown_axes_are_named_never_question_marks():
+    assert dims_text((None, 16)) == "seq"
+    assert feature_text((None, None)) == "seq"
+    assert dims_text((None, None, 3)) == "hxw"
+    assert shape_text((None, 16)) == "seq\u00d716"
+    assert shape_text(None) == "unknown"
+    assert dims_text((None, 16), [("seq", "tokens")]) == "tokens"
+    assert dims_text((None, 16), [("1", "len")]) == "len"
+    assert dims_text((None, None, 3), [("h", "rows")]) == "rowsxw"
+
+
+def test_no_label_or_tooltip_writes_a_question_mark():
+    for opts in ({}, {"expand_nested": True}, {"names": True}):
+        svg = render(bert_like(3), **opts).svg
+        root = ET.fromstring(svg)
+        texts = [t.text or "" for t in root.iter() if t.tag.endswith("text")]
+        titles = [t.text or "" for t in root.iter() if t.tag.endswith("title")]
+        assert not [t for t in texts + titles if "?" in t], opts
+    renamed = render(bert_like(3), dim_names="seq=tokens").svg
+    assert re.search(r">tokens<", renamed)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("0=x", "axis number"),
+        ("seq=<b>", "not a name"),
+        ("=x", "of the form"),
+        ("1=" + "x" * 17, ""),
+    ],
+)
+def test_bad_dim_names_are_refused_with_the_option_named(value, fragment):
+    with pytest.raises(OptionError, match="dim-names") as info:
+        resolve_options({"dim-names": value})
+    assert fragment in str(info.value)
+
+
+def test_depth_is_validated():
+    with pytest.raises(OptionError, match="depth"):
+        resolve_options({"depth": "-1"})
+    assert resolve_options({"depth": "2"}).depth == 2
+
+
+def test_a_large_nested_backbone_stays_a_swatch_in_the_legend():
+    inner = 60
+    nodes = [
+        Node("x", "x", "InputLayer", kind="input", output_shapes=((8,),)),
+        Node(
+            "backbone",
+            "backbone",
+            "Functional",
+            kind="model",
+            input_shapes=((8,),),
+            output_shapes=((8,),),
+            model_inputs=("backbone/d0",),
+            model_outputs=(f"backbone/d{inner - 1}",),
+        ),
+    ]
+    edges = [Edge("x", "backbone", (8,))]
+    for i in range(inner):
+        nodes.append(
+            Node(f"backbone/d{i}", f"d{i}", "Dense", output_shapes=((8,),), parent="backbone")
+        )
+        if i:
+            edges.append(Edge(f"backbone/d{i - 1}", f"backbone/d{i}", (8,)))
+    graph = Graph("big", tuple(nodes), tuple(edges), ("x",), ("backbone",))
+    root = ET.fromstring(render(graph).svg)
+    items = [e for e in root.iter() if e.get("class") == "nv-legend-item"]
+    backbone = [e for e in items if e.get("data-type") == "Functional"]
+    assert [e.get("data-kind") for e in backbone] == ["type"]
