@@ -264,7 +264,8 @@ def test_worker_end_to_end_and_render() -> None:
         g.get("data-id") for g in root.findall(".//s:g[@class='nv-group']", ns)
     }
     assert "conv1" in shown and "fc" in shown
-    assert {g.get("data-type") for g in layers} >= {"Conv2d", "Linear", "Sequential"}
+    # The ResNet stages (Sequential composites) may fold into groups; the leaves stay.
+    assert {g.get("data-type") for g in layers} >= {"Conv2d", "Linear"}
 
 
 def test_worker_passes_input_dtype() -> None:
@@ -293,11 +294,6 @@ def test_hf_bert_expanded_folds_its_layers() -> None:
     assert [g.get("data-count") for g in groups] == [str(LAYERS)]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="naming a repeat after its one class ('BertLayer x6') and folding a run of single "
-    "composite glyphs (GPT2Block x6) are the grouping/composite branches' work",
-)
 @pytest.mark.parametrize(
     ("spec", "block", "expand"),
     [
