@@ -213,6 +213,11 @@ class Options:
         """Canonical JSON of the render-scope values: the options part of a cache key."""
         return json.dumps(self.values("render"), sort_keys=True, separators=(",", ":"))
 
+    def graph_values(self) -> dict[str, Any]:
+        """The extract-scope values that decide the extracted graph (all but ``timeout``):
+        part of IR cache keys and of snapshot file names."""
+        return {k: v for k, v in self.values("extract").items() if k != "timeout"}
+
     def with_values(self, values: Mapping[str, object]) -> Options:
         """A copy with ``values`` (kebab or snake names, text or typed) applied and checked."""
         return resolve_options(values, base=self)

@@ -52,6 +52,8 @@ class DiagramBuilder:
         sys_path: Sequence[str] = (),
         timeout: float = 120.0,
         on_warning: Callable[[str], None] | None = None,
+        snapshot_dir: Path | None = None,
+        offline: bool = False,
     ) -> None:
         self.loader = ModelLoader(
             cache_dir=cache_dir,
@@ -59,6 +61,8 @@ class DiagramBuilder:
             sys_path=sys_path,
             timeout=timeout,
             on_warning=on_warning,
+            snapshot_dir=snapshot_dir,
+            offline=offline,
         )
 
     def build(self, spec: str, options: Options) -> BuiltDiagram:
@@ -77,7 +81,10 @@ class DiagramBuilder:
             ) from exc
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
-        loaded = self.loader.load(spec, input_shape=options.input_shape, timeout=options.timeout)
+        extract = {k: v for k, v in options.graph_values().items() if k != "input-shape"}
+        loaded = self.loader.load(
+            spec, input_shape=options.input_shape, timeout=options.timeout, extract=extract
+        )
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]
