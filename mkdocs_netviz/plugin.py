@@ -85,6 +85,12 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             base_dir=base_dir,
             sys_path=import_path(base_dir, _mkdocstrings_paths(config, base_dir)),
             timeout=self.config.timeout,
+            snapshot_dir=(
+                (base_dir / self.config.snapshot_dir).resolve()
+                if self.config.snapshot_dir
+                else None
+            ),
+            offline=self.config.offline,
         )
         defaults = {"timeout": self.config.timeout, **self.config.defaults}
         if self.session is None:

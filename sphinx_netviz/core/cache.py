@@ -105,7 +105,6 @@ class IrEntry:
     sources: tuple[Fingerprint, ...]
 
 
-
 #: ``(path, mtime_ns, size)`` per file: a cheap "has anything changed" check for in-process
 #: memos (the disk cache itself compares content hashes).
 Stamps = tuple[tuple[str, int, int], ...]

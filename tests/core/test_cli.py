@@ -138,3 +138,32 @@ def test_unwritable_output_exit_1(tmp_path: Path) -> None:
     blocker.write_text("x")
     res = netviz("render", str(ir), "-o", str(blocker / "out.svg"), "--no-cache")
     assert res.returncode == 1 and "cannot write" in res.stderr
+
+
+def test_snapshot_command_writes_one_file_per_spec(tmp_path: Path) -> None:
+    folder = tmp_path / "snaps"
+    res = netviz(
+        "snapshot",
+        "tests.zoo.models:siamese",
+        "tests.zoo.models:no_such_factory",
+        "tests.zoo.models:unbuilt_sequential",
+        "--input-shape",
+        "7",
+        "-d",
+        str(folder),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
+    assert res.returncode == 1  # one spec failed; the others are still written
+    (line,) = res.stderr.strip().splitlines()
+    assert "tests.zoo.models:no_such_factory" in line and "no attribute" in line
+    written = [Path(p) for p in res.stdout.split()]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+    assert len(written) == 2
+    for path in written:
+        data = json.loads(path.read_text())
+        assert data["options"] == {"input-shape": [7]}
+        assert "tests/zoo/models.py" in [s["path"] for s in data["sources"]]
+        assert str(ROOT) not in path.read_text()
+    again = netviz("snapshot", "tests.zoo.models:siamese", "-d", str(folder), "--input-shape", "7")
+    assert again.returncode == 0 and again.stdout.split() == [str(written[0])]
