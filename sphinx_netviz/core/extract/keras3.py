@@ -11,15 +11,17 @@ This module imports Keras, so it only ever runs inside the worker process.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
 
-__all__ = ["extract_model", "json_safe_config", "owner_of", "trace_subclassed"]
+__all__ = ["extract_model", "json_safe_config", "names_kept", "owner_of", "trace_subclassed"]
 
 #: Config keys that repeat what the node already says.
 _SKIPPED_KEYS = frozenset({"name"})
@@ -127,6 +129,27 @@ def owner_of(model: Any, input_shape: Sequence[int | None] | None = None) -> Any
     if _is_instance(model, "src.models.functional.Functional") or hasattr(model, "_nodes_by_depth"):
         return model
     return None
+
+
+@contextlib.contextmanager
+def names_kept() -> Iterator[None]:
+    """Restore Keras's auto-name counters after building or tracing for a walk.
+
+    Tracing a subclassed model (and building an unbuilt Sequential) creates Keras objects
+    whose names come from process-wide counters (``input_layer_3``, ``add_7``), and node ids
+    come from names. Restoring the counters makes extracting a live model repeatable (the
+    same ids on every call) and invisible to the caller's session; a model built right after
+    ``keras.backend.clear_session()`` gets the ids the worker's spec route gives it.
+    """
+    from keras.src.backend.common import global_state
+
+    saved = global_state.get_global_attribute("object_name_uids")
+    kept = None if saved is None else dict(saved)
+    try:
+        yield
+    finally:
+        restored = None if kept is None else collections.defaultdict(int, kept)
+        global_state.set_global_attribute("object_name_uids", restored)
 
 
 def trace_subclassed(model: Any, input_shape: Sequence[int | None] | None) -> Any:
@@ -351,10 +374,11 @@ def extract_model(
         )
     traced = False
     try:
-        owner = owner_of(model, input_shape)
-        if owner is None:
-            owner = trace_subclassed(model, input_shape)
-            traced = True
+        with names_kept():
+            owner = owner_of(model, input_shape)
+            if owner is None:
+                owner = trace_subclassed(model, input_shape)
+                traced = True
     except ValueError as exc:
         raise ExtractionError(f"model spec {label!r}: {exc}") from None
     if not owner._nodes_by_depth:
