@@ -213,8 +213,15 @@ class ModelLoader:
         spec: ModelSpec,
         input_shape: Sequence[int | None] | None,
         extract: Mapping[str, Any] | None,
+        *,
+        probe: bool = False,
     ) -> LoadedModel | None:
-        """Memo, snapshot (when this build cannot extract), then the disk cache."""
+        """Memo, snapshot (when this build cannot extract), then the disk cache.
+
+        A ``probe`` (is it there without a worker?) neither warns about a stale snapshot nor
+        remembers it: the warning belongs to the load that draws it, where the adapter knows
+        the diagram's location.
+        """
         key = self._key(spec, input_shape, extract)
         memo = self._memo.get(key)
         if memo is not None and file_stamps(memo[0].sources) == memo[1]:
@@ -222,6 +229,8 @@ class ModelLoader:
         if self.snapshot_dir is not None:
             snap = self._read_snapshot(spec, input_shape, extract)
             if snap is not None and (self.offline or not _extractable(snap)):
+                if probe:
+                    return self._from_snapshot(snap, warn=False)
                 return self._remember(key, self._from_snapshot(snap))
         entry = self.cache.get_ir(key, base_dir=self.base_dir, sys_path=self.sys_path)
         if entry is None:
@@ -254,8 +263,8 @@ class ModelLoader:
             self.snapshot_dir, spec.text, self._snapshot_options(input_shape, extract)
         )
 
-    def _from_snapshot(self, snap: Snapshot) -> LoadedModel:
-        stale = snap.stale(self.base_dir, self.sys_path)
+    def _from_snapshot(self, snap: Snapshot, *, warn: bool = True) -> LoadedModel:
+        stale = snap.stale(self.base_dir, self.sys_path) if warn else []
         if stale and self._on_warning is not None:
             shown = ", ".join(p.removeprefix(SYS_PATH) for p in stale)
             self._on_warning(
@@ -315,7 +324,7 @@ class ModelLoader:
         parsed = self._parse(spec)
         if parsed.kind == "ir":
             return None
-        return self._lookup(parsed, input_shape, extract)
+        return self._lookup(parsed, input_shape, extract, probe=True)
 
     def prestart(self) -> None:
         """Start the worker in the background (a build that knows it is cold calls this early

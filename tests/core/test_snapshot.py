@@ -209,3 +209,21 @@ def test_framework_not_installed_reads_the_snapshot(tmp_path: Path) -> None:
         assert not loader.offline
         loaded = loader.load("mypkg.models:get_model")
         assert loaded.from_snapshot and loader.worker_starts == 0
+
+
+def test_a_probe_does_not_take_the_stale_warning_from_the_load(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    write_snapshot(tmp_path / "s", snap_of(root))
+    (root / "mypkg" / "models.py").write_text("UNITS = 3\n")
+    warnings: list[str] = []
+    with ModelLoader(
+        cache_dir=None,
+        base_dir=root,
+        snapshot_dir=tmp_path / "s",
+        offline=True,
+        on_warning=warnings.append,
+    ) as loader:
+        assert loader.cached("mypkg.models:get_model") is not None
+        assert warnings == []
+        loader.load("mypkg.models:get_model")
+        assert len(warnings) == 1 and "is stale (mypkg/models.py changed)" in warnings[0]
