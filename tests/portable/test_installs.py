@@ -32,8 +32,10 @@ def resolved(extra: str) -> set[str]:
     """Distribution names pip would install for ``netviz[extra]`` into an empty env."""
     target = f"{ROOT}[{extra}]" if extra else str(ROOT)
     res = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed"]
-        + ["--report", "-", target],
+        [
+            *(sys.executable, "-m", "pip", "install", "--dry-run", "--quiet"),
+            *("--ignore-installed", "--report", "-", target),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -140,6 +142,6 @@ def test_base_install_is_the_core(netviz_wheel: Path, tmp_path: Path) -> None:
     )
     assert res.returncode != 0
     assert (
-        'netviz: the MkDocs plugin needs pymdown-extensions; install it with: pip install "netviz[mkdocs]"'
-        in res.stderr
-    )
+        "netviz: the MkDocs plugin needs pymdown-extensions; install it with: "
+        'pip install "netviz[mkdocs]"'
+    ) in res.stderr
