@@ -1,7 +1,7 @@
 """netviz's shared rendering core: model spec -> Graph IR -> grouped, laid-out SVG.
 
-The core imports neither Sphinx, docutils nor MkDocs, and TensorFlow/Keras only inside the
-extraction step (which runs in the worker process). Public API::
+The core imports neither Sphinx, docutils nor MkDocs, and a framework only inside the
+extraction step (in the worker process, or in the caller's for a live model it holds). Public API::
 
     from sphinx_netviz.core import Graph, load_graph, render
 
@@ -9,6 +9,7 @@ extraction step (which runs in the worker process). Public API::
     diagram = render(graph, group="auto", palette="colorblind")
     diagram.svg          # the diagram (with legend below, by default) as an SVG document
     diagram.legend_svg   # the legend on its own
+    render(model)        # a live keras.Model / torch.nn.Module, walked in this process
 
 Names are resolved lazily so that importing the core stays cheap (no svgwrite, no worker).
 """
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .diagram import Diagram, render
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
+    from .snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
@@ -46,11 +48,15 @@ __all__ = [
     "OptionError",
     "Options",
     "RenderError",
+    "Snapshot",
     "SpecError",
     "load_graph",
     "parse_spec",
+    "read_snapshot",
     "render",
     "resolve_options",
+    "snapshot_filename",
+    "write_snapshot",
 ]
 
 _LAZY = {
@@ -63,6 +69,10 @@ _LAZY = {
     "render": "diagram",
     "ModelSpec": "spec",
     "parse_spec": "spec",
+    "Snapshot": "snapshot",
+    "read_snapshot": "snapshot",
+    "snapshot_filename": "snapshot",
+    "write_snapshot": "snapshot",
 }
 
 
