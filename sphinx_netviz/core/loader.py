@@ -27,7 +27,13 @@ from .snapshot import (
     required_modules,
     write_snapshot,
 )
-from .sources import SYS_PATH, relative_sources, resolved_paths
+from .sources import (
+    SYS_PATH,
+    import_anchors,
+    portable_only,
+    relative_sources,
+    resolved_paths,
+)
 from .spec import ModelSpec, parse_spec
 from .worker import WorkerClient
 
@@ -109,6 +115,8 @@ class ModelLoader:
     ) -> None:
         self.base_dir = Path(base_dir).resolve() if base_dir is not None else None
         self.sys_path = tuple(str(p) for p in sys_path)
+        # Where stored source paths are anchored (sys_path, then PYTHONPATH): see .sources.
+        self._anchors = import_anchors(self.sys_path)
         self.timeout = float(timeout)
         self.cache = DiskCache(cache_dir, on_warning=on_warning)
         self.snapshot_dir = Path(snapshot_dir) if snapshot_dir is not None else None
@@ -198,7 +206,9 @@ class ModelLoader:
                 f"model spec {parsed.text!r}: the worker returned an unreadable graph ({exc})"
             ) from None
         self._worker_sources.update(dict(result.sources))
-        portable = relative_sources(result.sources, self.base_dir, self.sys_path)
+        portable = relative_sources(
+            result.sources, self.base_dir, self._anchors, keep_outside=True
+        )
         self.cache.put_ir(key, graph, portable, spec=parsed.text)
         self._snapshot(parsed, input_shape, extract, graph, portable)
         return self._remember(
@@ -232,7 +242,7 @@ class ModelLoader:
                 if probe:
                     return self._from_snapshot(snap, warn=False)
                 return self._remember(key, self._from_snapshot(snap))
-        entry = self.cache.get_ir(key, base_dir=self.base_dir, sys_path=self.sys_path)
+        entry = self.cache.get_ir(key, base_dir=self.base_dir, sys_path=self._anchors)
         if entry is None:
             return None
         self._snapshot(spec, input_shape, extract, entry.graph, entry.sources)
@@ -240,7 +250,7 @@ class ModelLoader:
             key,
             LoadedModel(
                 graph=entry.graph,
-                sources=resolved_paths(entry.sources, self.base_dir, self.sys_path),
+                sources=resolved_paths(entry.sources, self.base_dir, self._anchors),
                 from_cache=True,
             ),
         )
@@ -264,7 +274,7 @@ class ModelLoader:
         )
 
     def _from_snapshot(self, snap: Snapshot, *, warn: bool = True) -> LoadedModel:
-        stale = snap.stale(self.base_dir, self.sys_path) if warn else []
+        stale = snap.stale(self.base_dir, self._anchors) if warn else []
         if stale and self._on_warning is not None:
             shown = ", ".join(p.removeprefix(SYS_PATH) for p in stale)
             self._on_warning(
@@ -273,7 +283,7 @@ class ModelLoader:
             )
         return LoadedModel(
             graph=snap.graph,
-            sources=resolved_paths(snap.sources, self.base_dir, self.sys_path),
+            sources=resolved_paths(snap.sources, self.base_dir, self._anchors),
             from_cache=True,
             from_snapshot=True,
         )
@@ -292,7 +302,7 @@ class ModelLoader:
         snap = Snapshot(
             spec=spec.text,
             graph=graph,
-            sources=tuple(sources),
+            sources=portable_only(sources),
             options=self._snapshot_options(input_shape, extract),
         )
         try:

@@ -8,8 +8,9 @@ and a file outside it is stored relative to the ``sys.path`` entry it was import
 marked with the :data:`SYS_PATH` prefix and looked up on the current ``sys.path`` when
 checked. Never an absolute path: that is what makes a cache or snapshot portable.
 
-A file under neither is not recorded (its edits then do not invalidate; such files are
-outside anything the docs build controls).
+A file under neither lies outside the project, so it does not move with it: the disk cache
+(local to one machine) records it by absolute path, which still validates the entry after the
+project moved; a snapshot (committed, read on other machines) does not record it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ __all__ = [
     "SYS_PATH",
     "Fingerprint",
     "changed_sources",
+    "import_anchors",
+    "portable_only",
     "portable_path",
     "relative_sources",
     "resolve_source",
@@ -92,15 +95,36 @@ def portable_path(path: str | Path, base_dir: Path | None, sys_path: Sequence[st
 
 
 def relative_sources(
-    sources: Iterable[tuple[str, str]], base_dir: Path | None, sys_path: Sequence[str]
+    sources: Iterable[tuple[str, str]],
+    base_dir: Path | None,
+    sys_path: Sequence[str],
+    *,
+    keep_outside: bool = False,
 ) -> tuple[Fingerprint, ...]:
-    """``(absolute path, sha)`` pairs from the worker as sorted portable fingerprints."""
+    """``(absolute path, sha)`` pairs from the worker as sorted portable fingerprints.
+
+    A file outside the project and ``sys.path`` is dropped, or with ``keep_outside`` kept by
+    its absolute path (see the module docstring)."""
     out: dict[str, str] = {}
     for path, digest in sources:
         rel = portable_path(path, base_dir, sys_path)
+        if rel is None and keep_outside:
+            rel = str(Path(path).resolve())
         if rel is not None:
             out[rel] = digest
     return tuple(sorted(out.items()))
+
+
+def portable_only(sources: Iterable[Fingerprint]) -> tuple[Fingerprint, ...]:
+    """The fingerprints that hold no absolute path (what a committed snapshot may record)."""
+    return tuple(s for s in sources if not Path(s[0]).is_absolute())
+
+
+def import_anchors(sys_path: Sequence[str]) -> tuple[str, ...]:
+    """Where a worker may have imported project files from: ``sys_path`` and ``PYTHONPATH``
+    (the worker inherits the environment), deduplicated in order."""
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return tuple(dict.fromkeys([*(p for p in sys_path if p), *extra]))
 
 
 def resolve_source(rel: str, base_dir: Path | None, sys_path: Sequence[str]) -> Path | None:

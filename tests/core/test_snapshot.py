@@ -27,6 +27,8 @@ from sphinx_netviz.core.snapshot import (
 from sphinx_netviz.core.sources import (
     SYS_PATH,
     changed_sources,
+    import_anchors,
+    portable_only,
     portable_path,
     relative_sources,
     sha256_file,
@@ -227,3 +229,29 @@ def test_a_probe_does_not_take_the_stale_warning_from_the_load(tmp_path: Path) -
         assert warnings == []
         loader.load("mypkg.models:get_model")
         assert len(warnings) == 1 and "is stale (mypkg/models.py changed)" in warnings[0]
+
+
+def test_files_outside_the_project_stay_in_the_cache_but_not_in_snapshots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "repo" / "proj"
+    outside = tmp_path / "lib" / "helper.py"
+    viaenv = tmp_path / "envlib" / "pkg" / "m.py"
+    for path in (base / "m.py", outside, viaenv):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("X = 1\n")
+    pairs = [(str(p), str(sha256_file(p))) for p in (base / "m.py", outside, viaenv)]
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "envlib"))
+    anchors = import_anchors(())
+    cached = relative_sources(pairs, base, anchors, keep_outside=True)
+    assert sorted(p for p, _ in cached) == sorted(
+        [
+            SYS_PATH + "pkg/m.py",  # imported through PYTHONPATH
+            str(outside.resolve()),  # outside everything: absolute, for the local cache only
+            "m.py",
+        ]
+    )
+    assert changed_sources(cached, base, anchors) == []
+    outside.write_text("X = 2\n")
+    assert changed_sources(cached, base, anchors) == [str(outside.resolve())]
+    assert sorted(p for p, _ in portable_only(cached)) == sorted([SYS_PATH + "pkg/m.py", "m.py"])
