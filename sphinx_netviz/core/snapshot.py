@@ -25,7 +25,7 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,14 +146,16 @@ def write_snapshot(directory: Path, snapshot: Snapshot) -> Path:
         if path.read_text(encoding="utf-8") == text:
             return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=".tmp", dir=path.parent)
+    # A plain open() (not mkstemp, which creates mode 0600): a committed file gets the
+    # user's usual permissions. The name is unique per process and thread.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        Path(tmp).replace(path)
+        tmp.replace(path)
     finally:
         with contextlib.suppress(OSError):
-            Path(tmp).unlink()
+            tmp.unlink()
     return path
 
 

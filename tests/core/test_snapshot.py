@@ -255,3 +255,12 @@ def test_files_outside_the_project_stay_in_the_cache_but_not_in_snapshots(
     outside.write_text("X = 2\n")
     assert changed_sources(cached, base, anchors) == [str(outside.resolve())]
     assert sorted(p for p, _ in portable_only(cached)) == sorted([SYS_PATH + "pkg/m.py", "m.py"])
+
+
+def test_snapshot_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        path = write_snapshot(tmp_path / "s", snap_of(project(tmp_path)))
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644  # committed: readable by the team
