@@ -15,6 +15,7 @@ import pytest
 
 from sphinx_netviz.core import render
 from sphinx_netviz.core.errors import RenderError
+from sphinx_netviz.core.graph import Edge, Graph, Node
 from sphinx_netviz.core.loader import load_graph
 from tests.core import irgraphs
 from tests.helpers import run_json_script
@@ -93,3 +94,56 @@ def test_notebook_reprs_and_save(tmp_path: Path) -> None:
 def test_unknown_objects_are_a_clear_error() -> None:
     with pytest.raises(RenderError, match=r"expects a Graph or a live model .* got builtins.dict"):
         render({"not": "a model"})
+
+
+class ToyChain:
+    """A stand-in "framework" model: a list of layer widths (not a Graph, not Keras)."""
+
+    def __init__(self, *widths: int) -> None:
+        self.widths = widths
+
+
+class ToyExtractor:
+    """A registered extraction route for :class:`ToyChain`, as a framework route would be."""
+
+    name = "toy"
+    distributions = ()
+    extra = "toy"
+
+    def accepts(self, obj: object) -> bool:
+        return isinstance(obj, ToyChain)
+
+    def extract(self, obj: ToyChain, request: object) -> Graph:
+        nodes = [Node(id="in", name="in", type="InputLayer", kind="input", output_shapes=((4,),))]
+        edges = []
+        for i, width in enumerate(obj.widths):
+            prev = nodes[-1]
+            nodes.append(
+                Node(
+                    id=f"d{i}",
+                    name=f"d{i}",
+                    type="Dense",
+                    input_shapes=prev.output_shapes,
+                    output_shapes=((width,),),
+                )
+            )
+            edges.append(Edge(prev.id, f"d{i}", prev.output_shapes[0]))
+        return Graph("toy", tuple(nodes), tuple(edges), ("in",), (nodes[-1].id,))
+
+    def version(self) -> str:
+        return "toy-1"
+
+
+TOY = ToyExtractor()
+
+
+def test_any_registered_route_renders_live_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sphinx_netviz.core.extract import base
+
+    with pytest.raises(RenderError, match=r"got tests\.core\.test_live\.ToyChain"):
+        render(ToyChain(8, 2))
+    monkeypatch.setattr(base, "EXTRACTORS", [*base.EXTRACTORS, "tests.core.test_live:TOY"])
+    diagram = render(ToyChain(8, 2), names=True)
+    graph = TOY.extract(ToyChain(8, 2), None)
+    assert diagram.svg == render(graph, names=True).svg
+    assert 'data-name="d1"' in diagram.svg
