@@ -46,8 +46,9 @@ __all__ = [
     "ir_key",
 ]
 
-#: Layout version of cache entries; bump to invalidate every entry.
-CACHE_SCHEMA = 2
+#: Layout version of cache entries; bump to invalidate every entry. (IR entries of the
+#: path-keyed era are unreachable anyway: their keys held the base dir and sys.path.)
+CACHE_SCHEMA = 1
 #: Bump when the extractor's output changes for the same model.
 EXTRACTOR_VERSION = "1"
 
