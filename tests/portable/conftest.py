@@ -9,6 +9,7 @@ them needs PyPI (pip's own cache makes later runs quicker); the tests using them
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,11 +47,35 @@ def make_venv(where: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def netviz_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def netviz_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the distribution's files: building from the checkout itself would leave
+    build/ and *.egg-info in it."""
+    source = tmp_path_factory.mktemp("source") / "netviz"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".*cache",
+            "tests",
+            "docs",
+            "site",
+        ),
+    )
+    return source
+
+
+@pytest.fixture(scope="session")
+def netviz_wheel(netviz_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """netviz built as a wheel from this checkout (as `pip install .` would)."""
     folder = tmp_path_factory.mktemp("wheel")
     python = make_venv(folder / "builder")
-    _pip(python, "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT))
+    _pip(python, "wheel", "--no-deps", "-q", "-w", str(folder), str(netviz_source))
     (wheel,) = folder.glob("netviz-*.whl")
     return wheel
 

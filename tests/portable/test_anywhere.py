@@ -25,7 +25,8 @@ import pytest
 
 from .conftest import ROOT, clean_env
 
-pytestmark = pytest.mark.slow
+# One xdist group: the wheel and the fresh venvs are session fixtures, built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("portable")]
 
 SPHINX_PROJECT = ROOT / "tests" / "sphinx" / "roots" / "test-snapshot"
 MKDOCS_PROJECT = ROOT / "tests" / "mkdocs" / "projects" / "snapshot"

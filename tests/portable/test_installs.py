@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, _pip, clean_env, make_venv
+from .conftest import _pip, clean_env, make_venv
 
-pytestmark = pytest.mark.slow
+# One xdist group: the wheel and the fresh venvs are session fixtures, built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("portable")]
 
 FRAMEWORKS = {"torch", "tensorflow", "tensorflow-cpu", "keras", "jax", "jaxlib"}
 DOC_TOOLS = {"sphinx", "docutils", "mkdocs", "pymdown-extensions", "mkdocstrings", "markdown"}
@@ -28,9 +29,9 @@ def _name(text: str) -> str:
     return re.sub(r"[-_.]+", "-", text).lower()
 
 
-def resolved(extra: str) -> set[str]:
+def resolved(source: Path, extra: str) -> set[str]:
     """Distribution names pip would install for ``netviz[extra]`` into an empty env."""
-    target = f"{ROOT}[{extra}]" if extra else str(ROOT)
+    target = f"{source}[{extra}]" if extra else str(source)
     res = subprocess.run(
         [
             *(sys.executable, "-m", "pip", "install", "--dry-run", "--quiet"),
@@ -64,9 +65,9 @@ def resolved(extra: str) -> set[str]:
     ],
 )
 def test_each_extra_installs_only_what_it_names(
-    extra: str, present: set[str], absent: set[str]
+    extra: str, present: set[str], absent: set[str], netviz_source: Path
 ) -> None:
-    names = resolved(extra)
+    names = resolved(netviz_source, extra)
     assert present <= names, f"[{extra}] misses {sorted(present - names)}"
     assert not names & absent, f"[{extra}] also pulls {sorted(names & absent)}"
 
