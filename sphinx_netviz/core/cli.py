@@ -67,6 +67,19 @@ def _add_common(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     )
     parser.add_argument("--cache-dir", type=Path, default=None, help="IR cache directory")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    if not many:
+        parser.add_argument(
+            "--snapshot-dir",
+            type=Path,
+            default=None,
+            help="committed snapshot folder: written after an extraction, read when the "
+            "framework is not installed or with --offline",
+        )
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="never extract: use snapshots (or the cache) only (also NETVIZ_OFFLINE=1)",
+        )
 
 
 def _add_options(parser: argparse.ArgumentParser, *, render: bool) -> None:
@@ -173,13 +186,15 @@ def _loader(
         sys_path=[str(Path(p).resolve()) for p in args.sys_path],
         timeout=options.timeout,
         on_warning=lambda msg: print(f"netviz: warning: {msg}", file=sys.stderr),
-        snapshot_dir=snapshot_dir,
+        snapshot_dir=snapshot_dir or getattr(args, "snapshot_dir", None),
+        offline=bool(getattr(args, "offline", False)),
     )
 
 
 def _load(args: argparse.Namespace, options: Options) -> Graph:
+    extract = {k: v for k, v in options.graph_values().items() if k != "input-shape"}
     with _loader(args, options) as loader:
-        return loader.load(args.spec, input_shape=options.input_shape).graph
+        return loader.load(args.spec, input_shape=options.input_shape, extract=extract).graph
 
 
 def _write(path: Path, data: str | bytes) -> None:

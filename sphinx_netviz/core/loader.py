@@ -206,9 +206,7 @@ class ModelLoader:
                 f"model spec {parsed.text!r}: the worker returned an unreadable graph ({exc})"
             ) from None
         self._worker_sources.update(dict(result.sources))
-        portable = relative_sources(
-            result.sources, self.base_dir, self._anchors, keep_outside=True
-        )
+        portable = relative_sources(result.sources, self.base_dir, self._anchors, keep_outside=True)
         self.cache.put_ir(key, graph, portable, spec=parsed.text)
         self._snapshot(parsed, input_shape, extract, graph, portable)
         return self._remember(

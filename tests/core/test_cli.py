@@ -167,3 +167,21 @@ def test_snapshot_command_writes_one_file_per_spec(tmp_path: Path) -> None:
         assert str(ROOT) not in path.read_text()
     again = netviz("snapshot", "tests.zoo.models:siamese", "-d", str(folder), "--input-shape", "7")
     assert again.returncode == 0 and again.stdout.split() == [str(written[0])]
+
+    # Offline, from the snapshot alone (no cache): the same picture as an extraction gives.
+    common = ["--input-shape", "7", "--no-cache", "-o"]
+    online = netviz("render", "tests.zoo.models:siamese", *common, str(tmp_path / "a.svg"))
+    offline = netviz(
+        "render",
+        "tests.zoo.models:siamese",
+        "--snapshot-dir",
+        str(folder),
+        "--offline",
+        *common,
+        str(tmp_path / "b.svg"),
+    )
+    assert online.returncode == 0 and offline.returncode == 0, offline.stderr
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    missing = netviz("inspect", "tests.zoo.models:mlp", "--snapshot-dir", str(folder), "--offline")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("netviz: model spec 'tests.zoo.models:mlp': extraction is off")
