@@ -1,12 +1,13 @@
 """What the adapters call: spec + options -> a finished, cached diagram.
 
-``DiagramBuilder.build`` loads the graph through the :class:`~.loader.ModelLoader` (cache,
-then worker), then renders it, caching the SVG on disk by the *diagram key*: a SHA-256 over
-the IR's content hash, the render options and the renderer version. Adapters name output
-files by that key, so an unchanged diagram keeps its file name across builds.
+``DiagramBuilder.build`` loads the graph through the :class:`~.loader.ModelLoader` (memo,
+committed snapshots when the build cannot extract, cache, then worker), then renders it,
+caching the SVG on disk by the *diagram key*: a SHA-256 over the IR's content hash, the
+render options and the renderer version. Adapters name output files by that key, so an
+unchanged diagram keeps its file name across builds.
 
-Warm path: with a valid IR entry and a cached SVG, ``build`` starts no worker and imports
-neither TensorFlow nor Keras.
+Warm path: with a valid IR entry (or a snapshot, where no framework is installed) and a
+cached SVG, ``build`` starts no worker and imports no framework.
 """
 
 from __future__ import annotations
