@@ -42,6 +42,7 @@ __all__ = [
     "offline_from_env",
     "read_snapshot",
     "required_modules",
+    "snapshot_digest",
     "snapshot_filename",
     "snapshot_text",
     "write_snapshot",
@@ -53,6 +54,7 @@ SNAPSHOT_SCHEMA = 1
 #: The environment switch that makes every build draw from snapshots only.
 OFFLINE_ENV = "NETVIZ_OFFLINE"
 
+_HEAD = 512  # bytes of a file that hold its digest (the first key)
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 _SLUG_MAX = 60
 
@@ -124,9 +126,30 @@ def framework_importable(module: str) -> bool:
         return False
 
 
+def snapshot_digest(snapshot: Snapshot) -> str:
+    """A SHA-256 over everything the file holds, cheap to compute on a warm build (the
+    graph's content hash is already known there): written near the top of the file, it lets
+    :func:`write_snapshot` see that a file is current by reading a few bytes instead of
+    serialising and comparing a large graph."""
+    blob = json.dumps(
+        [
+            SNAPSHOT_SCHEMA,
+            snapshot.spec.strip(),
+            _canonical_options(snapshot.options),
+            snapshot.graph.content_hash(),
+            snapshot.graph.meta,
+            [list(s) for s in snapshot.sources],
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def snapshot_text(snapshot: Snapshot) -> str:
     """The file's content: stable, readable JSON with a trailing newline."""
     data = {
+        "digest": snapshot_digest(snapshot),
         "netviz_snapshot": SNAPSHOT_SCHEMA,
         "spec": snapshot.spec.strip(),
         "options": _canonical_options(snapshot.options),
@@ -139,12 +162,17 @@ def snapshot_text(snapshot: Snapshot) -> str:
 
 
 def write_snapshot(directory: Path, snapshot: Snapshot) -> Path:
-    """Write ``snapshot`` into ``directory`` (atomically, and only if its text changed)."""
+    """Write ``snapshot`` into ``directory`` (atomically, and only if its content changed).
+
+    Whether it changed is read from the digest near the top of the existing file (sorted
+    keys put ``"digest"`` first), so a warm build checks a large model's snapshot in
+    microseconds instead of re-serialising it."""
     path = Path(directory) / snapshot_filename(snapshot.spec, snapshot.options)
-    text = snapshot_text(snapshot)
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        if path.read_text(encoding="utf-8") == text:
+    marker = f'"digest": "{snapshot_digest(snapshot)}"'.encode()
+    with contextlib.suppress(OSError), path.open("rb") as fh:
+        if marker in fh.read(_HEAD):
             return path
+    text = snapshot_text(snapshot)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A plain open() (not mkstemp, which creates mode 0600): a committed file gets the
     # user's usual permissions. The name is unique per process and thread.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sphinx_netviz.core.snapshot import (
     Snapshot,
     read_snapshot,
     required_modules,
+    snapshot_digest,
     snapshot_filename,
     snapshot_text,
     write_snapshot,
@@ -113,6 +115,11 @@ def test_write_only_when_changed_and_read_back(tmp_path: Path) -> None:
     assert back is not None and back.graph == graph() and back.sources == snap_of(root).sources
     assert read_snapshot(folder, "mypkg.models:other") is None
     assert [p.name for p in folder.iterdir()] == [path.name]  # no temporary files left
+    # Any change (here: a source's hash, i.e. the model was edited and re-extracted) rewrites.
+    edited = replace(snap_of(root), sources=(("mypkg/models.py", "0" * 64),))
+    assert write_snapshot(folder, edited) == path
+    assert path.read_text() == snapshot_text(edited) != snapshot_text(snap_of(root))
+    assert json.loads(path.read_text())["digest"] == snapshot_digest(edited)
 
 
 def test_unreadable_snapshot_names_the_file(tmp_path: Path) -> None:
