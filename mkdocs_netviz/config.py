@@ -76,6 +76,15 @@ class NetvizConfig(base.Config):  # type: ignore[no-untyped-call]
     """Where the disk cache lives, relative to ``mkdocs.yml``. Must not be inside ``docs_dir``
     (writing into a watched folder makes ``mkdocs serve`` rebuild forever)."""
 
+    # Settings for snapshots
+    snapshot_dir = c.Optional(c.Type(str))
+    """A folder, relative to ``mkdocs.yml``, meant to be committed: every model extracted in a
+    build is written there as a readable JSON snapshot, and a build that cannot extract (the
+    framework is not installed, ``NETVIZ_OFFLINE=1`` or ``offline: true``) draws from it
+    without starting a worker."""
+    offline = c.Type(bool, default=False)
+    """Never start a worker: draw from snapshots (or the cache) only."""
+
     # Settings for diagrams
     defaults = DiagramDefaults()
     """Site-wide diagram options (``group: none``, ``palette: colorblind``...); fences

@@ -17,6 +17,7 @@ What happens when (MkDocs 1.6 event order):
 from __future__ import annotations
 
 import glob
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,11 @@ CSS_PATH = f"{ASSET_DIR}/netviz.css"
 #: How the plugin names its griffe extension in mkdocstrings' python handler options.
 GRIFFE_EXTENSION = "mkdocs_netviz.griffe_ext.NetvizGriffeExtension"
 _SUPERFENCES = "pymdownx.superfences"
+#: The one line a user sees when the plugin is enabled without its extra.
+MISSING_EXTRA = (
+    "netviz: the MkDocs plugin needs pymdown-extensions; install it with: "
+    'pip install "netviz[mkdocs]"'
+)
 
 
 def _css_source() -> Path:
@@ -75,6 +81,8 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        if importlib.util.find_spec("pymdownx") is None:
+            raise PluginError(MISSING_EXTRA)
         base_dir = (
             Path(config.config_file_path).resolve().parent
             if config.config_file_path
@@ -85,6 +93,12 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             base_dir=base_dir,
             sys_path=import_path(base_dir, _mkdocstrings_paths(config, base_dir)),
             timeout=self.config.timeout,
+            snapshot_dir=(
+                (base_dir / self.config.snapshot_dir).resolve()
+                if self.config.snapshot_dir
+                else None
+            ),
+            offline=self.config.offline,
         )
         defaults = {"timeout": self.config.timeout, **self.config.defaults}
         if self.session is None:

@@ -66,6 +66,8 @@ class BuilderSettings:
     base_dir: Path
     sys_path: tuple[str, ...]
     timeout: float
+    snapshot_dir: Path | None = None
+    offline: bool = False
 
 
 @dataclass
@@ -125,6 +127,7 @@ class DiagramSession:
         self._builder: DiagramBuilder | None = None
         self._memo: dict[tuple[str, str, str], _Memo] = {}
         self.page: PageContext | None = None
+        self._location = ""  # page:line of the fence being rendered
         #: site-relative path -> SVG text, for the outputs of the current build
         self.assets: dict[str, str] = {}
         #: every project source file a diagram was made from (for ``mkdocs serve`` to watch)
@@ -171,7 +174,10 @@ class DiagramSession:
 
     def _core_warning(self, message: str) -> None:
         """Warnings the core raises while building (e.g. a layer it could not describe)."""
-        where = f"{self.page.src_uri}: " if self.page else ""
+        if self._location:
+            where = f"{self._location}: "
+        else:
+            where = f"{self.page.src_uri}: " if self.page else ""
         self.log.warning(f"{where}{message}")
 
     @property
@@ -195,6 +201,7 @@ class DiagramSession:
         spec = source.strip().splitlines()[0].strip() if source.strip() else ""
         if not self.enabled:
             return source_html(source)
+        self._location = where  # core warnings (a stale snapshot) name the fence's line
         try:
             request = parse_fence(source)
             spec = request.spec
@@ -206,6 +213,8 @@ class DiagramSession:
             raise
         except Exception as exc:  # a bug must not silently drop the diagram
             return self._fail(where, spec, f"internal error: {type(exc).__name__}: {exc}", header)
+        finally:
+            self._location = ""
 
     def _render(self, spec: str, options: Options) -> str:
         built = self._build(spec, options)
@@ -300,4 +309,6 @@ def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) 
         sys_path=settings.sys_path,
         timeout=settings.timeout,
         on_warning=on_warning,
+        snapshot_dir=settings.snapshot_dir,
+        offline=settings.offline,
     )

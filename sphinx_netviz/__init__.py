@@ -17,8 +17,18 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "setup"]
 
 
+#: The one line a user sees when the Sphinx extension is used without its extra.
+MISSING_SPHINX = (
+    'netviz: the Sphinx extension needs Sphinx; install it with: pip install "netviz[sphinx]"'
+)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx entry point: register the ``netviz`` directive, config values and visitors."""
-    from .directive import setup as _setup
-
+    try:
+        from .directive import setup as _setup
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] in {"sphinx", "docutils"}:
+            raise ModuleNotFoundError(MISSING_SPHINX, name=exc.name) from None
+        raise
     return _setup(app)

@@ -29,6 +29,12 @@ Configuration (conf.py):
     The disk cache of extracted models and SVGs; relative paths are relative to conf.py's
     folder. The default survives ``-E`` but not ``make clean``; use ``".cache/netviz"`` to
     keep it across clean builds (keep it out of the source tree's watched files).
+``netviz_snapshot_dir`` (str or None, default None)
+    A folder, relative to conf.py's, meant to be committed: every model extracted in a build
+    is written there as a readable JSON snapshot, and a build that cannot extract (framework
+    not installed, ``NETVIZ_OFFLINE=1`` or ``netviz_offline``) draws from it with no worker.
+``netviz_offline`` (bool, default False)
+    Never start a worker: draw from snapshots (or the cache) only.
 ``netviz_timeout`` (float, default 120)
     Default seconds per model (the ``:timeout:`` option overrides it per diagram).
 ``netviz_autodoc`` (bool, default False)
@@ -474,6 +480,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "",
         types=frozenset({str, type(None)}),
         description="Disk cache of models and SVGs (default <doctreedir>/netviz).",
+    )
+    app.add_config_value(
+        "netviz_snapshot_dir",
+        None,
+        "",
+        types=frozenset({str, type(None)}),
+        description="Committed folder of IR snapshots (relative to conf.py's folder).",
+    )
+    app.add_config_value(
+        "netviz_offline",
+        False,
+        "",
+        types=frozenset({bool}),
+        description="Never extract: draw from snapshots (or the cache) only.",
     )
     app.add_config_value(
         "netviz_timeout",

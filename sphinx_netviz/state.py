@@ -40,6 +40,7 @@ __all__ = [
     "get_state",
     "options_from_values",
     "request_key",
+    "snapshot_dir",
 ]
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ class NetvizState:
                 sys_path=tuple(os.fspath(p) for p in sys.path if p),
                 timeout=float(app.config.netviz_timeout),
                 on_warning=self._core_warning,
+                snapshot_dir=snapshot_dir(app),
+                offline=bool(app.config.netviz_offline),
             )
             self.builders_created += 1
         return self.builder
@@ -121,7 +124,7 @@ class NetvizState:
                 loader.cached(
                     request.spec,
                     input_shape=request.resolved().input_shape,
-                    input_dtype=request.resolved().input_dtype,
+                    extract=request.resolved().extract_values(),
                 )
                 is None
             )
@@ -222,6 +225,15 @@ def cache_dir(app: Sphinx) -> Path:
         path = Path(configured).expanduser()
         return path if path.is_absolute() else Path(app.confdir) / path
     return Path(app.doctreedir) / "netviz"
+
+
+def snapshot_dir(app: Sphinx) -> Path | None:
+    """``netviz_snapshot_dir`` relative to the conf.py folder, or None (no snapshots)."""
+    configured = app.config.netviz_snapshot_dir
+    if not configured:
+        return None
+    path = Path(configured).expanduser()
+    return path if path.is_absolute() else Path(app.confdir) / path
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, NetvizState] = weakref.WeakKeyDictionary()

@@ -1,7 +1,7 @@
 """netviz's shared rendering core: model spec -> Graph IR -> grouped, laid-out SVG.
 
-The core imports neither Sphinx, docutils nor MkDocs, and TensorFlow/Keras only inside the
-extraction step (which runs in the worker process). Public API::
+The core imports neither Sphinx, docutils nor MkDocs, and a framework only inside the
+extraction step (in the worker process, or in the caller's for a live model it holds). Public API::
 
     from sphinx_netviz.core import Graph, load_graph, render
 
@@ -10,6 +10,7 @@ extraction step (which runs in the worker process). Public API::
     diagram.svg          # the diagram (with legend below, by default) as an SVG document
     diagram.legend_svg   # the legend on its own
     diagram.stats        # the layout's quality: crossings, bends, width, height
+    render(model)        # a live keras.Model / torch.nn.Module, walked in this process
 
 Names are resolved lazily so that importing the core stays cheap (no svgwrite, no worker).
 """
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .layout import LayoutStats
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
+    from .snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
@@ -49,11 +51,15 @@ __all__ = [
     "OptionError",
     "Options",
     "RenderError",
+    "Snapshot",
     "SpecError",
     "load_graph",
     "parse_spec",
+    "read_snapshot",
     "render",
     "resolve_options",
+    "snapshot_filename",
+    "write_snapshot",
 ]
 
 _LAZY = {
@@ -67,6 +73,10 @@ _LAZY = {
     "LayoutStats": "layout",
     "ModelSpec": "spec",
     "parse_spec": "spec",
+    "Snapshot": "snapshot",
+    "read_snapshot": "snapshot",
+    "snapshot_filename": "snapshot",
+    "write_snapshot": "snapshot",
 }
 
 

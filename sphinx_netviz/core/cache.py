@@ -1,12 +1,15 @@
 """Content-addressed disk cache for IRs and rendered diagrams.
 
-IR entries are keyed by what decides the extracted graph: the spec text, the input shape, the
-import context (base directory, extra ``sys.path``) and each extraction route's version
-(installed framework versions read from package metadata, never by importing them, and the
-Keras backend). Each entry also stores the
-fingerprints (path + SHA-256) of the project source files the worker saw loaded; a lookup
-re-hashes those files and returns the IR only if all still match. That check needs neither
-the worker nor TensorFlow, which is what makes a warm docs build fast.
+IR entries are keyed by what decides the extracted graph: the spec text, the extract-scope
+options (input shape...), the installed framework versions (read from package metadata, never
+by importing them) and the extractor and IR versions. Not by where the project lies nor by
+``sys.path``: a project moved to another folder, restored by CI at another path or built with
+one more ``PYTHONPATH`` entry keeps its warm entries. Each entry stores the fingerprints of
+the project source files the worker saw loaded, by *portable* path (relative to the project
+or to a ``sys.path`` entry, :mod:`.sources`) and SHA-256; a lookup re-hashes those files,
+resolved against the *current* project, and returns the IR only if all still match. That
+check is also what keeps two projects with the same spec apart (their sources differ), and it
+needs neither the worker nor the framework, which is what makes a warm docs build fast.
 
 Diagram entries are keyed by the diagram key (IR content hash + render options + renderer
 version) and hold the SVG documents.
@@ -25,12 +28,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .graph import SCHEMA_VERSION, Graph
+from .sources import Fingerprint, changed_sources
 
 __all__ = [
     "CACHE_SCHEMA",
@@ -41,7 +45,8 @@ __all__ = [
     "ir_key",
 ]
 
-#: Layout version of cache entries; bump to invalidate every entry.
+#: Layout version of cache entries; bump to invalidate every entry. (IR entries of the
+#: path-keyed era are unreachable anyway: their keys held the base dir and sys.path.)
 CACHE_SCHEMA = 1
 #: Bump when the extractor's output changes for the same model.
 EXTRACTOR_VERSION = "2"
@@ -66,27 +71,27 @@ def ir_key(
     spec: str,
     *,
     input_shape: Sequence[Any] | None = None,
-    base_dir: Path | None = None,
-    sys_path: Sequence[str] = (),
+    extract: Mapping[str, Any] | None = None,
     versions: dict[str, str] | None = None,
-    input_dtype: str | None = None,
 ) -> str:
-    """The cache key of an IR: a SHA-256 over everything that decides the extracted graph."""
-    extra: dict[str, Any] = {}
-    if input_dtype not in (None, "float32"):  # the default keeps the keys written before it
-        extra["input_dtype"] = input_dtype
+    """The cache key of an IR: a SHA-256 over everything that decides the extracted graph.
+
+    ``extract`` holds further extract-scope option values (beside ``input_shape``) that change
+    the graph. Deliberately absent: the base directory and ``sys.path`` (see the module
+    docstring); the stored sources' hashes, checked on lookup, stand in for them.
+    """
+    scope = {k: v for k, v in sorted((extract or {}).items()) if v is not None}
     blob = json.dumps(
         {
-            **extra,
             "spec": spec.strip(),
             "input_shape": None if input_shape is None else list(input_shape),
-            "base_dir": None if base_dir is None else str(base_dir),
-            "sys_path": [str(p) for p in sys_path],
+            "extract": scope,
             "versions": framework_versions() if versions is None else versions,
             "extractor": EXTRACTOR_VERSION,
             "ir_schema": SCHEMA_VERSION,
         },
         sort_keys=True,
+        default=list,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -96,18 +101,8 @@ class IrEntry:
     """A valid cached IR and the sources it was checked against."""
 
     graph: Graph
-    sources: tuple[tuple[str, str], ...]
-
-
-def _sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    #: Portable fingerprints (:mod:`.sources`), all current at lookup time.
+    sources: tuple[Fingerprint, ...]
 
 
 #: ``(path, mtime_ns, size)`` per file: a cheap "has anything changed" check for in-process
@@ -127,9 +122,14 @@ def file_stamps(paths: Iterable[Path]) -> Stamps | None:
     return tuple(out)
 
 
-def sources_current(sources: Sequence[tuple[str, str]]) -> bool:
-    """True if every recorded file still exists with the same SHA-256."""
-    return all(_sha256(Path(path)) == digest for path, digest in sources)
+def sources_current(
+    sources: Sequence[tuple[str, str]],
+    base_dir: Path | None = None,
+    sys_path: Sequence[str] = (),
+) -> bool:
+    """True if every recorded file still exists with the same SHA-256 (portable paths are
+    resolved against ``base_dir`` and ``sys_path``)."""
+    return not changed_sources(sources, base_dir, sys_path)
 
 
 class DiskCache:
@@ -205,8 +205,11 @@ class DiskCache:
                     Path(tmp).unlink()
 
     # -- IR -------------------------------------------------------------------------------
-    def get_ir(self, key: str) -> IrEntry | None:
-        """The cached IR if present, well-formed and its source files unchanged."""
+    def get_ir(
+        self, key: str, *, base_dir: Path | None = None, sys_path: Sequence[str] = ()
+    ) -> IrEntry | None:
+        """The cached IR if present, well-formed and its source files (resolved against the
+        current ``base_dir`` and ``sys_path``) unchanged."""
         data = self._read("ir", key)
         if data is None:
             return None
@@ -215,14 +218,14 @@ class DiskCache:
             sources = tuple((str(p), str(h)) for p, h in data["sources"])
         except (KeyError, TypeError, ValueError):
             return None
-        if not sources_current(sources):
+        if not sources_current(sources, base_dir, sys_path):
             return None
         return IrEntry(graph=graph, sources=sources)
 
     def put_ir(
         self, key: str, graph: Graph, sources: Sequence[tuple[str, str]], *, spec: str = ""
     ) -> None:
-        """Store an IR with the fingerprints of the files it depends on."""
+        """Store an IR with the (portable) fingerprints of the files it depends on."""
         self._write(
             "ir",
             key,

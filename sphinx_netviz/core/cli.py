@@ -1,4 +1,4 @@
-"""``netviz render | bundle | inspect``: the command line (shared/DESIGN.md section 3).
+"""``netviz render | bundle | inspect | snapshot``: the command line (shared/DESIGN.md section 3).
 
 Every diagram option flag is derived from the one schema (:data:`~.options.OPTIONS`):
 ``--group auto``, ``--names`` / ``--names false`` for booleans, and the generic
@@ -37,12 +37,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"netviz: usage error: {message} (see '{self.prog} --help')\n")
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec",
-        help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a .keras/.h5 file "
-        "or (render/bundle) a saved IR .json file",
-    )
+def _add_common(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    if many:
+        parser.add_argument(
+            "specs",
+            nargs="+",
+            metavar="SPEC",
+            help="'pkg.module:factory', 'pkg.module:factory(depth=18)' or a .keras/.h5 file",
+        )
+    else:
+        parser.add_argument(
+            "spec",
+            help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a .keras/.h5 file "
+            "or (render/bundle) a saved IR .json file",
+        )
     parser.add_argument(
         "--base-dir",
         type=Path,
@@ -59,6 +67,19 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--cache-dir", type=Path, default=None, help="IR cache directory")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    if not many:
+        parser.add_argument(
+            "--snapshot-dir",
+            type=Path,
+            default=None,
+            help="committed snapshot folder: written after an extraction, read when the "
+            "framework is not installed or with --offline",
+        )
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="never extract: use snapshots (or the cache) only (also NETVIZ_OFFLINE=1)",
+        )
 
 
 def _add_options(parser: argparse.ArgumentParser, *, render: bool) -> None:
@@ -128,6 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(bundle)
     bundle.add_argument("-o", "--output", type=Path, required=True, help="output .zip file")
     _add_options(bundle, render=True)
+
+    snapshot = sub.add_parser(
+        "snapshot",
+        help="write committed IR snapshots, for docs builds without the framework",
+    )
+    _add_common(snapshot, many=True)
+    snapshot.add_argument(
+        "-d",
+        "--dir",
+        type=Path,
+        required=True,
+        help="the snapshot folder (netviz_snapshot_dir / the plugin's snapshot_dir)",
+    )
+    _add_options(snapshot, render=False)
     return parser
 
 
@@ -145,7 +180,9 @@ def _options(args: argparse.Namespace) -> Options:
     return resolve_options(values)
 
 
-def _loader(args: argparse.Namespace, options: Options) -> ModelLoader:
+def _loader(
+    args: argparse.Namespace, options: Options, snapshot_dir: Path | None = None
+) -> ModelLoader:
     from .loader import ModelLoader, default_cache_dir
 
     base = (args.base_dir or Path.cwd()).resolve()
@@ -157,14 +194,15 @@ def _loader(args: argparse.Namespace, options: Options) -> ModelLoader:
         timeout=options.timeout,
         on_warning=lambda msg: print(f"netviz: warning: {msg}", file=sys.stderr),
         memory_limit=options.memory_limit,
+        snapshot_dir=snapshot_dir or getattr(args, "snapshot_dir", None),
+        offline=bool(getattr(args, "offline", False)),
     )
 
 
 def _load(args: argparse.Namespace, options: Options) -> Graph:
+    extract = options.extract_values()
     with _loader(args, options) as loader:
-        return loader.load(
-            args.spec, input_shape=options.input_shape, input_dtype=options.input_dtype
-        ).graph
+        return loader.load(args.spec, input_shape=options.input_shape, extract=extract).graph
 
 
 def _write(path: Path, data: str | bytes) -> None:
@@ -230,6 +268,30 @@ def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
     return 0
 
 
+def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
+    """Extract each spec (or take it from the cache) and write its snapshot into ``--dir``;
+    one stderr line per spec that fails, the others are still written."""
+    from .snapshot import snapshot_filename
+
+    folder = args.dir.resolve()
+    extract = options.extract_values()
+    failed = 0
+    with _loader(args, options, snapshot_dir=folder) as loader:
+        for spec in args.specs:
+            try:
+                loader.load(spec, input_shape=options.input_shape, extract=extract)
+            except NetvizError as exc:
+                failed += 1
+                message = " ".join(str(exc).split()) or type(exc).__name__
+                if spec.strip() not in message:
+                    message = f"model spec {spec!r}: {message}"
+                print(f"netviz: {message}", file=sys.stderr)
+                continue
+            name = snapshot_filename(spec, {**extract, "input-shape": options.input_shape})
+            print(str(folder / name))
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netviz`` console script; returns the exit status."""
     parser = build_parser()
@@ -239,13 +301,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OptionError as exc:
         print(f"netviz: usage error: {exc}", file=sys.stderr)
         return 2
-    commands = {"inspect": _cmd_inspect, "render": _cmd_render, "bundle": _cmd_bundle}
+    commands = {
+        "inspect": _cmd_inspect,
+        "render": _cmd_render,
+        "bundle": _cmd_bundle,
+        "snapshot": _cmd_snapshot,
+    }
     try:
         return commands[args.command](args, options)
     except NetvizError as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if args.spec not in message:
-            message = f"model spec {args.spec!r}: {message}"
+        spec = getattr(args, "spec", None) or " ".join(getattr(args, "specs", ()))
+        if spec not in message:
+            message = f"model spec {spec!r}: {message}"
         print(f"netviz: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -253,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one line, never a traceback, for anything unexpected
         first = (str(exc).splitlines() or [""])[0][:300]
-        print(f"netviz: model spec {args.spec!r}: {type(exc).__name__}: {first}", file=sys.stderr)
+        spec = getattr(args, "spec", None) or " ".join(getattr(args, "specs", ()))
+        print(f"netviz: model spec {spec!r}: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1
 
 

@@ -8,8 +8,11 @@ randomness, so the same input always gives byte-identical SVG.
 from __future__ import annotations
 
 import gc
+import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from .categories import node_category
 from .dims import DimNames, shape_text
@@ -51,8 +54,40 @@ class Diagram:
     stats: LayoutStats | None = None
 
     def _repr_svg_(self) -> str:
-        """Jupyter shows the diagram inline."""
+        """Jupyter (and sphinx-gallery, MyST-NB, which use the same reprs) show the diagram."""
         return self.svg
+
+    def _repr_html_(self) -> str:
+        """The diagram with its legend, for notebook front-ends that prefer HTML.
+
+        The SVG is inlined as is (it is a complete, script-free document whose ids carry a
+        per-diagram prefix); with ``legend="separate"`` the legend follows it.
+        """
+        parts = [self.svg]
+        if 'class="nv-legend"' not in self.svg and 'class="nv-legend"' in self.legend_svg:
+            parts.append(self.legend_svg)
+        body = "".join(f"<div>{part}</div>" for part in parts)
+        return f'<div class="netviz-notebook" style="overflow-x:auto">{body}</div>'
+
+    def save(self, path: str | os.PathLike[str], *, legend: bool = False) -> Path:
+        """Write the diagram (or, with ``legend=True``, the legend alone) by suffix:
+        ``.svg``, ``.pdf`` or ``.png`` (PDF/PNG through :mod:`.export`). Returns the path."""
+        target = Path(path)
+        svg = self.legend_svg if legend else self.svg
+        suffix = target.suffix.lower()
+        data: bytes
+        if suffix == ".svg":
+            data = svg.encode("utf-8")
+        elif suffix in (".pdf", ".png"):
+            from .export import svg_to_pdf, svg_to_png
+
+            data = svg_to_pdf(svg) if suffix == ".pdf" else svg_to_png(svg)
+        else:
+            raise RenderError(
+                f"cannot save a diagram as {target.name!r}: use a .svg, .pdf or .png suffix"
+            )
+        target.write_bytes(data)
+        return target
 
 
 @dataclass
@@ -80,15 +115,20 @@ def prepare(graph: Graph, options: Options) -> Prepared:
     return Prepared(vg, grouping, scene)
 
 
-def render(graph: Graph, options: Options | None = None, **kwargs: object) -> Diagram:
+def render(graph: Graph | Any, options: Options | None = None, **kwargs: object) -> Diagram:
     """Render ``graph`` as a Net2Vis-style diagram.
 
+    ``graph`` is a :class:`Graph` or a live model (``keras.Model``, or any object a
+    registered extractor accepts, such as a ``torch.nn.Module``), walked in this process with
+    no worker (:mod:`.live`); the same model gives the same SVG as through its spec.
     ``kwargs`` are option names with ``-`` written ``_`` (``group="none"``), validated by the
     one options schema; an unknown name or bad value raises :class:`OptionError`.
     """
     opts = _options(options, kwargs)
     if not isinstance(graph, Graph):
-        raise RenderError(f"render() expects a Graph, got {type(graph).__name__}")
+        from .live import extract_live
+
+        graph = extract_live(graph, opts)
     # Rendering allocates many small, short-lived objects and creates no reference cycles
     # worth collecting; pausing the cyclic GC keeps large graphs linear in time.
     was_enabled = gc.isenabled()

@@ -258,6 +258,18 @@ class Options:
         """Canonical JSON of the render-scope values: the options part of a cache key."""
         return json.dumps(self.values("render"), sort_keys=True, separators=(",", ":"))
 
+    def graph_values(self) -> dict[str, Any]:
+        """The extract-scope values that decide the extracted graph (all but ``timeout`` and
+        ``memory-limit``, which only bound the worker): part of IR cache keys and of snapshot
+        file names."""
+        skip = ("timeout", "memory-limit")
+        return {k: v for k, v in self.values("extract").items() if k not in skip}
+
+    def extract_values(self) -> dict[str, Any]:
+        """:meth:`graph_values` but ``input-shape``, which loaders take on its own: the
+        ``extract`` mapping of :meth:`ModelLoader.load`/``cached``."""
+        return {k: v for k, v in self.graph_values().items() if k != "input-shape"}
+
     def with_values(self, values: Mapping[str, object]) -> Options:
         """A copy with ``values`` (kebab or snake names, text or typed) applied and checked."""
         return resolve_options(values, base=self)

@@ -1,12 +1,13 @@
 """What the adapters call: spec + options -> a finished, cached diagram.
 
-``DiagramBuilder.build`` loads the graph through the :class:`~.loader.ModelLoader` (cache,
-then worker), then renders it, caching the SVG on disk by the *diagram key*: a SHA-256 over
-the IR's content hash, the render options and the renderer version. Adapters name output
-files by that key, so an unchanged diagram keeps its file name across builds.
+``DiagramBuilder.build`` loads the graph through the :class:`~.loader.ModelLoader` (memo,
+committed snapshots when the build cannot extract, cache, then worker), then renders it,
+caching the SVG on disk by the *diagram key*: a SHA-256 over the IR's content hash, the
+render options and the renderer version. Adapters name output files by that key, so an
+unchanged diagram keeps its file name across builds.
 
-Warm path: with a valid IR entry and a cached SVG, ``build`` starts no worker and imports
-neither TensorFlow nor Keras.
+Warm path: with a valid IR entry (or a snapshot, where no framework is installed) and a
+cached SVG, ``build`` starts no worker and imports no framework.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class DiagramBuilder:
         sys_path: Sequence[str] = (),
         timeout: float = 120.0,
         on_warning: Callable[[str], None] | None = None,
+        snapshot_dir: Path | None = None,
+        offline: bool = False,
     ) -> None:
         self.loader = ModelLoader(
             cache_dir=cache_dir,
@@ -59,6 +62,8 @@ class DiagramBuilder:
             sys_path=sys_path,
             timeout=timeout,
             on_warning=on_warning,
+            snapshot_dir=snapshot_dir,
+            offline=offline,
         )
 
     def build(self, spec: str, options: Options) -> BuiltDiagram:
@@ -77,12 +82,13 @@ class DiagramBuilder:
             ) from exc
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
+        extract = options.extract_values()
         loaded = self.loader.load(
             spec,
             input_shape=options.input_shape,
             timeout=options.timeout,
             memory_limit=options.memory_limit,
-            input_dtype=options.input_dtype,
+            extract=extract,
         )
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)

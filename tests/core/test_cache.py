@@ -36,8 +36,14 @@ def test_key_depends_on_everything_that_shapes_the_ir() -> None:
     assert base != ir_key("m:g", versions={"keras": "3"})
     assert base != ir_key("m:f", input_shape=(7,), versions={"keras": "3"})
     assert base != ir_key("m:f", versions={"keras": "4"})
-    assert base != ir_key("m:f", base_dir=Path("/docs"), versions={"keras": "3"})
-    assert base != ir_key("m:f", sys_path=["/src"], versions={"keras": "3"})
+    assert base != ir_key("m:f", extract={"input-dtype": "int32"}, versions={"keras": "3"})
+    assert base == ir_key("m:f", extract={"input-dtype": None}, versions={"keras": "3"})
+
+
+def test_key_holds_no_path_and_no_sys_path() -> None:
+    """Where the project lies is not part of the key (a moved project stays warm)."""
+    assert "base_dir" not in ir_key.__kwdefaults__
+    assert "sys_path" not in ir_key.__kwdefaults__
 
 
 def test_framework_versions_from_metadata_only() -> None:

@@ -138,3 +138,50 @@ def test_unwritable_output_exit_1(tmp_path: Path) -> None:
     blocker.write_text("x")
     res = netviz("render", str(ir), "-o", str(blocker / "out.svg"), "--no-cache")
     assert res.returncode == 1 and "cannot write" in res.stderr
+
+
+def test_snapshot_command_writes_one_file_per_spec(tmp_path: Path) -> None:
+    folder = tmp_path / "snaps"
+    res = netviz(
+        "snapshot",
+        "tests.zoo.models:siamese",
+        "tests.zoo.models:no_such_factory",
+        "tests.zoo.models:unbuilt_sequential",
+        "--input-shape",
+        "7",
+        "-d",
+        str(folder),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
+    assert res.returncode == 1  # one spec failed; the others are still written
+    (line,) = res.stderr.strip().splitlines()
+    assert "tests.zoo.models:no_such_factory" in line and "no attribute" in line
+    written = [Path(p) for p in res.stdout.split()]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+    assert len(written) == 2
+    for path in written:
+        data = json.loads(path.read_text())
+        assert data["options"] == {"input-shape": [7]}
+        assert "tests/zoo/models.py" in [s["path"] for s in data["sources"]]
+        assert str(ROOT) not in path.read_text()
+    again = netviz("snapshot", "tests.zoo.models:siamese", "-d", str(folder), "--input-shape", "7")
+    assert again.returncode == 0 and again.stdout.split() == [str(written[0])]
+
+    # Offline, from the snapshot alone (no cache): the same picture as an extraction gives.
+    common = ["--input-shape", "7", "--no-cache", "-o"]
+    online = netviz("render", "tests.zoo.models:siamese", *common, str(tmp_path / "a.svg"))
+    offline = netviz(
+        "render",
+        "tests.zoo.models:siamese",
+        "--snapshot-dir",
+        str(folder),
+        "--offline",
+        *common,
+        str(tmp_path / "b.svg"),
+    )
+    assert online.returncode == 0 and offline.returncode == 0, offline.stderr
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    missing = netviz("inspect", "tests.zoo.models:mlp", "--snapshot-dir", str(folder), "--offline")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("netviz: model spec 'tests.zoo.models:mlp': extraction is off")

@@ -173,3 +173,62 @@ def test_memo_serves_repeat_loads_until_a_source_changes(tmp_path: Path) -> None
         changed = loader.load("mypkg.models:get_model")
         assert not changed.from_cache
         assert changed.graph.node("y").output_shapes[0][0] == 5
+
+
+MOVABLE = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from sphinx_netviz.core.loader import ModelLoader
+    project, cache, snapshots = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    extra = sys.argv[4:]
+    warnings = []
+    with ModelLoader(
+        cache_dir=cache,
+        base_dir=project,
+        sys_path=[*extra, str(project)],
+        snapshot_dir=Path(snapshots) if snapshots else None,
+        on_warning=warnings.append,
+    ) as loader:
+        loaded = loader.load("mypkg.models:get_model")
+        print(json.dumps({
+            "from_cache": loaded.from_cache,
+            "from_snapshot": loaded.from_snapshot,
+            "starts": loader.worker_starts,
+            "keras": "keras" in sys.modules,
+            "units": loaded.graph.node("y").output_shapes[0][0],
+            "sources": sorted(str(p) for p in loaded.sources),
+            "warnings": warnings,
+        }))
+    """
+)
+
+
+def test_moved_project_keeps_its_warm_cache(tmp_path: Path) -> None:
+    """Same cache, project in another folder and one more unrelated import path: warm."""
+    first = write_project(tmp_path / "a")
+    cache = tmp_path / "cache"
+    snapshots = tmp_path / "snaps"
+    cold = run_json_script(MOVABLE, str(first), str(cache), str(snapshots))
+    assert cold["starts"] == 1 and not cold["from_cache"]
+    # Neither the cache nor the snapshot holds the absolute project path.
+    for entry in [*cache.rglob("*.json"), *snapshots.glob("*.json")]:
+        assert str(tmp_path) not in entry.read_text()
+    (snapshot,) = snapshots.glob("*.json")
+    assert '"path": "mypkg/models.py"' in snapshot.read_text()
+    moved = tmp_path / "b" / "deeper" / "proj"
+    moved.parent.mkdir(parents=True)
+    first.rename(moved)
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    warm = run_json_script(MOVABLE, str(moved), str(cache), "", str(unrelated))
+    assert warm["from_cache"] and warm["starts"] == 0 and not warm["keras"]
+    assert all(p.startswith(str(moved)) for p in warm["sources"])
+    # Another project with the same spec but other sources, sharing the cache: not confused.
+    other = write_project(tmp_path / "c", units=6)
+    third = run_json_script(MOVABLE, str(other), str(cache), "")
+    assert third["units"] == 6 and third["starts"] == 1
+    # Editing the moved project's model source refreshes its diagram.
+    (moved / "mypkg" / "layers_def.py").write_text("UNITS = 4\n")
+    edited = run_json_script(MOVABLE, str(moved), str(cache), "")
+    assert edited["units"] == 4 and edited["starts"] == 1

@@ -27,10 +27,20 @@ __all__ = [
     "Extractor",
     "file_suffixes",
     "find_extractor",
+    "input_shapes_of",
     "install_hint",
     "load_extractor",
     "registered",
 ]
+
+
+def input_shapes_of(input_shape: Sequence[Any] | None) -> tuple[tuple[int | None, ...], ...] | None:
+    """One shape per input from ``input-shape`` (one shape, or several separated by ';')."""
+    if input_shape is None or len(input_shape) == 0:
+        return None
+    if all(isinstance(d, list | tuple) for d in input_shape):
+        return tuple(tuple(d) for d in input_shape)
+    return (tuple(input_shape),)
 
 
 @dataclass(frozen=True)

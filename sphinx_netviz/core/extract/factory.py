@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError
-from .base import EXTRACTORS, Extractor, ExtractRequest, find_extractor
+from .base import EXTRACTORS, Extractor, ExtractRequest, find_extractor, input_shapes_of
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -145,17 +145,6 @@ def _split(result: Any) -> tuple[Any, Any]:
     return result, None
 
 
-def _shapes(
-    input_shape: Sequence[Any] | None,
-) -> tuple[tuple[int | None, ...], ...] | None:
-    """One shape per input from ``input-shape`` (one shape, or several separated by ';')."""
-    if input_shape is None or len(input_shape) == 0:
-        return None
-    if all(isinstance(d, list | tuple) for d in input_shape):
-        return tuple(tuple(d) for d in input_shape)
-    return (tuple(input_shape),)
-
-
 def extract_spec(
     spec: ModelSpec,
     input_shape: Sequence[Any] | None = None,
@@ -199,7 +188,7 @@ def extract_spec(
         notes.append(f"the factory cannot run on the meta device ({exc}); built on the CPU")
     model, example_inputs = _split(built)
     extractor = _route(spec, model)
-    shapes = _shapes(input_shape)
+    shapes = input_shapes_of(input_shape)
     request = ExtractRequest(
         source=spec.text,
         input_shapes=shapes,

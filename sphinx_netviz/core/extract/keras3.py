@@ -15,10 +15,12 @@ without importing it, for the cache key and for naming the backend's distributio
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +42,7 @@ __all__ = [
     "extract_model",
     "json_safe_config",
     "keras_backend",
+    "names_kept",
     "owner_of",
     "trace_subclassed",
 ]
@@ -161,6 +164,27 @@ def owner_of(model: Any, input_shape: Sequence[int | None] | None = None) -> Any
     if _is_instance(model, "src.models.functional.Functional") or hasattr(model, "_nodes_by_depth"):
         return model
     return None
+
+
+@contextlib.contextmanager
+def names_kept() -> Iterator[None]:
+    """Restore Keras's auto-name counters after building or tracing for a walk.
+
+    Tracing a subclassed model (and building an unbuilt Sequential) creates Keras objects
+    whose names come from process-wide counters (``input_layer_3``, ``add_7``), and node ids
+    come from names. Restoring the counters makes extracting a live model repeatable (the
+    same ids on every call) and invisible to the caller's session; a model built right after
+    ``keras.backend.clear_session()`` gets the ids the worker's spec route gives it.
+    """
+    from keras.src.backend.common import global_state
+
+    saved = global_state.get_global_attribute("object_name_uids")
+    kept = None if saved is None else dict(saved)
+    try:
+        yield
+    finally:
+        restored = None if kept is None else collections.defaultdict(int, kept)
+        global_state.set_global_attribute("object_name_uids", restored)
 
 
 def trace_subclassed(model: Any, input_shape: Sequence[int | None] | None) -> Any:
@@ -425,10 +449,11 @@ def extract_model(
         )
     traced = False
     try:
-        owner = owner_of(model, input_shape)
-        if owner is None:
-            owner = trace_subclassed(model, input_shape)
-            traced = True
+        with names_kept():
+            owner = owner_of(model, input_shape)
+            if owner is None:
+                owner = trace_subclassed(model, input_shape)
+                traced = True
     except ValueError as exc:
         raise ExtractionError(f"model spec {label!r}: {exc}") from None
     if not owner._nodes_by_depth:
