@@ -162,7 +162,7 @@ def test_snapshot_command_writes_one_file_per_spec(tmp_path: Path) -> None:
     assert len(written) == 2
     for path in written:
         data = json.loads(path.read_text())
-        assert data["options"] == {"input-shape": [7]}
+        assert data["options"] == {"input-dtype": "float32", "input-shape": [7]}
         assert "tests/zoo/models.py" in [s["path"] for s in data["sources"]]
         assert str(ROOT) not in path.read_text()
     again = netviz("snapshot", "tests.zoo.models:siamese", "-d", str(folder), "--input-shape", "7")

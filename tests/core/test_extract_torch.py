@@ -469,8 +469,9 @@ def test_cache_key_tells_dtypes_and_input_lists_apart() -> None:
     from sphinx_netviz.core.cache import ir_key
 
     versions = {"torch": "2.13.0"}
-    base = ir_key("m:f", input_shape=(10,), versions=versions)
-    assert ir_key("m:f", input_shape=(10,), versions=versions, input_dtype="float32") == base
-    assert ir_key("m:f", input_shape=(10,), versions=versions, input_dtype="int64") != base
+    base = ir_key("m:f", input_shape=(10,), versions=versions, extract={"input-dtype": "float32"})
+    assert ir_key(
+        "m:f", input_shape=(10,), versions=versions, extract={"input-dtype": "int64"}
+    ) != (base)
     two = ir_key("m:f", input_shape=((10,), (4,)), versions=versions)
     assert two != base and two != ir_key("m:f", input_shape=(10, 4), versions=versions)
