@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..categories import category_of
@@ -39,6 +41,7 @@ __all__ = [
     "extract_model",
     "json_safe_config",
     "keras_backend",
+    "leave_tensorflow_alone",
     "owner_of",
     "trace_subclassed",
 ]
@@ -400,6 +403,7 @@ def extract_model(
         raise ExtractionError(f"model spec {label!r}: the model has no layers (empty model)")
 
     walk = _Walk()
+    leave_tensorflow_alone()
     _, inputs, outputs = _walk(owner, walk, prefix="", parent=None, path=())
     meta: dict[str, Any] = {
         "framework": "keras",
@@ -418,6 +422,39 @@ def extract_model(
         outputs=tuple(outputs),
         meta=meta,
     )
+
+
+def leave_tensorflow_alone(module_utils: ModuleType | None = None) -> None:
+    """Keep Keras on JAX/torch from importing TensorFlow just to serialise a config.
+
+    Keras asks ``tf.available`` (a lazy module that imports all of TensorFlow, seconds and
+    ~600 MB, whenever it is installed) to test whether a value is a ``tf.TensorShape`` or a
+    ``tf.data.Dataset``: building a ``Bidirectional`` layer or calling ``get_config`` on a JAX
+    model would load TensorFlow. While TensorFlow is not imported, nothing can be an instance
+    of its classes, so that question gets "unavailable" without importing; once anything
+    imports TensorFlow, Keras's own answer is used again. Keras's internal lazy module is
+    patched because there is no public switch; if it moves, nothing breaks (TensorFlow just
+    gets imported, as Keras would). ``module_utils`` is passed by the worker's import hook
+    (which runs before the rest of Keras binds the lazy module); otherwise it is looked up.
+    """
+    if module_utils is None:
+        module_utils = sys.modules.get("keras.src.utils.module_utils")
+    lazy = getattr(module_utils, "tensorflow", None)
+    base = getattr(module_utils, "LazyModule", None)
+    if lazy is None or not isinstance(base, type) or not isinstance(lazy, base):
+        return
+    if getattr(type(lazy), "_netviz_loaded_only", False):
+        return
+    original: Any = type(lazy)
+
+    class _LoadedOnly(original):  # type: ignore[misc, valid-type]
+        _netviz_loaded_only = True
+
+        @property
+        def available(self) -> bool:
+            return "tensorflow" in sys.modules and bool(super().available)
+
+    lazy.__class__ = _LoadedOnly
 
 
 def keras_backend() -> str:
