@@ -14,6 +14,7 @@ SHA-256, so the cache can tell later, without any worker, whether the IR is stil
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -224,6 +225,24 @@ def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[
         return {"ok": False, "error": line, "type": "ExtractionError"}
 
 
+def _preload(request: dict[str, Any], prints: _Fingerprints) -> None:
+    """Import a factory module ahead of its request (no reply): its framework's import then
+    overlaps with the docs tool's reading. The files it loads are fingerprinted under its
+    name, so the request still reports them; failures are left for the request to report."""
+    name = request.get("module")
+    if not isinstance(name, str) or not name or name in sys.modules:
+        return
+    before = set(sys.modules)
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:  # the request will say what went wrong, naming the spec
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+    finally:
+        files = prints.record(set(sys.modules) - before)
+        prints.by_module[name] = prints.by_module.get(name, frozenset()) | frozenset(files)
+
+
 def _probe(request: dict[str, Any]) -> dict[str, Any]:
     """Debug op for tests: which of the named modules this process has loaded."""
     names = [str(n) for n in request.get("modules", ())]
@@ -273,6 +292,9 @@ def main() -> int:
                 channel_out.flush()
             sys.stderr.flush()
             os._exit(0)
+        if request.get("op") == "preload":
+            _preload(request, prints)
+            continue
         if request.get("op") == "probe":
             reply = _probe(request)
         else:
