@@ -76,15 +76,17 @@ def prepare(graph: Graph, options: Options) -> Prepared:
     return Prepared(vg, grouping, scene)
 
 
-def render(graph: Graph, options: Options | None = None, **kwargs: object) -> Diagram:
+def render(graph: object, options: Options | None = None, **kwargs: object) -> Diagram:
     """Render ``graph`` as a Net2Vis-style diagram.
 
-    ``kwargs`` are option names with ``-`` written ``_`` (``group="none"``), validated by the
-    one options schema; an unknown name or bad value raises :class:`OptionError`.
+    ``graph`` is a :class:`Graph` or a live model the caller holds (any object a registered
+    extraction route accepts: a ``keras.Model``...), extracted in this process. ``kwargs``
+    are option names with ``-`` written ``_`` (``group="none"``), validated by the one
+    options schema; an unknown name or bad value raises :class:`OptionError`.
     """
     opts = _options(options, kwargs)
     if not isinstance(graph, Graph):
-        raise RenderError(f"render() expects a Graph, got {type(graph).__name__}")
+        graph = _extract_live(graph, opts)
     # Rendering allocates many small, short-lived objects and creates no reference cycles
     # worth collecting; pausing the cyclic GC keeps large graphs linear in time.
     was_enabled = gc.isenabled()
@@ -94,6 +96,25 @@ def render(graph: Graph, options: Options | None = None, **kwargs: object) -> Di
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _extract_live(obj: object, opts: Options) -> Graph:
+    """The Graph of a live model, through the route that accepts it (the protocol decides;
+    the framework is already loaded, since the caller holds one of its objects)."""
+    from .extract.base import ExtractRequest, find_extractor
+
+    extractor = find_extractor(obj)
+    what = f"{type(obj).__module__}.{type(obj).__qualname__}"
+    if extractor is None:
+        raise RenderError(f"render() expects a Graph or a model netviz can extract, got {what}")
+    shape = opts.input_shape
+    return extractor.extract(
+        obj,
+        ExtractRequest(
+            source=f"live {what}",
+            input_shapes=(shape,) if shape is not None else None,
+        ),
+    )
 
 
 def _render(graph: Graph, opts: Options) -> Diagram:
