@@ -110,3 +110,14 @@ def test_the_cache_key_names_the_backend() -> None:
         assert f"backend={backend}" in version
         seen[backend] = key
     assert seen["tensorflow"] != seen["jax"]
+
+
+@pytest.mark.skipif(not _installed("jax"), reason="jax is not installed")
+@pytest.mark.skipif("KERAS_BACKEND" in os.environ, reason="KERAS_BACKEND overrides keras.json")
+def test_keras_json_backend_reaches_the_worker(tmp_path: Path) -> None:
+    """``keras.json`` (in ``KERAS_HOME``) chooses the backend as it does for Keras itself."""
+    (tmp_path / "keras.json").write_text(json.dumps({"backend": "jax"}))
+    with WorkerClient(sys_path=[str(ROOT)], env={"KERAS_HOME": str(tmp_path)}) as worker:
+        graph = worker.request("tests.zoo.models:mlp", timeout=300).graph
+        assert graph["meta"]["backend"] == "jax"
+        assert "tensorflow" not in worker.probe(["tensorflow"])
