@@ -27,9 +27,9 @@ memory a process maps: the heap and the anonymous ``mmap`` every large numpy/tor
 comes from, i.e. what a runaway factory actually allocates; an 8 GiB ``numpy.zeros`` fails at
 once with ``MemoryError``. Shared libraries and ``PROT_NONE`` reservations (malloc arenas,
 XLA) are not counted; thread stacks are (8 MiB each), so a many-core machine's thread pools
-still take some of the cap (about 1 GiB for 128 threads), which 4 GiB leaves room for. Other POSIX systems get ``RLIMIT_AS`` (macOS does not enforce
-either strictly: best effort); where the :mod:`resource` module is missing (Windows) there is
-no cap.
+still take some of the cap (about 1 GiB for 128 threads), which 4 GiB leaves room for.
+Other POSIX systems get ``RLIMIT_AS`` (macOS does not enforce either strictly: best effort);
+where the :mod:`resource` module is missing (Windows) there is no cap.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
       Metal), which only its own ``set_visible_devices`` hides, and that must run before its
       devices initialise, i.e. before the user's factory creates a tensor.
     - ``keras.src.utils.module_utils``: stop Keras on JAX/torch from importing TensorFlow
-      (:func:`~.extract.keras3.leave_tensorflow_alone`), before the rest of Keras binds it.
+      (:func:`~.extract.keras_env.leave_tensorflow_alone`), before the rest of Keras binds it.
     """
 
     def __init__(self, name: str, callback: Callable[[ModuleType], None]) -> None:
@@ -126,7 +126,7 @@ def _hide_gpus(tensorflow: ModuleType) -> None:
 
 
 def _install_import_hooks(hide_gpus: bool) -> None:
-    from .extract.keras3 import leave_tensorflow_alone
+    from .extract.keras_env import leave_tensorflow_alone
 
     hooks = [_AfterImport("keras.src.utils.module_utils", leave_tensorflow_alone)]
     if hide_gpus:

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
-from .keras3 import distribution_versions, json_safe_config, leave_tensorflow_alone
+from .keras3 import json_safe_config
+from .keras_env import distribution_versions, leave_tensorflow_alone
 
 if TYPE_CHECKING:
     from ..spec import ModelSpec
