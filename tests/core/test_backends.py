@@ -121,3 +121,37 @@ def test_keras_json_backend_reaches_the_worker(tmp_path: Path) -> None:
         graph = worker.request("tests.zoo.models:mlp", timeout=300).graph
         assert graph["meta"]["backend"] == "jax"
         assert "tensorflow" not in worker.probe(["tensorflow"])
+
+
+BUILD = """
+import json, sys
+from pathlib import Path
+from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.pipeline import DiagramBuilder
+with DiagramBuilder(cache_dir=Path(sys.argv[1]), sys_path=[sys.argv[2]]) as builder:
+    built = builder.build("tests.zoo.models:residual", resolve_options({}))
+    print(json.dumps({"svg": built.svg, "starts": builder.loader.worker_starts}))
+"""
+
+
+def _build(cache: Path, backend: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", BUILD, str(cache), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "KERAS_BACKEND": backend},
+        timeout=600,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.skipif(not _installed("jax"), reason="jax is not installed")
+def test_a_shared_cache_keeps_backends_apart_and_draws_them_alike(tmp_path: Path) -> None:
+    on_jax = _build(tmp_path, "jax")
+    on_tf = _build(tmp_path, "tensorflow")  # a JAX IR is not served to a TensorFlow build
+    assert (on_jax["starts"], on_tf["starts"]) == (1, 1)
+    assert on_tf["svg"] == on_jax["svg"]  # same graph, same picture, byte for byte
+    assert _build(tmp_path, "jax")["starts"] == 0  # warm on its own backend
