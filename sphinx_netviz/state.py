@@ -131,7 +131,7 @@ class NetvizState:
         except NetvizError:
             return  # reported when the diagram is built
         if cold:
-            loader.prestart()
+            loader.prestart(request.spec)
 
     def _core_warning(self, message: str) -> None:
         logger.warning("netviz: %s", message, location=self.location, type="netviz", subtype="core")

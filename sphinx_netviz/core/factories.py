@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MODEL_CLASSES", "MODEL_RETURN_TYPES", "is_model_annotation"]
+__all__ = ["MODEL_CLASSES", "MODEL_RETURN_TYPES", "declared_return_types", "is_model_annotation"]
 
 #: Model class names by the top-level modules they are reached through, per framework.
 #: ``None`` in the roots accepts the bare class name (``-> Model`` after ``from keras import
@@ -34,9 +34,20 @@ _WRAPPERS = re.compile(r"^(?:typing\.)?(?:Optional|Annotated)\[(.*?)(?:,.*)?\]$"
 _PAIR = re.compile(r"^(?:typing\.)?(?:tuple|Tuple)\[\s*([A-Za-z_][A-Za-z0-9_.]*)\s*,.*\]$")
 
 
+def declared_return_types() -> frozenset[str]:
+    """Dotted class names the registered extraction routes declare as their models
+    (an optional ``return_types`` attribute): a new route's models count without an edit
+    here (the table above adds the aliases a name-only rule cannot guess, ``nn.Module``)."""
+    from .extract.base import registered
+
+    return frozenset(name for route in registered() for name in getattr(route, "return_types", ()))
+
+
 def _names_a_model(dotted: str) -> bool:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", dotted):
         return False
+    if dotted in declared_return_types():
+        return True
     last = dotted.rsplit(".", 1)[-1]
     root = dotted.split(".", 1)[0] if "." in dotted else None
     return any(last in names and root in roots for names, roots in MODEL_CLASSES.values())

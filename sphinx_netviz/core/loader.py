@@ -340,11 +340,21 @@ class ModelLoader:
             return None
         return self._lookup(parsed, input_shape, extract, probe=True)
 
-    def prestart(self) -> None:
+    def prestart(self, spec: str | ModelSpec | None = None) -> None:
         """Start the worker in the background (a build that knows it is cold calls this early
-        so that the framework's import overlaps with its own work). Never when offline."""
-        if not self.offline:
-            self._worker.prestart()
+        so that the framework's import overlaps with its own work). Given the cold ``spec``,
+        the worker imports its factory module (and so its framework) right away. Never when
+        offline."""
+        if self.offline:
+            return
+        module = None
+        if spec is not None:
+            try:
+                parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, self.base_dir)
+            except NetvizError:
+                parsed = None
+            module = parsed.module if parsed is not None else None
+        self._worker.prestart(preload=module)
 
     def close(self) -> None:
         """Stop the worker (if any)."""

@@ -25,9 +25,11 @@ their thread pools by it), so a 4 GiB ``RLIMIT_AS`` that passes on a laptop coul
 normal build on a 64-core docs runner. ``RLIMIT_DATA`` (Linux 4.7+) caps the private writable
 memory a process maps: the heap and the anonymous ``mmap`` every large numpy/torch/TF buffer
 comes from, i.e. what a runaway factory actually allocates; an 8 GiB ``numpy.zeros`` fails at
-once with ``MemoryError``. Other POSIX systems get ``RLIMIT_AS`` (macOS does not enforce
-either strictly: best effort); where the :mod:`resource` module is missing (Windows) there is
-no cap.
+once with ``MemoryError``. Shared libraries and ``PROT_NONE`` reservations (malloc arenas,
+XLA) are not counted; thread stacks are (8 MiB each), so a many-core machine's thread pools
+still take some of the cap (about 1 GiB for 128 threads), which 4 GiB leaves room for.
+Other POSIX systems get ``RLIMIT_AS`` (macOS does not enforce either strictly: best effort);
+where the :mod:`resource` module is missing (Windows) there is no cap.
 """
 
 from __future__ import annotations

@@ -175,14 +175,25 @@ class WorkerClient:
         )
         return env
 
-    def prestart(self) -> None:
+    def prestart(self, preload: str | None = None) -> None:
         """Start the worker now without waiting for it: its start-up then overlaps with
-        whatever the caller does next; the first request waits for it."""
+        whatever the caller does next; the first request waits for it.
+
+        ``preload`` names a module (the first cold spec's factory module) the child imports
+        as soon as it is up: the child imports no framework by itself, so this is what lets
+        the framework's import (seconds) overlap with the caller's work. Errors are left for
+        the request that needs the module to report.
+        """
         self._forget_if_forked()
         with self._request_lock:
             if not self.started:
                 self._kill()
                 self._spawn()
+            if preload and self._proc is not None and self._proc.stdin is not None:
+                message = {"op": "preload", "module": preload}
+                with contextlib.suppress(OSError, ValueError):
+                    self._proc.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+                    self._proc.stdin.flush()
 
     def _spawn(self) -> None:
         self._lines = queue.Queue()

@@ -14,12 +14,14 @@ SHA-256, so the cache can tell later, without any worker, whether the IR is stil
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
@@ -78,40 +80,60 @@ class _Fingerprints:
         return files
 
 
-class _HideGpusOnImport(importlib.abc.MetaPathFinder):
-    """Hides GPUs from TensorFlow right after it is imported, and only if it ever is.
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs ``callback(module)`` right after ``name`` is first imported, if it ever is.
 
-    ``CUDA_VISIBLE_DEVICES=""`` (set by the client) already keeps CUDA away from every
-    framework; TensorFlow also sees other device plugins (ROCm, Metal), which only its own
-    ``set_visible_devices`` hides, and that must run before its devices initialise, i.e.
-    before the user's factory creates a tensor. Importing TensorFlow up front to do it would
-    cost seconds and load TensorFlow into a JAX or torch build.
+    The child prepares a framework only when a request imports it, never up front (that
+    would cost seconds and load, say, TensorFlow into a JAX build):
+
+    - ``tensorflow``: hide GPUs. ``CUDA_VISIBLE_DEVICES=""`` (set by the client) already
+      keeps CUDA away from every framework; TensorFlow also sees other device plugins (ROCm,
+      Metal), which only its own ``set_visible_devices`` hides, and that must run before its
+      devices initialise, i.e. before the user's factory creates a tensor.
+    - ``keras.src.utils.module_utils``: stop Keras on JAX/torch from importing TensorFlow
+      (:func:`~.extract.keras_env.leave_tensorflow_alone`), before the rest of Keras binds it.
     """
+
+    def __init__(self, name: str, callback: Callable[[ModuleType], None]) -> None:
+        self.name = name
+        self.callback = callback
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != "tensorflow":
+        if fullname != self.name:
             return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        finally:
-            sys.meta_path.insert(0, self)
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)  # once is enough (and no recursion below)
+        spec = importlib.util.find_spec(fullname)
         if spec is None or spec.loader is None:
             return spec
         loader = spec.loader
         exec_module = loader.exec_module
+        callback = self.callback
 
-        def exec_and_hide(module: ModuleType) -> None:
+        def exec_then_prepare(module: ModuleType) -> None:
             exec_module(module)
             with contextlib.suppress(Exception):
-                module.config.set_visible_devices([], "GPU")
+                callback(module)
 
-        loader.exec_module = exec_and_hide  # type: ignore[method-assign]
-        with contextlib.suppress(ValueError):
-            sys.meta_path.remove(self)  # once is enough
+        loader.exec_module = exec_then_prepare  # type: ignore[method-assign]
         return spec
+
+
+def _hide_gpus(tensorflow: ModuleType) -> None:
+    tensorflow.config.set_visible_devices([], "GPU")
+
+
+def _install_import_hooks(hide_gpus: bool) -> None:
+    from .extract.keras_env import leave_tensorflow_alone
+
+    hooks = [_AfterImport("keras.src.utils.module_utils", leave_tensorflow_alone)]
+    if hide_gpus:
+        hooks.append(_AfterImport("tensorflow", _hide_gpus))
+    for hook in hooks:
+        if hook.name not in sys.modules:
+            sys.meta_path.insert(0, hook)
 
 
 def _behind(exc: BaseException, kind: type[_E]) -> _E | None:
@@ -207,6 +229,24 @@ def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[
         return {"ok": False, "error": line, "type": "ExtractionError"}
 
 
+def _preload(request: dict[str, Any], prints: _Fingerprints) -> None:
+    """Import a factory module ahead of its request (no reply): its framework's import then
+    overlaps with the docs tool's reading. The files it loads are fingerprinted under its
+    name, so the request still reports them; failures are left for the request to report."""
+    name = request.get("module")
+    if not isinstance(name, str) or not name or name in sys.modules:
+        return
+    before = set(sys.modules)
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:  # the request will say what went wrong, naming the spec
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+    finally:
+        files = prints.record(set(sys.modules) - before)
+        prints.by_module[name] = prints.by_module.get(name, frozenset()) | frozenset(files)
+
+
 def _probe(request: dict[str, Any]) -> dict[str, Any]:
     """Debug op for tests: which of the named modules this process has loaded."""
     names = [str(n) for n in request.get("modules", ())]
@@ -236,8 +276,7 @@ def main() -> int:
             sys.path.insert(0, entry)
     limit = int(config.get("memory_limit", DEFAULT_MEMORY_LIMIT))
     apply_memory_limit(limit)
-    if config.get("hide_gpus", True) and "tensorflow" not in sys.modules:
-        sys.meta_path.insert(0, _HideGpusOnImport())
+    _install_import_hooks(bool(config.get("hide_gpus", True)))
 
     def send(message: dict[str, Any]) -> None:
         channel_out.write(json.dumps(message, sort_keys=True).encode("utf-8") + b"\n")
@@ -257,6 +296,9 @@ def main() -> int:
                 channel_out.flush()
             sys.stderr.flush()
             os._exit(0)
+        if request.get("op") == "preload":
+            _preload(request, prints)
+            continue
         if request.get("op") == "probe":
             reply = _probe(request)
         else:

@@ -133,3 +133,15 @@ def test_install_hints(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     assert install_hint("jaxlib") == 'pip install "netviz[jax]"'
     assert install_hint("keras") == 'pip install "netviz[jax]"'
+
+
+def test_render_takes_a_live_model_through_the_protocol() -> None:
+    from sphinx_netviz.core import RenderError, render
+    from tests.zoo import models
+
+    live = render(models.residual()).svg
+    assert live == render(keras3.extract_model(models.residual())).svg
+    sequential = render(models.unbuilt_sequential(), input_shape=(7,))
+    assert 'data-type="Dense"' in sequential.svg
+    with pytest.raises(RenderError, match=r"a Graph or a model netviz can extract, got builtins"):
+        render(42)

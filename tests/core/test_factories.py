@@ -46,3 +46,21 @@ def test_model_annotations(text: str) -> None:
 )
 def test_other_annotations(text: str) -> None:
     assert not is_model_annotation(text)
+
+
+def test_routes_declare_their_model_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A route's ``return_types`` count as model annotations without touching the table."""
+    from sphinx_netviz.core.extract import base, keras3
+
+    assert "keras.Model" in keras3.EXTRACTOR.return_types
+    assert not is_model_annotation("mylib.graphs.Network")
+
+    class Route:
+        name = "mylib"
+        extra = "mylib"
+        distributions = ("mylib",)
+        return_types = ("mylib.graphs.Network",)
+
+    monkeypatch.setattr(base, "registered", lambda: [Route()])
+    assert is_model_annotation("mylib.graphs.Network")
+    assert is_model_annotation("Optional[mylib.graphs.Network]")

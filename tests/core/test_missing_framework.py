@@ -7,6 +7,8 @@ blocked frameworks raise ``ModuleNotFoundError``, exactly as on a machine withou
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +107,32 @@ def test_unknown_missing_module_is_not_blamed_on_a_framework(tmp_path: Path) -> 
         worker.request("tests.zoo.no_such_module:f")
     assert "no module named 'tests.zoo.no_such_module'" in str(info.value)
     assert "pip install" not in str(info.value)
+
+
+def test_the_core_needs_no_framework(tmp_path: Path) -> None:
+    """Every core module imports, and an IR renders, with every framework (and networkx)
+    made uninstallable: the base install is the core."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SHIM)
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import sphinx_netviz.core as core\n"
+        "for info in pkgutil.walk_packages(core.__path__, 'sphinx_netviz.core.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "from tests.core import irgraphs\n"
+        "svg = core.render(irgraphs.residual_net(2)).svg\n"
+        "assert svg.startswith('<svg')\n"
+        "print(sorted(m for m in ('keras', 'tensorflow', 'torch', 'jax', 'networkx', 'numpy')"
+        " if m in sys.modules))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(shim), str(ROOT)]),
+        "NETVIZ_TEST_BLOCK": "keras,tensorflow,torch,jax,jaxlib,networkx",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"

@@ -82,3 +82,21 @@ def test_worker_dying_of_memory_names_the_limit(tmp_path: Path) -> None:
             worker.request("native_oom:model")
     assert "exceeded the worker memory limit of 2 GiB" in str(info.value)
     assert "SIGABRT" in str(info.value)
+
+
+def test_prestart_preloads_the_spec_module_and_keeps_its_fingerprints() -> None:
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        worker.prestart(preload="tests.zoo.models")
+        # The probe is answered after the preload: the framework came with the module.
+        assert "keras" in worker.probe(["keras"])
+        result = worker.request("tests.zoo.models:mlp")
+        assert str(ROOT / "tests" / "zoo" / "models.py") in {p for p, _ in result.sources}
+        assert worker.starts == 1
+
+
+def test_a_failing_preload_is_reported_by_its_request() -> None:
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        worker.prestart(preload="tests.zoo.broken_import")
+        with pytest.raises(ExtractionError, match="ImportError: broken module import"):
+            worker.request("tests.zoo.broken_import:f")
+        assert worker.starts == 1

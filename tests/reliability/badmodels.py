@@ -180,3 +180,15 @@ class _ReturnsNothing(nn.Module):
 def torch_returns_none() -> tuple[nn.Module, torch.Tensor]:
     """The module returns no tensor."""
     return _ReturnsNothing(), torch.zeros(1, 4)
+def allocates_8gib() -> object:
+    """Asks for 8 GiB at once: the worker's memory cap must stop it. ``zeros`` maps the
+    memory without touching it, so even a missing cap would cost address space, not RAM."""
+    import numpy as np
+
+    return np.zeros(8 * 1024**3, dtype=np.uint8)
+
+
+def framework_missing() -> keras.Model:
+    """What a factory raises on a machine without its framework: the same error Python's
+    import raises for ``import keras`` there (the test machine has Keras, so it is staged)."""
+    raise ModuleNotFoundError("No module named 'keras'", name="keras")

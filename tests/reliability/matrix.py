@@ -139,6 +139,25 @@ CASES: tuple[Case, ...] = (
         fragment="SIGABRT",
     ),
     Case(
+        "memory-cap",
+        "factory allocating 8 GiB, past the default `memory-limit` (4 GiB)",
+        f"{BAD}:allocates_8gib",
+        fragment="exceeded the worker memory limit of 4 GiB",
+    ),
+    Case(
+        "bad-memory-limit",
+        "unreadable `memory-limit` (`lots`)",
+        GOOD,
+        (("memory-limit", "lots"),),
+        fragment="option 'memory-limit'",
+    ),
+    Case(
+        "missing-framework",
+        "factory whose framework is not installed (its import fails)",
+        f"{BAD}:framework_missing",
+        fragment="needs keras, which is not installed",
+    ),
+    Case(
         "floods-output",
         "factory printing 4 MB to stdout and 4 MB to stderr",
         f"{BAD}:floods_output",

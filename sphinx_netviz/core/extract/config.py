@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
-from .keras3 import distribution_versions, json_safe_config
+from .keras3 import json_safe_config
+from .keras_env import distribution_versions, leave_tensorflow_alone
 
 if TYPE_CHECKING:
     from ..spec import ModelSpec
@@ -612,6 +613,7 @@ def extract_config(
         )
     out = _Out()
     try:
+        leave_tensorflow_alone()
         inputs, outputs, _ = _walk(body, out, prefix="", parent=None, path=())
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise _fail(spec_text, f"unreadable model config ({type(exc).__name__}: {exc})") from None

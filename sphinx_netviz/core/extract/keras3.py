@@ -10,26 +10,28 @@ Keras is imported inside the functions only, and only in the worker (or for a li
 caller already holds): :data:`EXTRACTOR` answers ``accepts`` from the object's class names and
 ``version`` from package metadata, so registering and asking it loads no framework. Which
 backend Keras runs on is read the way Keras reads it (``KERAS_BACKEND``, then ``keras.json``)
-without importing it, for the cache key and for naming the backend's distributions.
+without importing it (:mod:`.keras_env`), for the cache key and the backend's distributions.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import math
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..categories import category_of
 from ..errors import ExtractionError
 from ..graph import Edge, Graph, Node, Shape
 from .keras_composite import CATEGORY_BLOCK, finish_internals, open_composite
+from .keras_env import (
+    backend_distributions,
+    distribution_versions,
+    keras_backend,
+    leave_tensorflow_alone,
+)
 
 if TYPE_CHECKING:
     from .base import ExtractRequest
@@ -42,6 +44,7 @@ __all__ = [
     "extract_model",
     "json_safe_config",
     "keras_backend",
+    "leave_tensorflow_alone",
     "names_kept",
     "owner_of",
     "trace_subclassed",
@@ -49,14 +52,6 @@ __all__ = [
 
 #: Bump when the walker's output changes for the same model (part of the IR cache key).
 WALKER_VERSION = "3"
-#: Distributions that decide a backend's numerics and op names, by backend.
-_BACKEND_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
-    "tensorflow": ("tensorflow", "tensorflow-cpu"),
-    "jax": ("jax", "jaxlib"),
-    "torch": ("torch",),
-    "numpy": ("numpy",),
-    "openvino": ("openvino",),
-}
 
 #: Config keys that repeat what the node already says.
 _SKIPPED_KEYS = frozenset({"name"})
@@ -460,6 +455,7 @@ def extract_model(
         raise ExtractionError(f"model spec {label!r}: the model has no layers (empty model)")
 
     walk = _Walk()
+    leave_tensorflow_alone()
     _, inputs, outputs = _walk(owner, walk, prefix="", parent=None, path=())
     meta: dict[str, Any] = {
         "framework": "keras",
@@ -478,39 +474,6 @@ def extract_model(
         outputs=tuple(outputs),
         meta=meta,
     )
-
-
-def keras_backend() -> str:
-    """The backend Keras will use in a fresh process, read the way Keras reads it
-    (``KERAS_BACKEND``, else ``$KERAS_HOME/keras.json`` or ``~/.keras/keras.json``, else
-    TensorFlow), without importing Keras."""
-    explicit = os.environ.get("KERAS_BACKEND", "").strip()
-    if explicit:
-        return explicit
-    home = os.environ.get("KERAS_HOME")
-    folder = Path(home) if home else Path("~").expanduser() / ".keras"
-    try:
-        config = json.loads((folder / "keras.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "tensorflow"
-    backend = config.get("backend") if isinstance(config, dict) else None
-    return str(backend) if backend else "tensorflow"
-
-
-def backend_distributions(backend: str | None = None) -> tuple[str, ...]:
-    """Keras plus the distributions of ``backend`` (default: the configured one)."""
-    return ("keras", *_BACKEND_DISTRIBUTIONS.get(backend or keras_backend(), ()))
-
-
-def distribution_versions(names: Sequence[str]) -> str:
-    """``name=version`` for each installed distribution of ``names``, from metadata only."""
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            continue
-    return " ".join(found)
 
 
 def _is_keras_model_class(cls: type) -> bool:

@@ -233,6 +233,8 @@ class TorchModuleExtractor:
     name: str = "torch"
     distributions: tuple[str, ...] = ("torch",)
     extra: str = "torch"
+    #: Return annotations that mark a documented function as a model factory (autodoc).
+    return_types: tuple[str, ...] = ("torch.nn.Module", "torch.nn.modules.module.Module")
 
     def accepts(self, obj: object) -> bool:
         return _is_module(obj)
