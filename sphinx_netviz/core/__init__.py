@@ -20,21 +20,42 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
 from .graph import SCHEMA_VERSION, Edge, Graph, Node
-from .options import OPTIONS, Option, Options, resolve_options
+from .options import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
+    from .cache import Stamps, file_stamps
     from .diagram import Diagram, render
+    from .embed import (
+        FULL_SIZE_TEXT,
+        STATIC_DIR,
+        STATIC_FILES,
+        Embed,
+        class_candidates,
+        deferred_links,
+        figure_html,
+        link_table,
+        placeholder_html,
+        placeholder_svg,
+        resolve_deferred,
+    )
+    from .export import svg_to_pdf
+    from .factories import is_model_annotation
+    from .inline import inline_svg, unique_ids
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
+    "FULL_SIZE_TEXT",
     "OPTIONS",
     "SCHEMA_VERSION",
+    "STATIC_DIR",
+    "STATIC_FILES",
     "BuiltDiagram",
     "Diagram",
     "DiagramBuilder",
     "Edge",
+    "Embed",
     "ExtractionError",
     "Graph",
     "LoadedModel",
@@ -47,10 +68,24 @@ __all__ = [
     "Options",
     "RenderError",
     "SpecError",
+    "Stamps",
+    "class_candidates",
+    "deferred_links",
+    "figure_html",
+    "file_stamps",
+    "inline_svg",
+    "is_model_annotation",
+    "link_table",
     "load_graph",
+    "option",
     "parse_spec",
+    "placeholder_html",
+    "placeholder_svg",
     "render",
+    "resolve_deferred",
     "resolve_options",
+    "svg_to_pdf",
+    "unique_ids",
 ]
 
 _LAZY = {
@@ -63,6 +98,23 @@ _LAZY = {
     "render": "diagram",
     "ModelSpec": "spec",
     "parse_spec": "spec",
+    "Stamps": "cache",
+    "file_stamps": "cache",
+    "FULL_SIZE_TEXT": "embed",
+    "STATIC_DIR": "embed",
+    "STATIC_FILES": "embed",
+    "Embed": "embed",
+    "class_candidates": "embed",
+    "deferred_links": "embed",
+    "resolve_deferred": "embed",
+    "figure_html": "embed",
+    "link_table": "embed",
+    "placeholder_html": "embed",
+    "placeholder_svg": "embed",
+    "svg_to_pdf": "export",
+    "is_model_annotation": "factories",
+    "inline_svg": "inline",
+    "unique_ids": "inline",
 }
 
 

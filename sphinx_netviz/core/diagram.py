@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .detail import build_details
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
@@ -20,7 +21,7 @@ from .legend import LegendScene, build_legend, shown_types
 from .options import Options, resolve_options
 from .palette import Palette
 from .structure import decompose
-from .svg import SvgParts, diagram_svg, legend_only_svg
+from .svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
 from .view import VGraph, build_view
 
 __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
@@ -44,6 +45,10 @@ class Diagram:
     glyphs: int
     title: str
     summary: str
+    #: the drill-down scenes (detail.py) as inline SVG elements, for the HTML embed only
+    details: str = ""
+    #: (layer type, defining module) of every drawn class, for links to API docs
+    classes: tuple[tuple[str, str], ...] = ()
 
     def _repr_svg_(self) -> str:
         """Jupyter shows the diagram inline."""
@@ -126,6 +131,18 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
+    details = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
+    detail_text = "".join(
+        detail_svg(
+            d.scene,
+            replace(
+                parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
+            ),
+            d.for_id,
+            d.label,
+        )
+        for i, d in enumerate(details)
+    )
     return Diagram(
         svg=svg,
         legend_svg=legend_svg,
@@ -134,7 +151,18 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         glyphs=len(scene.glyphs),
         title=title,
         summary=summary,
+        details=detail_text,
+        classes=drawn_classes(graph),
     )
+
+
+def drawn_classes(graph: Graph) -> tuple[tuple[str, str], ...]:
+    """(type, module) of each class in the IR, first occurrence first (for API links)."""
+    seen: dict[str, str] = {}
+    for n in graph.nodes:
+        if n.type and n.module:
+            seen.setdefault(n.type, n.module)
+    return tuple(seen.items())
 
 
 # -- text ------------------------------------------------------------------------------------

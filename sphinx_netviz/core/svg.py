@@ -24,7 +24,7 @@ from .layout import LABEL_FONT, Glyph, Scene
 from .legend import GROUP_H, GROUP_W, SWATCH_H, SWATCH_W, LegendScene
 from .palette import Palette, Swatch
 
-__all__ = ["SvgParts", "diagram_svg", "legend_only_svg", "placeholder_svg"]
+__all__ = ["SvgParts", "detail_svg", "diagram_svg", "legend_only_svg", "placeholder_svg"]
 
 FG = "#24292f"
 MUTED = "#57606a"
@@ -410,6 +410,33 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
     if used:
         _pattern_defs(dwg, parts.prefix, used)
         dwg.elements.insert(2, dwg.defs)
+    dwg.add(body)
+    return str(dwg.tostring())
+
+
+def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
+    """One drill-down scene (see detail.py) as a compact inline SVG for the HTML embed.
+
+    Same glyph, edge and label markup as the diagram, but no ``<title>``/``<desc>``/
+    ``<style>`` of its own: it only ever lives inside a page next to its diagram, whose
+    scoped ``<style>`` and the page's ``netviz.css`` already style ``svg.netviz``. It is
+    named by ``aria-label`` instead.
+    """
+    dwg = _Root()
+    dwg.attribs["xmlns"] = "http://www.w3.org/2000/svg"
+    dwg.attribs["class"] = "netviz nv-detail"
+    dwg.attribs["data-for"] = for_id
+    dwg.attribs["width"] = fmt(scene.width)
+    dwg.attribs["height"] = fmt(scene.height)
+    dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
+    dwg.attribs["role"] = "group"
+    dwg.attribs["aria-label"] = label
+    used: set[int] = set()
+    body = _g("nv-diagram")
+    _draw_scene(dwg, body, scene, parts, used_patterns=used)
+    if used:
+        _pattern_defs(dwg, parts.prefix, used)
+        dwg.elements.insert(0, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring())
 
