@@ -20,13 +20,14 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from sphinx_netviz.core import STATIC_DIR, resolve_deferred
+from sphinx_netviz.core import STATIC_DIR, absolute_links, resolve_deferred
 
 from .config import NetvizConfig
 from .fence import FENCE_NAME, NetvizExtension, SuperFencesFormatter, validator
@@ -169,7 +170,10 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             page = file.page
             if page is None or not page.content:
                 continue
-            page.content = resolve_deferred(page.content, _autorefs_resolver(autorefs, page.url))
+            content = resolve_deferred(page.content, _autorefs_resolver(autorefs, page.url))
+            if config.site_url:
+                content = absolute_links(content, urljoin(config.site_url, page.url))
+            page.content = content
         return env
 
     @event_priority(-100)  # last: other plugins may still rewrite the Markdown before us

@@ -42,6 +42,7 @@ __all__ = [
     "STATIC_DIR",
     "STATIC_FILES",
     "Embed",
+    "absolute_links",
     "class_candidates",
     "deferred_links",
     "figure_html",
@@ -326,3 +327,22 @@ def resolve_deferred(html: str, resolve: object) -> str:
         return match.group(2)
 
     return _PENDING.sub(edit, html)
+
+
+_LINK_HREF = re.compile(r'(<a class="nv-link" href=")([^"]*)(")')
+
+
+def absolute_links(html: str, base: str) -> str:
+    """Glyph links made absolute against ``base`` (the page's full URL).
+
+    Material's instant navigation rewrites every relative ``href`` it finds by assigning
+    ``element.href``, which an SVG ``<a>`` does not allow (its ``href`` is read-only): the
+    script would throw and fall back to full page loads. Absolute URLs it leaves alone.
+    """
+    from urllib.parse import urljoin
+
+    def edit(match: re.Match[str]) -> str:
+        url = urljoin(base, _unescape_attr(match.group(2)))
+        return f"{match.group(1)}{escape(url, quote=True)}{match.group(3)}"
+
+    return _LINK_HREF.sub(edit, html) if 'class="nv-link"' in html else html
