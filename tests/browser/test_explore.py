@@ -241,7 +241,8 @@ GROUP = "nvDiagrams()[0].querySelector('g.nv-group[role=button]')"
 
 #: (opener's data-members, sum over the open panel's top glyphs' data-members, label)
 CONSERVE = """(id) => {
-  const f = document.querySelector('svg.netviz g[data-id="' + id + '"]').closest('figure.netviz, div.netviz');
+  const f = document.querySelector('svg.netviz g[data-id="' + id + '"]')
+    .closest('figure.netviz, div.netviz');
   const panel = f.querySelectorAll('.nv-panel');
   const last = panel[panel.length - 1];
   const glyphs = last.querySelectorAll('svg.nv-detail > g > g.nv-glyphs > *');
@@ -258,9 +259,8 @@ def test_open_and_close_a_group_with_mouse_and_keyboard(context: Any, site: Serv
     page, errors = _open(context, site.url)
     group = page.evaluate_handle(GROUP).as_element()
     gid = group.get_attribute("data-id")
-    assert (
-        group.get_attribute("tabindex") == "0" and group.get_attribute("aria-expanded") == "false"
-    )
+    assert group.get_attribute("tabindex") == "0"
+    assert group.get_attribute("aria-expanded") == "false"
     assert page.locator(".nv-panel").count() == 0
     assert page.locator("svg.nv-detail").first.is_hidden()
 
