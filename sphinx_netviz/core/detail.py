@@ -4,9 +4,10 @@ The interactive HTML never lays anything out in the browser. At build time, for 
 that stands for more than one thing, this module lays out one level of its inside with the
 real layout engine, at the diagram's own scale:
 
-- a folded group (``Residual x3``): all of its repeats, one after another, so the revealed
-  glyphs' ``data-members`` add up to the group's; groups nested in it stay folded glyphs,
-  each with a scene of its own (level by level);
+- a folded run of repeats (``Residual x3``): one glyph per repeat, so the revealed glyphs'
+  ``data-members`` add up to the group's; each repeat, and a group that is not a run,
+  opens to the block's body, where nested groups stay folded glyphs, each with a scene of
+  its own (level by level);
 - a manual group: its members;
 - a hierarchy node drawn as one glyph (kind ``"model"``, a nested Keras model, or kind
   ``"composite"``, a layer that calls layers): its internals, rendered as a graph of their
@@ -18,6 +19,7 @@ a scene are prefixed with the opener's id so that they stay unique on the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from .options import Options
     from .palette import Palette
 
-__all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details"]
+__all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "share_scenes"]
 
 #: IR node kinds whose internals a glyph can reveal (DESIGN.md: "hierarchy nodes").
 HIERARCHY_KINDS = frozenset({"model", "composite"})
@@ -125,13 +127,16 @@ def inner_graph(graph: Graph, node: Node) -> Graph | None:
     )
 
 
-def _rename_groups(scene: Scene, opener: str) -> None:
-    """Prefix the ids of folded-group glyphs (``group-2-1``: a per-layout counter) with the
-    opener's id, so a scene's groups never share an id with the main diagram's."""
+def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
+    """Give folded-group glyphs (``group-2-1``: a per-layout counter) ids unique on the
+    page: the top-level opener's id and a running number (short, as ids repeat in edges
+    and ``data-for`` lists), so a scene's groups never share an id with the diagram's."""
     renamed: dict[str, str] = {}
+    root = opener.split("/", 1)[0]
     for g in scene.glyphs:
         if g.kind == "group" and g.gid:
-            renamed[g.id] = f"{opener}/{g.id}"
+            counter[0] += 1
+            renamed[g.id] = f"{root}/{counter[0]}"
             g.id = renamed[g.id]
     for p in scene.paths:
         p.source = renamed.get(p.source, p.source)
@@ -162,7 +167,7 @@ def build_details(
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs, recursively)."""
     out: list[DetailScene] = []
     ctx = _Context(graph, vg, grouping, group_colors, _group_items(grouping))
-    _collect(ctx, scene, options, palette, out, 0)
+    _collect(ctx, scene, options, palette, out, 0, [0])
     return out
 
 
@@ -173,21 +178,22 @@ def _collect(
     palette: Palette,
     out: list[DetailScene],
     depth: int,
+    counter: list[int],
 ) -> None:
     if depth >= MAX_DEPTH:
         return
-    from .diagram import tooltip
-
     for g in scene.glyphs:
         opened = _open(ctx, g, options, palette)
         if opened is None:
             continue
         inner_ctx, inner, label = opened
-        _rename_groups(inner, g.id)
-        tips = {sg.id: tooltip(inner_ctx.vg, inner_ctx.grouping, sg) for sg in inner.glyphs}
+        _rename_groups(inner, g.id, counter)
+        # Scene glyphs carry no tooltips: name and type are in their data attributes and
+        # the shapes in their labels, and scenes must stay light (the page-weight target).
+        tips = {sg.id: "" for sg in inner.glyphs}
         members = sum(sg.members for sg in inner.glyphs)
         out.append(DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members))
-        _collect(inner_ctx, inner, options, palette, out, depth + 1)
+        _collect(inner_ctx, inner, options, palette, out, depth + 1, counter)
 
 
 def _open(
@@ -198,11 +204,19 @@ def _open(
         item = ctx.items.get((g.gid, g.node_ids))
         if item is None:
             return None
-        runs = item.runs or [item.body]
-        tree = Series([x for run in runs for x in run])
-        inner = layout(ctx.vg, ctx.grouping, options, tree=tree)
-        count = f" \u00d7{item.count}" if item.count > 1 else ""
-        return ctx, inner, f"{g.type}{count}"
+        if item.count > 1 and item.runs:
+            # A run of K repeats opens to K glyphs, one per repeat (together they hold the
+            # group's members), and each of those opens to the block's body: level by
+            # level, and the body's scene is drawn once for all repeats (share_scenes).
+            repeats: list[Item] = []
+            for run in item.runs:
+                one = Group(gid=item.gid, body=list(run))
+                ctx.items[(item.gid, tuple(walk_leaves(run)))] = one
+                repeats.append(one)
+            inner = layout(ctx.vg, ctx.grouping, options, tree=Series(repeats))
+            return ctx, inner, f"{g.type} \u00d7{item.count}"
+        inner = layout(ctx.vg, ctx.grouping, options, tree=Series(list(item.body)))
+        return ctx, inner, g.type
     if g.kind == "group" and g.id in ctx.vg.manual_members:
         sub = _copy_view(ctx.vg.manual_members[g.id])
         _insert_splits(sub)
@@ -231,3 +245,57 @@ def _copy_view(sub: VGraph) -> VGraph:
         inputs=list(sub.inputs),
         outputs=list(sub.outputs),
     )
+
+
+# -- sharing: one scene per distinct drawing -------------------------------------------------
+
+_FOR = re.compile(r'\sdata-for="([^"]*)"')
+_IDS = re.compile(r'\sdata-id="([^"]*)"')
+#: What tells two instances of one block apart without changing the drawing: ids, names,
+#: tooltips, edge ends, the scene's own opener and its pattern-id prefix.
+_INSTANCE = re.compile(
+    r'\s(?:data-(?:id|name|source|target|for)|id)="[^"]*"|<title>.*?</title>|url\(#[^)]*\)',
+    re.DOTALL,
+)
+
+
+def share_scenes(main_svg: str, scenes: list[str]) -> str:
+    """The scenes a page needs, each distinct drawing once.
+
+    The repeats of a block draw identically (same types, shapes, geometry); only their
+    layers' names differ. A scene identical to an earlier one but for those is dropped and
+    its opener added to the earlier scene's ``data-for`` (space-separated), which then shows
+    the members of the block's first occurrence (their names, tooltips and ids) for every
+    repeat. Scenes no longer reachable from the diagram (the nested groups of a dropped
+    scene) are dropped too. This is what keeps a page of folded diagrams light.
+    """
+    kept: dict[str, int] = {}  # signature -> index into out
+    out: list[tuple[list[str], str]] = []
+    for svg in scenes:
+        match = _FOR.search(svg)
+        opener = match.group(1) if match else ""
+        signature = _INSTANCE.sub("", svg)
+        if signature in kept:
+            out[kept[signature]][0].append(opener)
+            continue
+        kept[signature] = len(out)
+        out.append(([opener], svg))
+    by_opener = {o: i for i, (openers, _) in enumerate(out) for o in openers}
+    reachable: set[int] = set()
+    shown: set[str] = set()  # glyph ids a reader can actually reach
+    frontier = [m for m in _IDS.findall(main_svg) if m in by_opener]
+    while frontier:
+        opener = frontier.pop()
+        shown.add(opener)
+        index = by_opener[opener]
+        if index in reachable:
+            continue
+        reachable.add(index)
+        frontier.extend(m for m in _IDS.findall(out[index][1]) if m in by_opener)
+    parts = []
+    for i, (openers, svg) in enumerate(out):
+        if i not in reachable:
+            continue
+        names = " ".join(o for o in openers if o in shown)
+        parts.append(_FOR.sub(f' data-for="{names}"'.replace("\\", "\\\\"), svg, count=1))
+    return "".join(parts)

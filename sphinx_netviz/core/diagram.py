@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .detail import build_details
+from .detail import build_details, share_scenes
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
@@ -132,16 +132,19 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
     details = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
-    detail_text = "".join(
-        detail_svg(
-            d.scene,
-            replace(
-                parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
-            ),
-            d.for_id,
-            d.label,
-        )
-        for i, d in enumerate(details)
+    detail_text = share_scenes(
+        svg,
+        [
+            detail_svg(
+                d.scene,
+                replace(
+                    parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
+                ),
+                d.for_id,
+                d.label,
+            )
+            for i, d in enumerate(details)
+        ],
     )
     return Diagram(
         svg=svg,

@@ -138,7 +138,7 @@ def _links(svg: str, links: Mapping[str, str], openers: set[str]) -> str:
 
 def openers(details: str) -> set[str]:
     """The glyph ids that open a drill-down scene (the ``data-for`` of each scene)."""
-    return {_unescape_attr(m) for m in _FOR.findall(details)}
+    return {_unescape_attr(i) for m in _FOR.findall(details) for i in m.split()}
 
 
 def _figure_open(tag: str, embed: Embed, extra: Sequence[str], ids: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ byte-identical output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -422,12 +423,9 @@ def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
     scoped ``<style>`` and the page's ``netviz.css`` already style ``svg.netviz``. It is
     named by ``aria-label`` instead.
     """
-    dwg = _Root()
-    dwg.attribs["xmlns"] = "http://www.w3.org/2000/svg"
+    dwg = _Root()  # no xmlns: the HTML parser puts <svg> in the SVG namespace itself
     dwg.attribs["class"] = "netviz nv-detail"
     dwg.attribs["data-for"] = for_id
-    dwg.attribs["width"] = fmt(scene.width)
-    dwg.attribs["height"] = fmt(scene.height)
     dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
     dwg.attribs["role"] = "group"
     dwg.attribs["aria-label"] = label
@@ -438,7 +436,16 @@ def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
         _pattern_defs(dwg, parts.prefix, used)
         dwg.elements.insert(0, dwg.defs)
     dwg.add(body)
-    return str(dwg.tostring())
+    text = str(dwg.tostring()).replace("<title />", "").replace(" />", "/>")
+    return _DETAIL_DEFAULTS.sub("", text)
+
+
+#: Presentation attributes a scene can leave to netviz.css (``svg.nv-detail`` rules): it
+#: lives only in a page that loads the stylesheet, and dropping them keeps scenes small.
+_DETAIL_DEFAULTS = re.compile(
+    r' (?:stroke-linejoin="round"|fill="(?:none|#24292f|#57606a)"|stroke="#57606a"'
+    r'|stroke-width="1\.25"|font-size="11"|text-anchor="middle")(?=[ />])'
+)
 
 
 def placeholder_svg(title: str, message: str) -> str:

@@ -1,9 +1,9 @@
 /* netviz: explore diagrams in the page. Plain script, no dependencies, no build step.
  *
  * Open a group: the build already laid out every group's and composite layer's inside
- * (hidden <svg class="nv-detail" data-for=ID> scenes after the diagram); this script only
- * moves such a scene into a panel under the level that holds the glyph, scales it like the
- * diagram and hides it again. Zoom and pan: a diagram wider than its column gets zoom
+ * (hidden <svg class="nv-detail" data-for="ID ..."> scenes after the diagram); this script
+ * only shows a copy of such a scene in a panel under the level that holds the glyph, scaled
+ * like the diagram, and removes it again. Zoom and pan: a diagram wider than its column gets zoom
  * buttons, Ctrl+wheel / pinch zoom and drag to pan, by resizing the vector SVG.
  * Listeners are delegated from the document or attached when a figure appears, so pages
  * swapped in by Material's instant navigation work too. No inline handlers (strict CSP).
@@ -26,8 +26,6 @@
     var stack = levels(f);
     while (stack.length > level) {
       var p = stack.pop();
-      var store = f.querySelector(".nv-details");
-      if (store && p.nvScene) store.appendChild(p.nvScene);
       p.nvGlyph.setAttribute("aria-expanded", "false");
       p.nvGlyph.classList.remove("nv-open");
       p.parentNode.removeChild(p);
@@ -48,9 +46,11 @@
     if (wasOpen) return;
     var id = glyph.getAttribute("data-id"), scene = null;
     f.querySelectorAll(".nv-details > svg.nv-detail").forEach(function (s) {
-      if (s.getAttribute("data-for") === id) scene = s;
+      // data-for lists every glyph showing this scene (repeats of a block share one)
+      if (!scene && s.getAttribute("data-for").split(" ").indexOf(id) >= 0) scene = s;
     });
     if (!scene) return;
+    scene = scene.cloneNode(true);
     var label = scene.getAttribute("aria-label") || id;
     var panel = D.createElement("div");
     panel.className = "nv-panel";
@@ -74,7 +74,6 @@
     body.appendChild(scene);
     panel.appendChild(head);
     panel.appendChild(body);
-    panel.nvScene = scene;
     panel.nvGlyph = glyph;
     var stack = levels(f);
     var after = level ? stack[level - 1] : f.querySelector(".netviz-svg");
