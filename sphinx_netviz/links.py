@@ -50,6 +50,9 @@ def _resolver(app: Sphinx, docname: str) -> Any:
         uri = str(found.get("refuri", ""))
         if not uri and found.get("refid"):
             uri = "#" + str(found["refid"])
+        if uri.startswith("#") and uri.count("#") > 1:
+            # singlehtml: "#document-api#linkmodels.Scale" -> the anchor on the one page
+            uri = uri[uri.index("#", 1) :]
         return uri or None
 
     return resolve
