@@ -20,12 +20,12 @@ a scene are prefixed with the opener's id so that they stay unique on the page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .graph import Edge, Graph, Node
 from .group import Grouping
-from .layout import Glyph, Scene, layout
+from .layout import Glyph, Scene, Sizer, layout
 from .structure import Group, Item, Series, decompose, walk_leaves
 from .view import VGraph, _insert_splits
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .options import Options
     from .palette import Palette
 
-__all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "share_scenes"]
+__all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "scene_key", "share_scenes"]
 
 #: IR node kinds whose internals a glyph can reveal (DESIGN.md: "hierarchy nodes").
 HIERARCHY_KINDS = frozenset({"model", "composite"})
@@ -53,6 +53,8 @@ class DetailScene:
     tooltips: dict[str, str]
     group_colors: dict[int, str]
     members: int
+    #: further glyphs (repeats drawn the same) that open this very scene
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,18 @@ class _Context:
     grouping: Grouping
     group_colors: dict[int, str]
     items: dict[tuple[int, tuple[str, ...]], Group]
+    #: the level's sizer, computed once: layout() would rescan every node per scene
+    sizer: Sizer | None = None
+    hierarchy: Hierarchy | None = None
+
+    def lay(self, options: Options, tree: Series) -> Scene:
+        """One scene of this level, at the level's scale."""
+        return layout(self.vg, self.grouping, options, sizer=self.sizer, tree=tree)
+
+
+def _sizer(vg: VGraph, options: Options) -> Sizer:
+    extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
+    return Sizer.from_view(vg, options, extra)
 
 
 def _group_items(grouping: Grouping) -> dict[tuple[int, tuple[str, ...]], Group]:
@@ -94,36 +108,57 @@ def _child_series(item: Item) -> list[Series]:
     return list(chains) if chains is not None else []
 
 
-def _children(graph: Graph) -> dict[str, list[Node]]:
-    out: dict[str, list[Node]] = {}
-    for n in graph.nodes:
-        if n.parent is not None:
-            out.setdefault(n.parent, []).append(n)
-    return out
+@dataclass(frozen=True)
+class Hierarchy:
+    """Who is inside whom in one graph, indexed once (a model may hold thousands of
+    hierarchy nodes; looking each one's internals up must not rescan the graph)."""
+
+    kids: dict[str, list[Node]]
+    order: dict[str, int]
+    edges_from: dict[str, list[tuple[int, Edge]]]
+
+    @classmethod
+    def of(cls, graph: Graph) -> Hierarchy:
+        kids: dict[str, list[Node]] = {}
+        for n in graph.nodes:
+            if n.parent is not None:
+                kids.setdefault(n.parent, []).append(n)
+        edges_from: dict[str, list[tuple[int, Edge]]] = {}
+        for i, e in enumerate(graph.edges):
+            edges_from.setdefault(e.source, []).append((i, e))
+        order = {n.id: i for i, n in enumerate(graph.nodes)}
+        return cls(kids, order, edges_from)
 
 
-def inner_graph(graph: Graph, node: Node) -> Graph | None:
+def inner_graph(graph: Graph, node: Node, index: Hierarchy | None = None) -> Graph | None:
     """The internals of hierarchy node ``node`` as a graph of their own, or None."""
-    kids = _children(graph)
-    if node.kind not in HIERARCHY_KINDS or node.id not in kids:
+    index = index or Hierarchy.of(graph)
+    if node.kind not in HIERARCHY_KINDS or node.id not in index.kids:
         return None
-    inside: list[Node] = []
+    found: list[Node] = []
     stack = [node.id]
     ids: set[str] = set()
     while stack:
-        for child in kids.get(stack.pop(), []):
+        for child in index.kids.get(stack.pop(), []):
             ids.add(child.id)
+            found.append(child)
             stack.append(child.id)
-    for n in graph.nodes:  # IR order, so the inner graph draws deterministically
-        if n.id in ids:
-            inside.append(replace(n, parent=None) if n.parent == node.id else n)
-    edges: list[Edge] = [e for e in graph.edges if e.source in ids and e.target in ids]
+    found.sort(key=lambda n: index.order[n.id])  # IR order: the inner graph draws the same
+    inside = [replace(n, parent=None) if n.parent == node.id else n for n in found]
+    edges = sorted(
+        (pair for i in ids for pair in index.edges_from.get(i, ()) if pair[1].target in ids),
+        key=lambda pair: pair[0],
+    )
     inputs = tuple(i for i in node.model_inputs if i in ids)
     outputs = tuple(o for o in node.model_outputs if o in ids)
     if not inputs:
         inputs = tuple(n.id for n in inside if n.parent is None and n.kind == "input")
     return Graph(
-        name=node.name, nodes=tuple(inside), edges=tuple(edges), inputs=inputs, outputs=outputs
+        name=node.name,
+        nodes=tuple(inside),
+        edges=tuple(e for _, e in edges),
+        inputs=inputs,
+        outputs=outputs,
     )
 
 
@@ -151,8 +186,16 @@ def _context(graph: Graph, options: Options, palette: Palette) -> tuple[_Context
     gids = sorted(prep.grouping.defs)
     types = shown_types(prep.view, prep.grouping)
     colors = palette.group_colors([prep.grouping.defs[g].key for g in gids], [*types, "Split"])
-    ctx = _Context(graph, prep.view, prep.grouping, dict(zip(gids, colors, strict=True)), {})
-    return replace(ctx, items=_group_items(prep.grouping)), prep.scene
+    ctx = _Context(
+        graph,
+        prep.view,
+        prep.grouping,
+        dict(zip(gids, colors, strict=True)),
+        _group_items(prep.grouping),
+        _sizer(prep.view, options),
+        Hierarchy.of(graph),
+    )
+    return ctx, prep.scene
 
 
 def build_details(
@@ -166,8 +209,16 @@ def build_details(
 ) -> list[DetailScene]:
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs, recursively)."""
     out: list[DetailScene] = []
-    ctx = _Context(graph, vg, grouping, group_colors, _group_items(grouping))
-    _collect(ctx, scene, options, palette, out, 0, [0])
+    ctx = _Context(
+        graph,
+        vg,
+        grouping,
+        group_colors,
+        _group_items(grouping),
+        _sizer(vg, options),
+        Hierarchy.of(graph),
+    )
+    _collect(ctx, scene, options, palette, out, 0, [0], {})
     return out
 
 
@@ -179,6 +230,7 @@ def _collect(
     out: list[DetailScene],
     depth: int,
     counter: list[int],
+    seen: dict[tuple[object, ...], DetailScene],
 ) -> None:
     if depth >= MAX_DEPTH:
         return
@@ -192,8 +244,16 @@ def _collect(
         # the shapes in their labels, and scenes must stay light (the page-weight target).
         tips = {sg.id: "" for sg in inner.glyphs}
         members = sum(sg.members for sg in inner.glyphs)
-        out.append(DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members))
-        _collect(inner_ctx, inner, options, palette, out, depth + 1, counter)
+        found = DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members)
+        key = scene_key(found)
+        if key in seen:
+            # A repeat drawn the same: it shows the first one's scene, whose nested
+            # scenes exist already; its own would never be reached.
+            seen[key].also.append(g.id)
+            continue
+        seen[key] = found
+        out.append(found)
+        _collect(inner_ctx, inner, options, palette, out, depth + 1, counter, seen)
 
 
 def _open(
@@ -213,9 +273,9 @@ def _open(
                 one = Group(gid=item.gid, body=list(run))
                 ctx.items[(item.gid, tuple(walk_leaves(run)))] = one
                 repeats.append(one)
-            inner = layout(ctx.vg, ctx.grouping, options, tree=Series(repeats))
+            inner = ctx.lay(options, Series(repeats))
             return ctx, inner, f"{g.type} \u00d7{item.count}"
-        inner = layout(ctx.vg, ctx.grouping, options, tree=Series(list(item.body)))
+        inner = ctx.lay(options, Series(list(item.body)))
         return ctx, inner, g.type
     if g.kind == "group" and g.id in ctx.vg.manual_members:
         sub = _copy_view(ctx.vg.manual_members[g.id])
@@ -228,7 +288,7 @@ def _open(
     node = vnode.node if vnode is not None else None
     if g.kind != "layer" or node is None:
         return None
-    sub_graph = inner_graph(ctx.graph, node)
+    sub_graph = inner_graph(ctx.graph, node, ctx.hierarchy)
     if sub_graph is None or not sub_graph.nodes:
         return None
     inner_ctx, inner = _context(sub_graph, options, palette)
@@ -259,27 +319,41 @@ _INSTANCE = re.compile(
 )
 
 
-def share_scenes(main_svg: str, scenes: list[str]) -> str:
+def scene_key(d: DetailScene) -> tuple[object, ...]:
+    """What a scene looks like, without who it belongs to (ids and names of its glyphs):
+    two repeats of a block with equal keys draw the very same picture."""
+    glyphs = tuple(
+        (g.kind, g.type, tuple(g.points), g.members, g.count, g.gid, g.dense)
+        for g in d.scene.glyphs
+    )
+    paths = tuple(tuple(p.points) for p in d.scene.paths)
+    labels = tuple(
+        (lb.text, lb.x, lb.y, lb.kind, lb.rotate, lb.anchor, lb.size) for lb in d.scene.labels
+    )
+    colours = tuple(sorted(d.group_colors.items()))
+    return (d.label, glyphs, paths, labels, tuple(d.scene.samples), colours)
+
+
+def share_scenes(main_svg: str, scenes: list[tuple[list[str], str]]) -> str:
     """The scenes a page needs, each distinct drawing once.
 
-    The repeats of a block draw identically (same types, shapes, geometry); only their
-    layers' names differ. A scene identical to an earlier one but for those is dropped and
-    its opener added to the earlier scene's ``data-for`` (space-separated), which then shows
-    the members of the block's first occurrence (their names, tooltips and ids) for every
-    repeat. Scenes no longer reachable from the diagram (the nested groups of a dropped
-    scene) are dropped too. This is what keeps a page of folded diagrams light.
+    ``scenes`` are (openers, SVG) pairs. The repeats of a block draw identically (same
+    types, shapes, geometry); only their layers' names differ. A scene identical to an
+    earlier one but for those is dropped and its openers added to the earlier scene's
+    ``data-for`` (space-separated), which then shows the members of the block's first
+    occurrence (their names and ids) for every repeat. Scenes no longer reachable from the
+    diagram (the nested groups of a dropped scene) are dropped too. This is what keeps a
+    page of folded diagrams light.
     """
     kept: dict[str, int] = {}  # signature -> index into out
     out: list[tuple[list[str], str]] = []
-    for svg in scenes:
-        match = _FOR.search(svg)
-        opener = match.group(1) if match else ""
+    for openers, svg in scenes:
         signature = _INSTANCE.sub("", svg)
         if signature in kept:
-            out[kept[signature]][0].append(opener)
+            out[kept[signature]][0].extend(openers)
             continue
         kept[signature] = len(out)
-        out.append(([opener], svg))
+        out.append((list(openers), svg))
     by_opener = {o: i for i, (openers, _) in enumerate(out) for o in openers}
     reachable: set[int] = set()
     shown: set[str] = set()  # glyph ids a reader can actually reach

@@ -132,9 +132,9 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
     details = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
-    detail_text = share_scenes(
-        svg,
-        [
+    scenes = [
+        (
+            [d.for_id, *d.also],
             detail_svg(
                 d.scene,
                 replace(
@@ -142,10 +142,11 @@ def _render(graph: Graph, opts: Options) -> Diagram:
                 ),
                 d.for_id,
                 d.label,
-            )
-            for i, d in enumerate(details)
-        ],
-    )
+            ),
+        )
+        for i, d in enumerate(details)
+    ]
+    detail_text = share_scenes(svg, scenes)
     return Diagram(
         svg=svg,
         legend_svg=legend_svg,
