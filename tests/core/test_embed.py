@@ -214,3 +214,20 @@ def test_standalone_svg_stays_static() -> None:
     assert 'role="button"' not in d.svg and "tabindex" not in d.svg
     assert "nv-detail" not in d.svg
     assert isinstance(Node, type)
+
+
+def test_repeats_share_one_scene_and_unreachable_scenes_go() -> None:
+    from sphinx_netviz.core.detail import share_scenes
+
+    main = '<svg><g class="nv-group" data-id="g1"/><g class="nv-group" data-id="g2"/></svg>'
+    one = '<svg data-for="g1"><g class="nv-layer" data-id="a" data-name="a"/></svg>'
+    two = '<svg data-for="g2"><g class="nv-layer" data-id="b" data-name="b"/></svg>'
+    orphan = '<svg data-for="zz"><g class="nv-layer" data-id="c" data-name="c"/><i/></svg>'
+    shared = share_scenes(main, [(["g1"], one), (["g2"], two), (["zz"], orphan)])
+    assert shared == '<svg data-for="g1 g2"><g class="nv-layer" data-id="a" data-name="a"/></svg>'
+
+    d = render(irgraphs.residual_net(6))
+    scenes = _scenes(d.details)
+    assert len({id(s) for s in scenes.values()}) < len(scenes), "repeats share scenes"
+    # rendering stays deterministic
+    assert render(irgraphs.residual_net(6)).details == d.details
