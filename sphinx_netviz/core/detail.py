@@ -20,6 +20,8 @@ a scene are prefixed with the opener's id so that they stay unique on the page.
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -206,9 +208,9 @@ def build_details(
     options: Options,
     palette: Palette,
     group_colors: dict[int, str],
-) -> list[DetailScene]:
-    """The drill-down scenes of every openable glyph of ``scene`` (and of theirs, recursively)."""
-    out: list[DetailScene] = []
+) -> Iterator[DetailScene]:
+    """The drill-down scenes of every openable glyph of ``scene`` (and of theirs), level by
+    level (breadth first), so that a caller with a byte budget keeps the outer levels."""
     ctx = _Context(
         graph,
         vg,
@@ -218,42 +220,33 @@ def build_details(
         _sizer(vg, options),
         Hierarchy.of(graph),
     )
-    _collect(ctx, scene, options, palette, out, 0, [0], {})
-    return out
-
-
-def _collect(
-    ctx: _Context,
-    scene: Scene,
-    options: Options,
-    palette: Palette,
-    out: list[DetailScene],
-    depth: int,
-    counter: list[int],
-    seen: dict[tuple[object, ...], DetailScene],
-) -> None:
-    if depth >= MAX_DEPTH:
-        return
-    for g in scene.glyphs:
-        opened = _open(ctx, g, options, palette)
-        if opened is None:
+    counter = [0]
+    seen: dict[tuple[object, ...], DetailScene] = {}
+    queue: deque[tuple[_Context, Scene, int]] = deque([(ctx, scene, 0)])
+    while queue:
+        level, drawn, depth = queue.popleft()
+        if depth >= MAX_DEPTH:
             continue
-        inner_ctx, inner, label = opened
-        _rename_groups(inner, g.id, counter)
-        # Scene glyphs carry no tooltips: name and type are in their data attributes and
-        # the shapes in their labels, and scenes must stay light (the page-weight target).
-        tips = {sg.id: "" for sg in inner.glyphs}
-        members = sum(sg.members for sg in inner.glyphs)
-        found = DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members)
-        key = scene_key(found)
-        if key in seen:
-            # A repeat drawn the same: it shows the first one's scene, whose nested
-            # scenes exist already; its own would never be reached.
-            seen[key].also.append(g.id)
-            continue
-        seen[key] = found
-        out.append(found)
-        _collect(inner_ctx, inner, options, palette, out, depth + 1, counter, seen)
+        for g in drawn.glyphs:
+            opened = _open(level, g, options, palette)
+            if opened is None:
+                continue
+            inner_ctx, inner, label = opened
+            _rename_groups(inner, g.id, counter)
+            # Scene glyphs carry no tooltips: name and type are in their data attributes
+            # and the shapes in their labels, and scenes must stay light (page weight).
+            tips = {sg.id: "" for sg in inner.glyphs}
+            members = sum(sg.members for sg in inner.glyphs)
+            found = DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members)
+            key = scene_key(found)
+            if key in seen:
+                # A repeat drawn the same: it shows the first one's scene, whose nested
+                # scenes come anyway; its own would never be reached.
+                seen[key].also.append(g.id)
+                continue
+            seen[key] = found
+            yield found
+            queue.append((inner_ctx, inner, depth + 1))
 
 
 def _open(

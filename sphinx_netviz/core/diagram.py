@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .detail import build_details, share_scenes
+from .detail import DetailScene, build_details, share_scenes
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
 from .group import Grouping, group_tree
@@ -27,6 +27,12 @@ from .view import VGraph, build_view
 __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
 
 #: Part of every SVG cache key: bump when the same input would draw differently.
+
+#: The drill-down scenes of a diagram (HTML only) may weigh this fraction of its SVG, or
+#: DETAIL_FLOOR bytes if more: small and medium models open completely, level by level;
+#: a huge one opens its outer levels, and its page stays light.
+DETAIL_BUDGET = 0.4
+DETAIL_FLOOR = 24_000
 
 
 @dataclass(frozen=True)
@@ -131,21 +137,22 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
-    details = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
-    scenes = [
-        (
-            [d.for_id, *d.also],
-            detail_svg(
-                d.scene,
-                replace(
-                    parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
-                ),
-                d.for_id,
-                d.label,
-            ),
+    # Scenes, outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
+    # diagrams stays light (issue 12: at most 1.5x), and a glyph whose scene did not fit
+    # simply stays a static glyph (only glyphs with a scene become controls).
+    budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
+    written: list[tuple[DetailScene, str]] = []
+    total = 0
+    for i, d in enumerate(build_details(graph, vg, grouping, scene, opts, palette, group_colors)):
+        sub = replace(
+            parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
         )
-        for i, d in enumerate(details)
-    ]
+        text = detail_svg(d.scene, sub, d.for_id, d.label)
+        total += len(text)
+        if total > budget:
+            break
+        written.append((d, text))
+    scenes = [([d.for_id, *d.also], text) for d, text in written]
     detail_text = share_scenes(svg, scenes)
     return Diagram(
         svg=svg,
