@@ -57,6 +57,8 @@ class DetailScene:
     members: int
     #: further glyphs (repeats drawn the same) that open this very scene
     also: list[str] = field(default_factory=list)
+    #: 0 for a scene opened from the diagram itself, 1 from such a scene, ...
+    depth: int = 0
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,9 @@ def build_details(
             # and the shapes in their labels, and scenes must stay light (page weight).
             tips = {sg.id: "" for sg in inner.glyphs}
             members = sum(sg.members for sg in inner.glyphs)
-            found = DetailScene(g.id, label, inner, tips, inner_ctx.group_colors, members)
+            found = DetailScene(
+                g.id, label, inner, tips, inner_ctx.group_colors, members, depth=depth
+            )
             key = scene_key(found)
             if key in seen:
                 # A repeat drawn the same: it shows the first one's scene, whose nested

@@ -30,7 +30,7 @@ __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", 
 
 #: The drill-down scenes of a diagram (HTML only) may weigh this fraction of its SVG, or
 #: DETAIL_FLOOR bytes if more: small and medium models open completely, level by level;
-#: a huge one opens its outer levels, and its page stays light.
+#: a huge one opens every glyph of the diagram and, within the budget, the next levels.
 DETAIL_BUDGET = 0.4
 DETAIL_FLOOR = 24_000
 
@@ -149,8 +149,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         )
         text = detail_svg(d.scene, sub, d.for_id, d.label)
         total += len(text)
-        if total > budget:
-            break
+        if total > budget and d.depth > 0:
+            break  # every glyph of the diagram itself opens, whatever the budget
         written.append((d, text))
     scenes = [([d.for_id, *d.also], text) for d, text in written]
     detail_text = share_scenes(svg, scenes)

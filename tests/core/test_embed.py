@@ -231,3 +231,27 @@ def test_repeats_share_one_scene_and_unreachable_scenes_go() -> None:
     assert len({id(s) for s in scenes.values()}) < len(scenes), "repeats share scenes"
     # rendering stays deterministic
     assert render(irgraphs.residual_net(6)).details == d.details
+
+
+def test_scenes_of_a_huge_model_stay_within_the_budget() -> None:
+    from sphinx_netviz.core.diagram import DETAIL_BUDGET, DETAIL_FLOOR
+
+    d = render(irgraphs.synthetic(2000, seed=1))
+    full = render(irgraphs.synthetic(2000, seed=1)).details
+    assert full == d.details  # deterministic
+    # every glyph of the diagram opens (below), deeper levels only within the budget
+    assert max(DETAIL_BUDGET * len(d.svg), DETAIL_FLOOR) < len(d.details) < 2 * len(d.svg)
+    page = BeautifulSoup(
+        figure_html(svg=d.svg, details=d.details, embed=Embed(), href="a"), "html.parser"
+    )
+    scenes = {
+        i for s in page.select("div.nv-details > svg.nv-detail") for i in s["data-for"].split()
+    }
+    controls = {g["data-id"] for g in page.select('[role="button"]')}
+    assert controls and controls <= scenes, "every control opens something"
+    # the outer level opens: every group glyph of the diagram itself is a control
+    main = page.select_one("div.netviz-svg > svg")
+    assert {g["data-id"] for g in main.select("g.nv-group")} <= controls
+    # and the budget cut deeper levels: some glyphs inside scenes stay static
+    inner = {g["data-id"] for g in page.select("div.nv-details g.nv-group")}
+    assert inner - controls
