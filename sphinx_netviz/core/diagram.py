@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .detail import DetailScene, build_details, share_scenes
 from .errors import OptionError, RenderError
@@ -51,10 +53,17 @@ class Diagram:
     glyphs: int
     title: str
     summary: str
-    #: the drill-down scenes (detail.py) as inline SVG elements, for the HTML embed only
-    details: str = ""
     #: (layer type, defining module) of every drawn class, for links to API docs
     classes: tuple[tuple[str, str], ...] = ()
+    _scenes: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def details(self) -> str:
+        """The drill-down scenes (detail.py) as inline SVG elements, for the HTML embed.
+
+        Made on first use: only a page embedding the diagram needs them, so the CLI,
+        Jupyter and ``save`` never pay for them."""
+        return self._scenes() if self._scenes is not None else ""
 
     def _repr_svg_(self) -> str:
         """Jupyter shows the diagram inline."""
@@ -137,23 +146,26 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
-    # Scenes, outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
-    # diagrams stays light (issue 12: at most 1.5x), and a glyph whose scene did not fit
-    # simply stays a static glyph (only glyphs with a scene become controls).
-    budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
-    written: list[tuple[DetailScene, str]] = []
-    total = 0
-    for i, d in enumerate(build_details(graph, vg, grouping, scene, opts, palette, group_colors)):
-        sub = replace(
-            parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
-        )
-        text = detail_svg(d.scene, sub, d.for_id, d.label)
-        total += len(text)
-        if total > budget and d.depth > 0:
-            break  # every glyph of the diagram itself opens, whatever the budget
-        written.append((d, text))
-    scenes = [([d.for_id, *d.also], text) for d, text in written]
-    detail_text = share_scenes(svg, scenes)
+
+    def scenes() -> str:
+        # Outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
+        # diagrams stays light (issue 12: at most 1.5x); a glyph whose scene did not fit
+        # simply stays a static glyph (only glyphs with a scene become controls).
+        budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
+        written: list[tuple[DetailScene, str]] = []
+        total = 0
+        found = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
+        for i, d in enumerate(found):
+            sub = replace(
+                parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
+            )
+            text = detail_svg(d.scene, sub, d.for_id, d.label)
+            total += len(text)
+            if total > budget and d.depth > 0:
+                break  # every glyph of the diagram itself opens, whatever the budget
+            written.append((d, text))
+        return share_scenes(svg, [([d.for_id, *d.also], text) for d, text in written])
+
     return Diagram(
         svg=svg,
         legend_svg=legend_svg,
@@ -162,8 +174,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         glyphs=len(scene.glyphs),
         title=title,
         summary=summary,
-        details=detail_text,
         classes=drawn_classes(graph),
+        _scenes=scenes,
     )
 
 
