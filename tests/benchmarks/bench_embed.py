@@ -97,7 +97,28 @@ def _row(case: str, static: int, explore: int) -> Row:
     )
 
 
+def scene_overhead(quick: bool) -> Row:
+    """Time to render a large grouped model and make its scenes, against rendering alone
+    (what the CLI and Jupyter pay; scenes are made on first use of ``Diagram.details``)."""
+    from sphinx_netviz.core import render
+
+    from .common import best_of
+
+    graph = irgraphs.synthetic(1000 if quick else 5000, seed=1)
+    alone = best_of(3, lambda: render(graph))
+    both = best_of(3, lambda: render(graph).details)
+    return Row(
+        "embed",
+        f"render + scenes, synthetic {len(graph.nodes)} layers",
+        both,
+        "s",
+        peer="render alone",
+        peer_value=alone,
+    )
+
+
 def run(quick: bool) -> list[Row]:
     rows = [_row("20 diagrams of the IR zoo, HTML bytes", *page_bytes(quick))]
+    rows.append(scene_overhead(quick))
     rows.append(_row("20 diagrams of the docs' example models, HTML bytes", *gallery_bytes()))
     return rows
