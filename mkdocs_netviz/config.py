@@ -15,8 +15,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from sphinx_netviz.core.errors import OptionError
-from sphinx_netviz.core.options import option, resolve_options
+from sphinx_netviz.core import OptionError, option, resolve_options
 
 __all__ = ["DiagramDefaults", "NetvizConfig", "Timeout"]
 
@@ -92,6 +91,10 @@ class NetvizConfig(base.Config):  # type: ignore[no-untyped-call]
     timeout = Timeout()
     """Seconds each model may take to import and build in the worker, unless a fence or
     ``defaults`` says otherwise."""
+
+    type_links = c.DictOfItems(c.Type(str), default={})
+    """Layer type (``MyBlock``) or dotted class name -> URL: glyph links by hand, over what
+    mkdocstrings' autorefs resolves."""
 
     # Settings for errors
     fail_fast = c.Type(bool, default=False)

@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from sphinx_netviz.core.errors import OptionError, SpecError
-from sphinx_netviz.core.options import option
+from sphinx_netviz.core import OptionError, SpecError, option
 
 if TYPE_CHECKING:
     from markdown import Markdown

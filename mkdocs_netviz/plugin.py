@@ -7,9 +7,10 @@ What happens when (MkDocs 1.6 event order):
 - ``on_config``: resolve the cache and import path, register the fence (as a SuperFences
   custom fence when SuperFences is configured, and always as a Markdown extension), add the
   stylesheet, and register the griffe extension for ``autodoc``.
-- ``on_files``: ship ``netviz.css`` as a generated file.
+- ``on_files``: ship ``netviz.css`` and ``netviz.js`` as generated files.
 - ``on_page_markdown``: tell the session which page is being converted (fences have no
   page of their own), indexing its fences so warnings can name the line.
+- ``on_env`` (after autorefs): resolve glyph links to mkdocstrings entries, or drop them.
 - ``on_post_build``: write the full-size SVGs, watch new model sources under ``serve``,
   and, outside ``serve``, stop the worker.
 """
@@ -20,10 +21,14 @@ import glob
 import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+
+from sphinx_netviz.core import STATIC_DIR, absolute_links, resolve_deferred
 
 from .config import NetvizConfig
 from .fence import FENCE_NAME, NetvizExtension, SuperFencesFormatter, validator
@@ -36,8 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CSS_PATH", "GRIFFE_EXTENSION", "NetvizPlugin"]
 
-#: Where the stylesheet goes in the site (and in ``extra_css``).
+#: Where the stylesheet and the script go in the site (and in ``extra_css``/``_javascript``).
 CSS_PATH = f"{ASSET_DIR}/netviz.css"
+JS_PATH = f"{ASSET_DIR}/netviz.js"
 #: How the plugin names its griffe extension in mkdocstrings' python handler options.
 GRIFFE_EXTENSION = "mkdocs_netviz.griffe_ext.NetvizGriffeExtension"
 _SUPERFENCES = "pymdownx.superfences"
@@ -48,10 +54,8 @@ MISSING_EXTRA = (
 )
 
 
-def _css_source() -> Path:
-    import sphinx_netviz.core
-
-    return Path(sphinx_netviz.core.__file__).resolve().parent / "static" / "netviz.css"
+def _asset_source(name: str) -> Path:
+    return Path(STATIC_DIR) / name
 
 
 class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
@@ -109,9 +113,14 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             self.session.configure(
                 settings, defaults=defaults, enabled=True, fail_fast=self.config.fail_fast
             )
+        self.session.type_links = {str(k): str(v) for k, v in self.config.type_links.items()}
         self._register_fence(config, self.session)
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
+        if not any(str(getattr(s, "path", s)) == JS_PATH for s in config.extra_javascript):
+            script = ExtraScriptValue(JS_PATH)
+            script.defer = True
+            config.extra_javascript.append(script)
         if self.config.autodoc:
             _register_griffe_extension(config)
         return config
@@ -157,9 +166,29 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             self.session.start_build()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if self.session is not None and files.get_file_from_path(CSS_PATH) is None:
-            files.append(File.generated(config, CSS_PATH, abs_src_path=str(_css_source())))
+        if self.session is None:
+            return files
+        for path in (CSS_PATH, JS_PATH):
+            if files.get_file_from_path(path) is None:
+                source = _asset_source(path.rsplit("/", 1)[1])
+                files.append(File.generated(config, path, abs_src_path=str(source)))
         return files
+
+    @event_priority(-60)  # after autorefs (-50) has fixed its own references
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Turn deferred glyph links into links to mkdocstrings entries, or drop them."""
+        if self.session is None:
+            return env
+        autorefs = config.plugins.get("autorefs")
+        for file in files:
+            page = file.page
+            if page is None or not page.content:
+                continue
+            content = resolve_deferred(page.content, _autorefs_resolver(autorefs, page.url))
+            if config.site_url:
+                content = absolute_links(content, urljoin(config.site_url, page.url))
+            page.content = content
+        return env
 
     @event_priority(-100)  # last: other plugins may still rewrite the Markdown before us
     def on_page_markdown(
@@ -213,6 +242,21 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             if path.exists():
                 self._server.watch(str(path))
                 self._watched.add(path)
+
+
+def _autorefs_resolver(autorefs: Any, page_url: str) -> Any:
+    """A dotted class name -> its URL relative to ``page_url``, through autorefs' URL map."""
+
+    def resolve(name: str) -> str | None:
+        if autorefs is None:
+            return None
+        try:
+            url, _title = autorefs.get_item_url(name, from_url=page_url)
+        except (KeyError, ValueError):
+            return None
+        return str(url)
+
+    return resolve
 
 
 def _mkdocstrings_paths(config: MkDocsConfig, base_dir: Path) -> list[str]:

@@ -23,16 +23,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from sphinx_netviz.core.cache import Stamps, file_stamps
-from sphinx_netviz.core.errors import NetvizError
-from sphinx_netviz.core.inline import unique_ids
-from sphinx_netviz.core.options import Options, resolve_options
+from sphinx_netviz.core import (
+    NetvizError,
+    Options,
+    Stamps,
+    deferred_links,
+    file_stamps,
+    link_table,
+    resolve_options,
+    unique_ids,
+)
 
 from .fence import FenceBlock, fence_key, find_fences, parse_fence
-from .html import Embed, figure_html, message_html, source_html
+from .html import Embed, figure_html, placeholder_html, source_html
 
 if TYPE_CHECKING:
-    from sphinx_netviz.core.pipeline import BuiltDiagram, DiagramBuilder
+    from sphinx_netviz.core import BuiltDiagram, DiagramBuilder
 
 __all__ = ["ASSET_DIR", "BuilderSettings", "DiagramSession", "FenceFailed", "PageContext"]
 
@@ -133,6 +139,8 @@ class DiagramSession:
         #: every project source file a diagram was made from (for ``mkdocs serve`` to watch)
         self.sources: set[Path] = set()
         self.failures = 0
+        #: ``type_links`` of the plugin config: layer type or dotted name -> URL
+        self.type_links: dict[str, str] = {}
         #: diagrams asked of the builder / answered from the memo (tests and benchmarks read them)
         self.builder_calls = 0
         self.memo_hits = 0
@@ -225,17 +233,21 @@ class DiagramSession:
         if built.legend_svg and options.legend == "separate":
             legend_path = f"{ASSET_DIR}/{name}-legend.svg"
             self.assets[legend_path] = built.legend_svg
-        svg, legend_svg = built.svg, built.legend_svg if legend_path else ""
-        if self.page is not None:
-            svg = self.page.unique_ids(svg)
-            legend_svg = self.page.unique_ids(legend_svg) if legend_svg else ""
         return figure_html(
-            svg=svg,
-            legend_svg=legend_svg,
+            svg=built.svg,
+            legend_svg=built.legend_svg if legend_path else "",
+            details=built.details,
+            links=self.links(built.classes),
             embed=Embed.from_options(options),
             href=self._href(svg_path),
             legend_href=self._href(legend_path) if legend_path else "",
+            seen=self.page.prefixes if self.page is not None else None,
         )
+
+    def links(self, classes: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Glyph links: ``type_links`` by hand, the rest deferred to autorefs (resolved or
+        dropped in the plugin's ``on_env``, once every page has registered its anchors)."""
+        return {**deferred_links(classes), **link_table(classes, None, self.type_links)}
 
     def _build(self, spec: str, options: Options) -> BuiltDiagram:
         memo_key = (spec, options.render_key(), repr(options.input_shape))
@@ -272,16 +284,7 @@ class DiagramSession:
             embed = Embed.from_options(resolve_options(self.defaults, header))
         except NetvizError:
             embed = Embed()
-        return message_html(
-            _placeholder(spec or "netviz", cause), embed=embed, message=f"{spec}: {cause}"
-        )
-
-
-def _placeholder(title: str, message: str) -> str:
-    """The core's placeholder SVG (imported late: it pulls in the SVG writer)."""
-    from sphinx_netviz.core.svg import placeholder_svg
-
-    return str(placeholder_svg(title, message))
+        return placeholder_html(spec=spec, message=cause, embed=embed)
 
 
 def _import_path(base_dir: Path, extra: Sequence[str]) -> tuple[str, ...]:
@@ -301,7 +304,7 @@ def import_path(base_dir: Path, extra: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) -> DiagramBuilder:
-    from sphinx_netviz.core.pipeline import DiagramBuilder
+    from sphinx_netviz.core import DiagramBuilder
 
     return DiagramBuilder(
         cache_dir=settings.cache_dir,

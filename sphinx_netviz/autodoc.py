@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core.factories import is_model_annotation
+from .core import is_model_annotation
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.util import logging
 
-from .core.inline import inline_svg, unique_ids
+from .core import Embed, figure_html, placeholder_html
 from .nodes import diagram_data, netviz_diagram
 
 if TYPE_CHECKING:
@@ -51,10 +51,12 @@ def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
         node["title"] = diagram.title
         node["summary"] = diagram.summary
         node["failed"] = False
+        node["details"] = diagram.details
+        node["classes_drawn"] = [list(c) for c in diagram.classes]
         return
     error = str(node.get("error")) or (outcome.error if outcome is not None else "") or "failed"
     title = f"netviz: cannot draw {node.get('spec') or 'an empty spec'}"
-    from .core.svg import placeholder_svg  # svgwrite is slow to import; warm builds skip it
+    from .core import placeholder_svg  # svgwrite is slow to import; warm builds skip it
 
     node["svg"] = placeholder_svg(title, error)
     node["legend_svg"] = ""
@@ -62,6 +64,7 @@ def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
     node["title"] = title
     node["summary"] = error
     node["failed"] = True
+    node["details"] = ""
 
 
 def fallback_text(node: netviz_diagram) -> str:
@@ -124,40 +127,42 @@ def _image_dir(self: Any) -> tuple[Path, str]:
     return Path(builder.outdir) / builder.imagedir, str(builder.imgpath)
 
 
-def _unique_ids(self: Any, svg: str) -> str:
-    """``svg`` with an id prefix unique on the document being written (one count per
-    translator, i.e. per written page)."""
-    seen: dict[str, int] = self.__dict__.setdefault("_netviz_id_prefixes", {})
-    return unique_ids(svg, seen)
-
-
 def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:
+    """The core's figure markup (core/embed.py), with the full-size SVG written beside it."""
     data = diagram_data(node)
     tag = "div" if data.in_figure else "figure"
-    classes = ["netviz"]
+    embed = Embed(
+        alt=str(node.get("alt")),
+        align="" if data.in_figure else data.align,
+        width="" if data.in_figure else data.width,
+        classes=tuple(node.get("classes", [])),
+    )
+    ids = tuple(node.get("ids", []))
+    seen: dict[str, int] = self.__dict__.setdefault("_netviz_id_prefixes", {})
     if data.failed:
-        classes.append("netviz-failed")
-    attrs: dict[str, str] = {}
-    if not data.in_figure:
-        if data.align:
-            classes.append(f"align-{data.align}")
-        if data.width:
-            attrs["style"] = f"width: {data.width}"
-    self.body.append(self.starttag(node, tag, "", CLASS=" ".join(classes), **attrs))
-    shown = _unique_ids(self, inline_svg(data.svg, str(node.get("alt"))))
-    self.body.append(f'<div class="netviz-svg">{shown}</div>')
-    if data.legend_svg and node.get("options", {}).get("legend") == "separate":
-        legend = _unique_ids(self, inline_svg(data.legend_svg))
-        self.body.append(f'<div class="netviz-legend">{legend}</div>')
-    if not data.failed:
-        folder, url = _image_dir(self)
-        name = f"{_stem(node)}.svg"
-        write_once(folder / name, lambda: data.svg.encode("utf-8"))
-        href = html.escape(f"{url}/{name}" if url else name, quote=True)
         self.body.append(
-            f'<a class="netviz-full reference external" href="{href}">Full-size diagram (SVG)</a>'
+            placeholder_html(spec=data.spec, message=data.summary, embed=embed, tag=tag, ids=ids)
+            + "\n"
         )
-    self.body.append(f"</{tag}>\n")
+        raise nodes.SkipNode
+    folder, url = _image_dir(self)
+    name = f"{_stem(node)}.svg"
+    write_once(folder / name, lambda: data.svg.encode("utf-8"))
+    separate = bool(data.legend_svg) and node.get("options", {}).get("legend") == "separate"
+    self.body.append(
+        figure_html(
+            svg=data.svg,
+            legend_svg=data.legend_svg if separate else "",
+            details=str(node.get("details", "")),
+            links=dict(node.get("links", {})),
+            embed=embed,
+            href=f"{url}/{name}" if url else name,
+            seen=seen,
+            tag=tag,
+            ids=ids,
+        )
+        + "\n"
+    )
     raise nodes.SkipNode
 
 
@@ -180,7 +185,7 @@ def epub_visit(self: HTML5Translator, node: netviz_diagram) -> None:
 
 
 def latex_visit(self: LaTeXTranslator, node: netviz_diagram) -> None:
-    from .core.export import svg_to_pdf
+    from .core import svg_to_pdf
 
     data = diagram_data(node)
     outdir = Path(self.builder.outdir)

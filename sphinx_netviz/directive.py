@@ -44,6 +44,9 @@ Configuration (conf.py):
     Further functions that get an autodoc diagram whatever their annotation says.
 ``netviz_autodoc_options`` (dict, default ``{}``)
     Directive options for the diagrams ``netviz_autodoc`` inserts.
+``netviz_type_links`` (dict, default ``{}``)
+    Layer type (``"MyBlock"``) or dotted class name -> URL for glyph links, over what the
+    Python domain and intersphinx resolve (see :mod:`sphinx_netviz.links`).
 """
 
 from __future__ import annotations
@@ -60,9 +63,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .core.errors import NetvizError, OptionError
-from .core.options import OPTIONS, Options, option, resolve_options
-from .core.spec import parse_spec
+from .core import OPTIONS, NetvizError, OptionError, Options, option, parse_spec, resolve_options
 from .nodes import netviz_diagram
 from .state import Outcome, Request, get_state, request_key
 
@@ -354,6 +355,10 @@ def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             return
 
 
+def _html(app: Sphinx) -> bool:
+    return app.builder is not None and app.builder.format == "html"
+
+
 def _renders(app: Sphinx) -> bool:
     return app.builder is not None and app.builder.format in RENDERED_FORMATS
 
@@ -439,6 +444,11 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             if outcome.diagram is None:
                 _warn_once(app, outcome, request.spec, node_doc, lineno, request.key)
         resolve_node(node, outcome)
+        if _html(app) and node.get("classes_drawn"):
+            from .links import type_links
+
+            drawn = [(str(t), str(m)) for t, m in node["classes_drawn"]]
+            node["links"] = type_links(app, docname, drawn)
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
@@ -524,6 +534,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
         description="Directive options for the diagrams netviz_autodoc inserts.",
     )
 
+    app.add_config_value(
+        "netviz_type_links",
+        {},
+        "html",
+        types=frozenset({dict}),
+        description="Layer type (or dotted class name) -> documentation URL for glyph links.",
+    )
+
     app.add_node(
         netviz_diagram,
         html=VISITORS["html"],
@@ -535,6 +553,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("netviz", NetvizDirective)
     app.add_css_file("netviz.css")
+    app.add_js_file("netviz.js", loading_method="defer")
 
     app.connect("config-inited", _config_inited)
     app.connect("env-purge-doc", _purge_doc)

@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core.errors import NetvizError
-from .core.options import Options, option
+from .core import NetvizError, Options, option
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .core.pipeline import BuiltDiagram, DiagramBuilder
+    from .core import BuiltDiagram, DiagramBuilder
 
 __all__ = [
     "NetvizState",
@@ -93,7 +92,7 @@ class NetvizState:
     def diagram_builder(self, app: Sphinx) -> DiagramBuilder:
         """The process's DiagramBuilder, created on first use (never one from another pid)."""
         if self.builder is None:
-            from .core.pipeline import DiagramBuilder
+            from .core import DiagramBuilder
 
             self.builder = DiagramBuilder(
                 cache_dir=cache_dir(app),
@@ -189,7 +188,7 @@ def _one_line(spec: str, exc: BaseException) -> str:
 
 
 def _subtype(exc: BaseException) -> str:
-    from .core.errors import ExtractionError, OptionError, RenderError, SpecError
+    from .core import ExtractionError, OptionError, RenderError, SpecError
 
     for cls, name in (
         (SpecError, "spec"),

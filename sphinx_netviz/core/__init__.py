@@ -22,10 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
 from .graph import SCHEMA_VERSION, Edge, Graph, Node
-from .options import OPTIONS, Option, Options, resolve_options
+from .options import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
+    from .cache import Stamps, file_stamps
     from .diagram import Diagram, render
+    from .embed import (
+        FULL_SIZE_TEXT,
+        STATIC_DIR,
+        STATIC_FILES,
+        Embed,
+        absolute_links,
+        class_candidates,
+        deferred_links,
+        figure_html,
+        link_table,
+        placeholder_html,
+        placeholder_svg,
+        resolve_deferred,
+    )
+    from .export import svg_to_pdf
+    from .factories import is_model_annotation
+    from .inline import inline_svg, unique_ids
     from .layout import LayoutStats
     from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
@@ -33,12 +51,16 @@ if TYPE_CHECKING:
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
+    "FULL_SIZE_TEXT",
     "OPTIONS",
     "SCHEMA_VERSION",
+    "STATIC_DIR",
+    "STATIC_FILES",
     "BuiltDiagram",
     "Diagram",
     "DiagramBuilder",
     "Edge",
+    "Embed",
     "ExtractionError",
     "Graph",
     "LayoutStats",
@@ -53,12 +75,27 @@ __all__ = [
     "RenderError",
     "Snapshot",
     "SpecError",
+    "Stamps",
+    "absolute_links",
+    "class_candidates",
+    "deferred_links",
+    "figure_html",
+    "file_stamps",
+    "inline_svg",
+    "is_model_annotation",
+    "link_table",
     "load_graph",
+    "option",
     "parse_spec",
+    "placeholder_html",
+    "placeholder_svg",
     "read_snapshot",
     "render",
+    "resolve_deferred",
     "resolve_options",
     "snapshot_filename",
+    "svg_to_pdf",
+    "unique_ids",
     "write_snapshot",
 ]
 
@@ -77,6 +114,24 @@ _LAZY = {
     "read_snapshot": "snapshot",
     "snapshot_filename": "snapshot",
     "write_snapshot": "snapshot",
+    "Stamps": "cache",
+    "file_stamps": "cache",
+    "FULL_SIZE_TEXT": "embed",
+    "STATIC_DIR": "embed",
+    "STATIC_FILES": "embed",
+    "Embed": "embed",
+    "class_candidates": "embed",
+    "absolute_links": "embed",
+    "deferred_links": "embed",
+    "resolve_deferred": "embed",
+    "figure_html": "embed",
+    "link_table": "embed",
+    "placeholder_html": "embed",
+    "placeholder_svg": "embed",
+    "svg_to_pdf": "export",
+    "is_model_annotation": "factories",
+    "inline_svg": "inline",
+    "unique_ids": "inline",
 }
 
 

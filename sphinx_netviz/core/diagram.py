@@ -10,11 +10,14 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .categories import node_category
+from .detail import DetailScene, build_details, share_scenes
 from .dims import DimNames, shape_text
 from .errors import OptionError, RenderError
 from .graph import Graph, Node, Shape
@@ -25,12 +28,18 @@ from .legend import LegendScene, build_legend, shown_types
 from .options import Options, resolve_options
 from .palette import Palette
 from .structure import decompose
-from .svg import SvgParts, diagram_svg, legend_only_svg
+from .svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
 from .view import VGraph, build_view
 
 __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
 
 #: Part of every SVG cache key: bump when the same input would draw differently.
+
+#: The drill-down scenes of a diagram (HTML only) may weigh this fraction of its SVG, or
+#: DETAIL_FLOOR bytes if more: small and medium models open completely, level by level;
+#: a huge one opens every glyph of the diagram and, within the budget, the next levels.
+DETAIL_BUDGET = 0.4
+DETAIL_FLOOR = 24_000
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,17 @@ class Diagram:
     title: str
     summary: str
     stats: LayoutStats | None = None
+    #: (layer type, defining module) of every drawn class, for links to API docs
+    classes: tuple[tuple[str, str], ...] = ()
+    _scenes: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def details(self) -> str:
+        """The drill-down scenes (detail.py) as inline SVG elements, for the HTML embed.
+
+        Made on first use: only a page embedding the diagram needs them, so the CLI,
+        Jupyter and ``save`` never pay for them."""
+        return self._scenes() if self._scenes is not None else ""
 
     def _repr_svg_(self) -> str:
         """Jupyter (and sphinx-gallery, MyST-NB, which use the same reprs) show the diagram."""
@@ -173,6 +193,26 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)
     legend_svg = legend_only_svg(legend, parts)
+
+    def scenes() -> str:
+        # Outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
+        # diagrams stays light (issue 12: at most 1.5x); a glyph whose scene did not fit
+        # simply stays a static glyph (only glyphs with a scene become controls).
+        budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
+        written: list[tuple[DetailScene, str]] = []
+        total = 0
+        found = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
+        for i, d in enumerate(found):
+            sub = replace(
+                parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
+            )
+            text = detail_svg(d.scene, sub, d.for_id, d.label)
+            total += len(text)
+            if total > budget and d.depth > 0:
+                break  # every glyph of the diagram itself opens, whatever the budget
+            written.append((d, text))
+        return share_scenes(svg, [([d.for_id, *d.also], text) for d, text in written])
+
     return Diagram(
         svg=svg,
         legend_svg=legend_svg,
@@ -182,7 +222,18 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         title=title,
         summary=summary,
         stats=scene.stats,
+        classes=drawn_classes(graph),
+        _scenes=scenes,
     )
+
+
+def drawn_classes(graph: Graph) -> tuple[tuple[str, str], ...]:
+    """(type, module) of each class in the IR, first occurrence first (for API links)."""
+    seen: dict[str, str] = {}
+    for n in graph.nodes:
+        if n.type and n.module:
+            seen.setdefault(n.type, n.module)
+    return tuple(seen.items())
 
 
 # -- text ------------------------------------------------------------------------------------

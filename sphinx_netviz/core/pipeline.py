@@ -40,6 +40,10 @@ class BuiltDiagram:
     sources: tuple[Path, ...]
     width: float
     height: float
+    #: hidden drill-down scenes for the HTML embed (see core/detail.py)
+    details: str = ""
+    #: (layer type, defining module) of every class drawn, for links to API docs
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 class DiagramBuilder:
@@ -106,6 +110,8 @@ class DiagramBuilder:
                 "title": diagram.title,
                 "width": float(diagram.width),
                 "height": float(diagram.height),
+                "details": diagram.details,
+                "classes": [list(c) for c in diagram.classes],
             }
             self.loader.cache.put_diagram(key, fields)
         return BuiltDiagram(
@@ -118,6 +124,8 @@ class DiagramBuilder:
             sources=loaded.sources,
             width=float(fields["width"]),
             height=float(fields["height"]),
+            details=str(fields["details"]),
+            classes=tuple((str(t), str(m)) for t, m in fields["classes"]),
         )
 
     def close(self) -> None:
@@ -132,6 +140,12 @@ class DiagramBuilder:
 
 
 def _complete(fields: dict[str, Any]) -> bool:
-    return all(
-        isinstance(fields.get(k), str) for k in ("svg", "legend_svg", "summary", "title")
-    ) and all(isinstance(fields.get(k), int | float) for k in ("width", "height"))
+    return (
+        all(
+            isinstance(fields.get(k), str)
+            for k in ("svg", "legend_svg", "summary", "title", "details")
+        )
+        and all(isinstance(fields.get(k), int | float) for k in ("width", "height"))
+        and isinstance(fields.get("classes"), list)
+        and all(isinstance(c, list) and len(c) == 2 for c in fields["classes"])
+    )

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .layout import Glyph, Scene
     from .legend import LegendScene
 
-__all__ = ["SvgParts", "diagram_svg", "legend_only_svg", "placeholder_svg"]
+__all__ = ["SvgParts", "detail_svg", "diagram_svg", "legend_only_svg", "placeholder_svg"]
 
 FG = "#24292f"
 MUTED = "#57606a"
@@ -495,6 +495,39 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring())
+
+
+def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
+    """One drill-down scene (see detail.py) as a compact inline SVG for the HTML embed.
+
+    Same glyph, edge and label markup as the diagram, but no ``<title>``/``<desc>``/
+    ``<style>`` of its own: it only ever lives inside a page next to its diagram, whose
+    scoped ``<style>`` and the page's ``netviz.css`` already style ``svg.netviz``. It is
+    named by ``aria-label`` instead.
+    """
+    dwg = _Root()  # no xmlns: the HTML parser puts <svg> in the SVG namespace itself
+    dwg.attribs["class"] = "netviz nv-detail"
+    dwg.attribs["data-for"] = for_id
+    dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
+    dwg.attribs["role"] = "group"
+    dwg.attribs["aria-label"] = label
+    used: set[int] = set()
+    body = _g("nv-diagram")
+    _draw_scene(dwg, body, scene, parts, used_patterns=used)
+    if used:
+        _pattern_defs(dwg, parts.prefix, used)
+        dwg.elements.insert(0, dwg.defs)
+    dwg.add(body)
+    text = str(dwg.tostring()).replace("<title />", "").replace(" />", "/>")
+    return _DETAIL_DEFAULTS.sub("", text)
+
+
+#: Presentation attributes a scene can leave to netviz.css (``svg.nv-detail`` rules): it
+#: lives only in a page that loads the stylesheet, and dropping them keeps scenes small.
+_DETAIL_DEFAULTS = re.compile(
+    r' (?:stroke-linejoin="round"|fill="(?:none|#24292f|#57606a)"|stroke="#57606a"'
+    r'|stroke-width="1\.25"|font-size="11"|text-anchor="middle")(?=[ />])'
+)
 
 
 def placeholder_svg(title: str, message: str) -> str:

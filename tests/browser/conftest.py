@@ -32,10 +32,12 @@ CHROMIUM_ARGS = [
 ]
 
 #: Installed in every page: ``nvDiagrams()`` lists the inline diagram SVGs (the outermost
-#: ``<svg>`` elements holding a layer or group glyph), in document order.
+#: ``<svg>`` elements holding a layer or group glyph, not the drill-down scenes), in
+#: document order.
 DIAGRAMS_JS = """
 window.nvDiagrams = () => Array.from(document.querySelectorAll('svg')).filter(
-    s => s.querySelector('.nv-layer, .nv-group') && !s.parentElement.closest('svg'));
+    s => s.querySelector('.nv-layer, .nv-group') && !s.parentElement.closest('svg')
+         && !s.classList.contains('nv-detail'));
 """
 
 #: (spec, options) of the diagrams on each test page; the IR path is filled in per session.
