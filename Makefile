@@ -8,6 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.netviz-installed
 PYTEST_ARGS ?=
+# Nothing is downloaded at run time (Hugging Face models come from their config classes).
+export HF_HUB_OFFLINE := 1
 
 .PHONY: all venv test lint typecheck unit docs docs-sphinx docs-mkdocs bench clean
 

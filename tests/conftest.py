@@ -24,6 +24,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 # Quiet TensorFlow in every process the tests start.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+# Nothing is downloaded at run time: Hugging Face models are built from their config classes.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
