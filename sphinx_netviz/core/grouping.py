@@ -1,0 +1,39 @@
+"""What grouping (group.py) produces: the grouped tree and its group kinds.
+
+A module of its own because the repeat finder (group_repair.py), the naming (group_names.py),
+layout and legend all read these types, and group.py imports the first two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .structure import Item, Series
+    from .view import VGraph
+
+__all__ = ["GroupDef", "Grouping"]
+
+
+@dataclass
+class GroupDef:
+    """One kind of group: its label, colour key, and a representative body for the legend."""
+
+    gid: int
+    label: str
+    key: str
+    body: list[Item]
+    manual: bool = False
+    instances: int = 0
+    #: For a folded run with side inputs (fold.py): one repeat's drawable graph, drawn in the
+    #: legend instead of ``body`` (whose nodes are not in the main view).
+    sub: VGraph | None = None
+
+
+@dataclass
+class Grouping:
+    """The grouped tree and the group kinds in order of first appearance."""
+
+    tree: Series
+    defs: dict[int, GroupDef] = field(default_factory=dict)
