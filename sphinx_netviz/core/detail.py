@@ -275,7 +275,7 @@ def _open(
         inner = ctx.lay(options, Series(list(item.body)))
         return ctx, inner, g.type
     if g.kind == "group" and g.id in ctx.vg.manual_members:
-        sub = _copy_view(ctx.vg.manual_members[g.id])
+        sub = ctx.vg.manual_members[g.id].copy()
         _insert_splits(sub)
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
@@ -290,18 +290,6 @@ def _open(
         return None
     inner_ctx, inner = _context(sub_graph, options, palette)
     return inner_ctx, inner, f"{node.name} ({node.type})"
-
-
-def _copy_view(sub: VGraph) -> VGraph:
-    return VGraph(
-        name=sub.name,
-        nodes=dict(sub.nodes),
-        succ={k: list(v) for k, v in sub.succ.items()},
-        pred={k: list(v) for k, v in sub.pred.items()},
-        shapes=dict(sub.shapes),
-        inputs=list(sub.inputs),
-        outputs=list(sub.outputs),
-    )
 
 
 # -- sharing: one scene per distinct drawing -------------------------------------------------

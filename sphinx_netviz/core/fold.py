@@ -50,7 +50,7 @@ from .structure import Leaf, Opaque, Series, decompose, topo_order
 if TYPE_CHECKING:
     from .view import VGraph, VNode
 
-__all__ = ["Fold", "fold_side_inputs"]
+__all__ = ["Fold", "creates_cycle", "fold_side_inputs"]
 
 
 @dataclass
@@ -90,8 +90,9 @@ def _opaque_nodes(series: Series, out: set[str]) -> None:
                 _opaque_nodes(b, out)
 
 
-def _creates_cycle(vg: VGraph, inside: set[str]) -> bool:
-    """True when a path leaves ``inside`` and comes back (contracting would make a cycle)."""
+def creates_cycle(vg: VGraph, inside: set[str]) -> bool:
+    """True when a path leaves ``inside`` and comes back (contracting would make a cycle):
+    what a folded run (here) and a manual group (view.py) must not do."""
     frontier = [s for c in inside for s in vg.succ[c] if s not in inside]
     seen: set[str] = set()
     while frontier:
@@ -187,7 +188,7 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
         inside = {v for rep in repeats for v in rep}
         if len(repeats[0]) == 1 and not is_block(vg.nodes[repeats[0][0]]):
             continue  # Conv, Conv: single layers are not blocks (Net2Vis folds none either)
-        if not inside & hard or _sese(vg, repeats) or _creates_cycle(vg, inside):
+        if not inside & hard or _sese(vg, repeats) or creates_cycle(vg, inside):
             continue  # single-entry/single-exit repeats are the grouper's (group.py)
         if any(node_kind(vg.nodes[v]) == "input" for v in inside):
             continue  # model inputs stay visible

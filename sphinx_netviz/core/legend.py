@@ -104,15 +104,7 @@ def _mini_group(vg: VGraph, grouping: Grouping, options: Options, body: list[Ite
 
 
 def _mini_manual(sub: VGraph, options: Options) -> Scene:
-    sub = VGraph(
-        name=sub.name,
-        nodes=dict(sub.nodes),
-        succ={k: list(v) for k, v in sub.succ.items()},
-        pred={k: list(v) for k, v in sub.pred.items()},
-        shapes=dict(sub.shapes),
-        inputs=list(sub.inputs),
-        outputs=list(sub.outputs),
-    )
+    sub = sub.copy()
     insert_splits(sub)
     tree = decompose(sub)
     return layout(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
-from .fold import fold_side_inputs
+from .fold import creates_cycle, fold_side_inputs
 from .hierarchy import HIERARCHY_KINDS, compositions, open_levels
 from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
@@ -94,6 +94,19 @@ class VGraph:
         if sub is None and node_id in self.folds:
             sub = self.folds[node_id].body
         return sub
+
+    def copy(self) -> VGraph:
+        """The drawable part (nodes, edges, shapes, ends) as tables of its own, so that drawing
+        it again (``insert_splits``) leaves this view as it is; the rest is not carried."""
+        return VGraph(
+            name=self.name,
+            nodes=dict(self.nodes),
+            succ={k: list(v) for k, v in self.succ.items()},
+            pred={k: list(v) for k, v in self.pred.items()},
+            shapes=dict(self.shapes),
+            inputs=list(self.inputs),
+            outputs=list(self.outputs),
+        )
 
     def add_edge(self, s: str, t: str, shape: Shape | None) -> None:
         if s == t or t in self.succ[s]:
@@ -323,21 +336,11 @@ def _manual_groups(vg: VGraph, groups: tuple[tuple[str, str], ...]) -> None:
 
 def _contract(vg: VGraph, comp: list[str], label: str, new_id: str, pattern: str) -> None:
     cset = set(comp)
-    # Reject sets that leave and re-enter (contracting them would create a cycle).
-    frontier = [s for c in comp for s in vg.succ[c] if s not in cset]
-    seen: set[str] = set()
-    while frontier:
-        x = frontier.pop()
-        if x in seen:
-            continue
-        seen.add(x)
-        for y in vg.succ[x]:
-            if y in cset:
-                raise RenderError(
-                    f"option 'groups': {label}={pattern} matches layers that are not one "
-                    "contiguous block (a path leaves the group and re-enters it)"
-                )
-            frontier.append(y)
+    if creates_cycle(vg, cset):
+        raise RenderError(
+            f"option 'groups': {label}={pattern} matches layers that are not one "
+            "contiguous block (a path leaves the group and re-enters it)"
+        )
     sub = VGraph(
         name=label,
         nodes={c: vg.nodes[c] for c in comp},
