@@ -34,11 +34,12 @@ Configuration (conf.py):
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .core import OptionError, Options, option, resolve_options
+from .core import OptionError, Options, resolve_options
+from .directive_options import valid_options
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -141,17 +142,12 @@ def site_options(config: Config, *, warn: bool = False) -> Options:
                 subtype="config",
             )
         return base
-    good: dict[str, Any] = {}
-    for name, value in defaults.items():
-        try:
-            opt = option(str(name))
-            opt.parse(value)
-            good[opt.name] = value
-        except OptionError as exc:
-            if warn:
-                logger.warning(
-                    "netviz: netviz_defaults[%r]: %s", name, exc, type="netviz", subtype="config"
-                )
+    good, bad = valid_options(defaults)
+    for name, error in bad:
+        if warn:
+            logger.warning(
+                "netviz: netviz_defaults[%r]: %s", name, error, type="netviz", subtype="config"
+            )
     try:
         return resolve_options(good, base=base)
     except OptionError as exc:

@@ -6,8 +6,6 @@ the others still apply; messages name the model spec they are about.
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .core import OPTIONS, OptionError, Options, option, resolve_options
@@ -15,9 +13,7 @@ from .core import OPTIONS, OptionError, Options, option, resolve_options
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["name_spec", "parse_options", "request_values"]
-
-_CSS_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ex|ch|vw|vh|pt|pc|cm|mm|in)?")
+__all__ = ["name_spec", "parse_options", "request_values", "valid_options"]
 
 
 def name_spec(spec: str, message: str) -> str:
@@ -27,31 +23,40 @@ def name_spec(spec: str, message: str) -> str:
     return f"model spec {spec!r}: {message}"
 
 
+def valid_options(
+    raw: Mapping[Any, Any],
+) -> tuple[dict[str, Any], list[tuple[object, OptionError]]]:
+    """Check each option alone against the schema: the good ones (by kebab-case name, value as
+    given) and each bad one's key with its error (unknown name with a hint, or invalid value).
+
+    Shared by the directive and ``netviz_defaults``, so both report one message per bad key
+    and keep the rest. The width's CSS-length rule is the schema's own (``Option.parse``).
+    """
+    good: dict[str, Any] = {}
+    bad: list[tuple[object, OptionError]] = []
+    for name, value in raw.items():
+        try:
+            opt = option(str(name))
+            opt.parse(value)  # validate alone, so each bad option gets its own message
+            good[opt.name] = value
+        except OptionError as exc:
+            bad.append((name, exc))
+    return good, bad
+
+
 def parse_options(raw: Mapping[str, Any], base: Options) -> tuple[Options, list[str]]:
     """Validate directive options one by one over the site defaults.
 
     Each bad option becomes one message (unknown name with a hint, or invalid value); the
     good ones still apply, so a typo in one option does not lose the others' meaning.
     """
-    problems: list[str] = []
-    good: dict[str, Any] = {}
-    for name, value in raw.items():
-        try:
-            opt = option(name)
-            opt.parse(value)  # validate alone, so each bad option gets its own message
-            good[opt.name] = value
-        except OptionError as exc:
-            problems.append(str(exc))
+    good, bad = valid_options(raw)
+    problems = [str(exc) for _, exc in bad]
     try:
         options = resolve_options(good, base=base)
     except OptionError as exc:  # cross-option checks (min-height > max-height ...)
         problems.append(str(exc))
         options = base
-    if options.width and not _CSS_LENGTH.fullmatch(options.width):
-        problems.append(
-            f"option 'width': {options.width!r} is not a CSS length (e.g. 600px or 80%)"
-        )
-        options = replace(options, width="")
     return options, problems
 
 
