@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .graph import Node
 
-__all__ = ["CATEGORIES", "KNOWN_TYPES", "canonical_type", "category_of", "node_category"]
+__all__ = [
+    "CATEGORIES",
+    "GLOBAL_POOLING",
+    "KNOWN_TYPES",
+    "canonical_type",
+    "category_of",
+    "node_category",
+]
 
 #: Every category, in the IR's vocabulary.
 CATEGORIES: tuple[str, ...] = (
@@ -38,6 +45,16 @@ CATEGORIES: tuple[str, ...] = (
     "io",
     "block",
     "other",
+)
+
+#: Keras global poolings: a pooling category here, and weightless for the saved-file route.
+GLOBAL_POOLING: tuple[str, ...] = (
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
 )
 
 #: Keras class names (and netviz's own glyph types) by category.
@@ -71,12 +88,7 @@ _KERAS: dict[str, tuple[str, ...]] = {
         "AvgPool1D",
         "AvgPool2D",
         "AvgPool3D",
-        "GlobalAveragePooling1D",
-        "GlobalAveragePooling2D",
-        "GlobalAveragePooling3D",
-        "GlobalMaxPooling1D",
-        "GlobalMaxPooling2D",
-        "GlobalMaxPooling3D",
+        *GLOBAL_POOLING,
         "UpSampling1D",
         "UpSampling2D",
         "UpSampling3D",
