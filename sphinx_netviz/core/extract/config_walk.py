@@ -20,7 +20,7 @@ from .config_layers import (
     _output_shapes,
     _param_counts,
 )
-from .keras3 import json_safe_config
+from .keras_json import json_safe_config
 
 
 @dataclass
