@@ -24,6 +24,7 @@ __all__ = [
     "CATEGORIES",
     "GLOBAL_POOLING",
     "KNOWN_TYPES",
+    "RESHAPE_TYPES",
     "canonical_type",
     "category_of",
     "node_category",
@@ -55,6 +56,22 @@ GLOBAL_POOLING: tuple[str, ...] = (
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
+)
+
+#: Keras reshaping layers, in the palette's shade order (Split, also a reshape, has a
+#: colour of its own there).
+RESHAPE_TYPES: tuple[str, ...] = (
+    "Flatten",
+    "Reshape",
+    "Permute",
+    "RepeatVector",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "Lambda",
 )
 
 #: Keras class names (and netviz's own glyph types) by category.
@@ -127,20 +144,7 @@ _KERAS: dict[str, tuple[str, ...]] = {
         "AlphaDropout",
         "ActivityRegularization",
     ),
-    "reshape": (
-        "Flatten",
-        "Reshape",
-        "Permute",
-        "RepeatVector",
-        "ZeroPadding1D",
-        "ZeroPadding2D",
-        "ZeroPadding3D",
-        "Cropping1D",
-        "Cropping2D",
-        "Cropping3D",
-        "Lambda",
-        "Split",
-    ),
+    "reshape": (*RESHAPE_TYPES, "Split"),
     "block": ("Functional", "Sequential", "Model"),
 }
 
