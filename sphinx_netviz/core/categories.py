@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .graph import Node
 
-__all__ = ["CATEGORIES", "KNOWN_TYPES", "canonical_type", "category_of", "node_category"]
+__all__ = [
+    "CATEGORIES",
+    "GLOBAL_POOLING",
+    "KNOWN_TYPES",
+    "RESHAPE_TYPES",
+    "canonical_type",
+    "category_of",
+    "node_category",
+]
 
 #: Every category, in the IR's vocabulary.
 CATEGORIES: tuple[str, ...] = (
@@ -38,6 +46,32 @@ CATEGORIES: tuple[str, ...] = (
     "io",
     "block",
     "other",
+)
+
+#: Keras global poolings: a pooling category here, and weightless for the saved-file route.
+GLOBAL_POOLING: tuple[str, ...] = (
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+)
+
+#: Keras reshaping layers, in the palette's shade order (Split, also a reshape, has a
+#: colour of its own there).
+RESHAPE_TYPES: tuple[str, ...] = (
+    "Flatten",
+    "Reshape",
+    "Permute",
+    "RepeatVector",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "Lambda",
 )
 
 #: Keras class names (and netviz's own glyph types) by category.
@@ -71,12 +105,7 @@ _KERAS: dict[str, tuple[str, ...]] = {
         "AvgPool1D",
         "AvgPool2D",
         "AvgPool3D",
-        "GlobalAveragePooling1D",
-        "GlobalAveragePooling2D",
-        "GlobalAveragePooling3D",
-        "GlobalMaxPooling1D",
-        "GlobalMaxPooling2D",
-        "GlobalMaxPooling3D",
+        *GLOBAL_POOLING,
         "UpSampling1D",
         "UpSampling2D",
         "UpSampling3D",
@@ -115,20 +144,7 @@ _KERAS: dict[str, tuple[str, ...]] = {
         "AlphaDropout",
         "ActivityRegularization",
     ),
-    "reshape": (
-        "Flatten",
-        "Reshape",
-        "Permute",
-        "RepeatVector",
-        "ZeroPadding1D",
-        "ZeroPadding2D",
-        "ZeroPadding3D",
-        "Cropping1D",
-        "Cropping2D",
-        "Cropping3D",
-        "Lambda",
-        "Split",
-    ),
+    "reshape": (*RESHAPE_TYPES, "Split"),
     "block": ("Functional", "Sequential", "Model"),
 }
 

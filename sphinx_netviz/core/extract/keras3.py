@@ -15,10 +15,7 @@ without importing it (:mod:`.keras_env`), for the cache key and the backend's di
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +29,8 @@ from .keras_env import (
     keras_backend,
     leave_tensorflow_alone,
 )
+from .keras_json import json_safe_config
+from .keras_owner import is_instance, names_kept, owner_of, trace_subclassed
 
 if TYPE_CHECKING:
     from .base import ExtractRequest
@@ -53,169 +52,11 @@ __all__ = [
 #: Bump when the walker's output changes for the same model (part of the IR cache key).
 WALKER_VERSION = "3"
 
-#: Config keys that repeat what the node already says.
-_SKIPPED_KEYS = frozenset({"name"})
-_MAX_LIST = 16
-_MAX_TEXT = 200
-
 
 def _shape(shape: Any) -> Shape:
     """A tensor shape without its batch axis (a scalar stays ``()``)."""
     dims = tuple(None if d is None else int(d) for d in tuple(shape))
     return dims[1:] if dims else ()
-
-
-def _scalar(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        if isinstance(value, str) and len(value) > _MAX_TEXT:
-            return value[:_MAX_TEXT] + "..."
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    return _MISSING
-
-
-_MISSING = object()
-
-
-def _safe(value: Any) -> Any:
-    """A JSON-safe rendering of one config value, or ``_MISSING`` to drop it."""
-    scalar = _scalar(value)
-    if scalar is not _MISSING:
-        return scalar
-    if isinstance(value, list | tuple):
-        if len(value) > _MAX_LIST:
-            return _MISSING
-        items = [_safe(v) for v in value]
-        if any(i is _MISSING for i in items):
-            return _MISSING
-        return items
-    if isinstance(value, dict):
-        # Serialized Keras objects: keep their identity, not their innards (Net2Vis does
-        # the same), except dtype policies, whose name is the useful part.
-        if "class_name" in value:
-            cls = str(value["class_name"])
-            inner = value.get("config")
-            if cls.endswith("DTypePolicy") and isinstance(inner, dict) and "name" in inner:
-                return str(inner["name"])
-            return cls
-        return _MISSING
-    return _MISSING
-
-
-def json_safe_config(config: Any) -> dict[str, Any]:
-    """The JSON-safe subset of a layer config: scalars, short lists, objects by class name."""
-    if not isinstance(config, dict):
-        return {}
-    out: dict[str, Any] = {}
-    for key in sorted(config):
-        if key in _SKIPPED_KEYS or not isinstance(key, str):
-            continue
-        value = _safe(config[key])
-        if value is not _MISSING and value is not None:
-            out[key] = value
-    return out
-
-
-def _is_instance(obj: Any, dotted: str) -> bool:
-    import keras
-
-    cls: Any = keras
-    for part in dotted.split("."):
-        cls = getattr(cls, part, None)
-        if cls is None:
-            return False
-    return isinstance(obj, cls)
-
-
-def owner_of(model: Any, input_shape: Sequence[int | None] | None = None) -> Any:
-    """The Functional graph that holds ``model``'s calls (peers.md 3.2 step 1).
-
-    Sequential models delegate to their ``_functional``, built here from ``input_shape`` when
-    the model was never built. Raises :class:`ValueError` (turned into an ExtractionError
-    naming the spec by the caller) when there is no graph to walk.
-    """
-    import keras
-
-    if isinstance(model, keras.Sequential):
-        if not model.layers:
-            raise ValueError("the Sequential model has no layers (empty model)")
-        functional = getattr(model, "_functional", None)
-        if functional is None:
-            if input_shape is None:
-                raise ValueError(
-                    "the Sequential model is not built (no Input); give input-shape, e.g. "
-                    "':input-shape: 28,28,1'"
-                )
-            model.build((None, *input_shape))
-            functional = getattr(model, "_functional", None)
-            if functional is None:
-                inputs = keras.Input(tuple(input_shape))
-                model(inputs)
-                functional = getattr(model, "_functional", None)
-            if functional is None:
-                raise ValueError(f"could not build the Sequential model for {input_shape}")
-        return functional
-    if _is_instance(model, "src.models.functional.Functional") or hasattr(model, "_nodes_by_depth"):
-        return model
-    return None
-
-
-@contextlib.contextmanager
-def names_kept() -> Iterator[None]:
-    """Restore Keras's auto-name counters after building or tracing for a walk.
-
-    Tracing a subclassed model (and building an unbuilt Sequential) creates Keras objects
-    whose names come from process-wide counters (``input_layer_3``, ``add_7``), and node ids
-    come from names. Restoring the counters makes extracting a live model repeatable (the
-    same ids on every call) and invisible to the caller's session; a model built right after
-    ``keras.backend.clear_session()`` gets the ids the worker's spec route gives it.
-    """
-    from keras.src.backend.common import global_state
-
-    saved = global_state.get_global_attribute("object_name_uids")
-    kept = None if saved is None else dict(saved)
-    try:
-        yield
-    finally:
-        restored = None if kept is None else collections.defaultdict(int, kept)
-        global_state.set_global_attribute("object_name_uids", restored)
-
-
-def trace_subclassed(model: Any, input_shape: Sequence[int | None] | None) -> Any:
-    """A Functional view of a subclassed model, by calling ``model.call`` on ``keras.Input``.
-
-    ``model(x)`` would go through ``compute_output_spec`` and record no inner calls
-    (peers.md 3.2 step 10a), so the call method is invoked directly.
-    """
-    import keras
-
-    shape = tuple(input_shape) if input_shape is not None else None
-    if shape is None:
-        build = getattr(model, "_build_shapes_dict", None) or {}
-        if len(build) == 1:
-            recorded = next(iter(build.values()))
-            if isinstance(recorded, list | tuple) and all(
-                d is None or isinstance(d, int) for d in recorded
-            ):
-                shape = tuple(recorded)[1:]
-    if shape is None:
-        raise ValueError(
-            f"subclassed model {type(model).__name__!r} has no static graph and no known "
-            "input shape; give input-shape so netviz can trace model.call"
-        )
-    inputs = keras.Input(shape)
-    try:
-        outputs = model.call(inputs)
-        traced = keras.Model(inputs, outputs, name=model.name)
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise ValueError(
-            f"subclassed model {type(model).__name__!r} could not be traced through "
-            f"model.call on keras.Input{shape} ({type(exc).__name__}: {first[:200]}); "
-            "use keras.ops (not tf.*) and no value-dependent Python control flow in call()"
-        ) from exc
-    return traced
 
 
 @dataclass
@@ -264,7 +105,7 @@ def _config(op: Any) -> dict[str, Any]:
 def _inner_type(op: Any) -> str | None:
     for attr in ("layer", "forward_layer"):
         inner = getattr(op, attr, None)
-        if inner is not None and _is_instance(inner, "layers.Layer") and inner is not op:
+        if inner is not None and is_instance(inner, "layers.Layer") and inner is not op:
             return type(inner).__name__
     return None
 
