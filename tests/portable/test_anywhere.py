@@ -46,7 +46,10 @@ def drawn(out: Path) -> dict[str, str]:
         if "_static" not in path.parts:
             found[path.relative_to(out).as_posix()] = path.read_text(encoding="utf-8")
     for page in sorted(out.rglob("*.html")):
-        for i, svg in enumerate(_SVG.findall(page.read_text(encoding="utf-8"))):
+        diagrams = [
+            svg for svg in _SVG.findall(page.read_text(encoding="utf-8")) if "nv-detail" not in svg
+        ]  # drill-down scenes (nv-detail) belong to their diagram, not counted on their own
+        for i, svg in enumerate(diagrams):
             found[f"{page.relative_to(out).as_posix()}#{i}"] = svg
     return found
 
