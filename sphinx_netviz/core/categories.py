@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from .graph import Node
 
 __all__ = [
+    "ACTIVATION_TYPES",
     "CATEGORIES",
+    "DROPOUT_TYPES",
     "GLOBAL_POOLING",
     "KNOWN_TYPES",
     "RESHAPE_TYPES",
@@ -56,6 +58,27 @@ GLOBAL_POOLING: tuple[str, ...] = (
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
+)
+
+#: Keras activation layers and regularising layers (shared with the palette's colour slots).
+ACTIVATION_TYPES: tuple[str, ...] = (
+    "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softmax",
+    "ThresholdedReLU",
+)
+DROPOUT_TYPES: tuple[str, ...] = (
+    "Dropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "GaussianDropout",
+    "GaussianNoise",
+    "AlphaDropout",
+    "ActivityRegularization",
 )
 
 #: Keras reshaping layers, in the palette's shade order (Split, also a reshape, has a
@@ -133,17 +156,8 @@ _KERAS: dict[str, tuple[str, ...]] = {
         "SpectralNormalization",
         "RMSNormalization",
     ),
-    "activation": ("Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU"),
-    "dropout": (
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianDropout",
-        "GaussianNoise",
-        "AlphaDropout",
-        "ActivityRegularization",
-    ),
+    "activation": ACTIVATION_TYPES,
+    "dropout": DROPOUT_TYPES,
     "reshape": (*RESHAPE_TYPES, "Split"),
     "block": ("Functional", "Sequential", "Model"),
 }

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import hashlib
 
-from .categories import RESHAPE_TYPES, canonical_type, category_of
+from .categories import (
+    ACTIVATION_TYPES,
+    DROPOUT_TYPES,
+    RESHAPE_TYPES,
+    canonical_type,
+    category_of,
+)
 from .palette_colors import _SHADE_STEPS, N_SLOTS
 
 __all__ = ["slot_for"]
@@ -70,17 +76,8 @@ _CATEGORY_SLOTS: dict[int, tuple[str, ...]] = {
         "UnitNormalization",
         "SpectralNormalization",
     ),
-    2: ("Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU"),
-    4: (
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianDropout",
-        "GaussianNoise",
-        "AlphaDropout",
-        "ActivityRegularization",
-    ),
+    2: ACTIVATION_TYPES,
+    4: DROPOUT_TYPES,
     9: RESHAPE_TYPES,
     5: ("Split",),
     13: ("Functional", "Sequential", "Model"),
