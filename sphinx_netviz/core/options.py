@@ -147,7 +147,11 @@ class Options:
     samples: bool = _spec(False, "bool", "Draw dashed input and output sample boxes.")
     # -- geometry (Net2Vis defaults) ---------------------------------------------------------
     min_height: float = _spec(
-        30.0, "float", "Glyph height for the smallest spatial size.", minimum=1
+        30.0,
+        "float",
+        "Glyph height for the smallest spatial size. A spatial axis of unknown size (a "
+        "sequence length) is drawn halfway between min-height and max-height.",
+        minimum=1,
     )
     max_height: float = _spec(
         100.0, "float", "Glyph height for the largest spatial size.", minimum=1
@@ -160,7 +164,9 @@ class Options:
         "float",
         "Vertical spacing between parallel branches, in Net2Vis's units (its layout's node "
         "separation). Lanes already reserve room for glyphs and labels, so the extra gap drawn "
-        "between lanes is a quarter of this value, at least 12 px.",
+        "between lanes is a quarter of this value, at least 12 px. Shortcut lines and side "
+        "inputs (a mask, a second model input) keep a compact gap of a sixteenth (at least "
+        "12 px), as Net2Vis's own figures do.",
         minimum=0,
     )
     wrap: int = _spec(

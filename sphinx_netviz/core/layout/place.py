@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sizes import MARGIN, STROKE_PAD, text_width
+from ..sizes import MARGIN, STROKE_PAD
 from .glyphs import Ctx, outline
 from .routing import dissolve_junctions
-from .scene import Glyph, Scene
+from .scene import Glyph, Scene, extent, label_box
 from .series import series_piece
 from .sizing import Sizer
 from .stats import measure
@@ -54,20 +54,16 @@ def layout(
     xs: list[float] = []
     ys: list[float] = []
     for g in glyphs:
-        x0, y0, x1, y1 = _extent(g)
+        x0, y0, x1, y1 = extent(g)
         xs += [x0, x1]
         ys += [y0, y1]
     for p in paths:
         xs += [q[0] for q in p.points]
         ys += [q[1] for q in p.points]
     for lb in labels:
-        tw = text_width(lb.text, lb.size)
-        if lb.rotate:
-            xs += [lb.x - lb.size / 2, lb.x + lb.size / 2]
-            ys += [lb.y, lb.y + tw]
-        else:
-            xs += [lb.x - tw / 2, lb.x + tw / 2]
-            ys += [lb.y - lb.size, lb.y + 3]
+        x0, y0, x1, y1 = label_box(lb)
+        xs += [x0, x1]
+        ys += [y0, y1]
     for sx, sy, sw, sh in samples:
         xs += [sx, sx + sw]
         ys += [sy, sy + sh]
@@ -92,17 +88,6 @@ def layout(
     return Scene(glyphs, paths, labels, samples, width, height, stats)
 
 
-def _extent(g: Glyph) -> tuple[float, float, float, float]:
-    """The box of the glyph's outline, from its geometry (the outline is drawn only once,
-    after the scene is moved into place)."""
-    ins = g.in_ports or [g.y]
-    outs = g.out_ports or [g.y]
-    hi, ho = g.h_in / 2, g.h_out / 2
-    top = min(min(ins) - hi, min(outs) - ho)
-    bottom = max(max(ins) + hi, max(outs) + ho)
-    return (g.x, top, g.x + g.w, bottom)
-
-
 def _samples(
     vg: VGraph, glyphs: list[Glyph], gap: float
 ) -> list[tuple[float, float, float, float]]:
@@ -112,7 +97,7 @@ def _samples(
     for g in glyphs:
         for nid in g.node_ids:
             by_node.setdefault(nid, g)
-    bboxes = [_extent(g) for g in glyphs]
+    bboxes = [extent(g) for g in glyphs]
 
     def free(b: tuple[float, float, float, float]) -> bool:
         x, y, w, h = b

@@ -6,13 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..sizes import LABEL_FONT
+from ..sizes import LABEL_FONT, text_width
 
 if TYPE_CHECKING:
     from ..graph import Shape
     from .stats import LayoutStats
 
-__all__ = ["Glyph", "Label", "Path", "Piece", "Point", "Scene", "Term", "clean", "concat", "find"]
+__all__ = [
+    "Glyph",
+    "Label",
+    "Path",
+    "Piece",
+    "Point",
+    "Scene",
+    "Term",
+    "band",
+    "clean",
+    "concat",
+    "extent",
+    "find",
+    "label_box",
+]
 
 Point = tuple[float, float]
 
@@ -133,6 +147,41 @@ class Piece:
             [Term(t.glyph, mv(t.points)) for t in self.entries],
             [Term(t.glyph, mv(t.points)) for t in self.exits],
         )
+
+
+def extent(g: Glyph) -> tuple[float, float, float, float]:
+    """The box of the glyph's outline, from its geometry (the outline is drawn only once,
+    after the scene is moved into place)."""
+    ins = g.in_ports or [g.y]
+    outs = g.out_ports or [g.y]
+    hi, ho = g.h_in / 2, g.h_out / 2
+    top = min(min(ins) - hi, min(outs) - ho)
+    bottom = max(max(ins) + hi, max(outs) + ho)
+    return (g.x, top, g.x + g.w, bottom)
+
+
+def label_box(lb: Label) -> tuple[float, float, float, float]:
+    """The approximate box of a label's text (rotated labels run downwards)."""
+    tw = text_width(lb.text, lb.size)
+    if lb.rotate:
+        return (lb.x - lb.size / 2, lb.y, lb.x + lb.size / 2, lb.y + tw)
+    return (lb.x - tw / 2, lb.y - lb.size, lb.x + tw / 2, lb.y + 3)
+
+
+def band(piece: Piece, dx: float, dy: float, lo: float, hi: float) -> tuple[float, float] | None:
+    """The vertical extent (top, bottom) of what ``piece``, moved by (dx, dy), draws between
+    x = ``lo`` and ``hi``; None when it draws nothing there. The skyline a side input is
+    placed against: it only has to clear what lies under its own lane."""
+    ys: list[float] = []
+    boxes = [extent(g) for g in piece.glyphs] + [label_box(lb) for lb in piece.labels]
+    for x0, y0, x1, y1 in boxes:
+        if x0 + dx < hi and x1 + dx > lo:
+            ys += [y0 + dy, y1 + dy]
+    for p in piece.paths:
+        for (xa, ya), (xb, yb) in zip(p.points, p.points[1:], strict=False):
+            if min(xa, xb) + dx <= hi and max(xa, xb) + dx >= lo:
+                ys += [ya + dy, yb + dy]
+    return (min(ys), max(ys)) if ys else None
 
 
 def find(glyphs: list[Glyph], gid: str) -> Glyph | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..structure import Block, Group, Item, Leaf, Series
+from ..hierarchy import HIERARCHY_KINDS
+from ..structure import Block, Group, Item, Leaf, Series, walk_leaves
 from .layered import opaque_piece
-from .scene import Glyph, Label, Path, Piece, Point, Term, concat, find
+from .routing import TRACK_STEP
+from .scene import Glyph, Label, Path, Piece, Point, Term, band, clean, concat, find
 
 if TYPE_CHECKING:
     from .glyphs import Ctx
@@ -72,79 +74,136 @@ def join(ctx: Ctx, pieces: list[Piece]) -> Piece:
     return Piece(x, top, bottom, glyphs, paths, labels, first.entries, last.exits)
 
 
-def _lanes(
-    ctx: Ctx, branch_pieces: list[tuple[int, Piece | None]], bypass_half: float
-) -> list[tuple[int, Piece | None, float]]:
-    """Lane of each branch: the heaviest on the main lane (y = 0), shortcuts nearest to it,
-    the others alternately above and below, each band clear of its neighbours."""
+def _free(ctx: Ctx, branch: Series) -> bool:
+    """A branch that starts at a model input (nothing drawn leads into it: a mask, segment
+    ids). It may sit anywhere left of where it is read, so it is placed next to its reader."""
+    leaves = walk_leaves(branch.items[:1])
+    return bool(leaves) and not ctx.vg.pred[leaves[0]]
 
-    def weight(entry: tuple[int, Piece | None]) -> tuple[float, int]:
-        k, p = entry
+
+def _reader(ctx: Ctx, merge: str | None) -> bool:
+    """A block that reads side inputs (a folded run, a composite layer, a nested model): they
+    enter its left side above the main input. Net2Vis's fan-in shape, reaching out to every
+    branch, is for merge layers (Add, Concatenate), whose inputs are equals."""
+    if merge is None:
+        return False
+    n = ctx.vg.nodes[merge]
+    return merge in ctx.vg.folds or (n.node is not None and n.node.kind in HIERARCHY_KINDS)
+
+
+Lane = tuple[int, Piece | None, float, float]  # branch index, piece, lane y, x offset
+
+
+def _lanes(
+    ctx: Ctx,
+    branches: list[tuple[int, Piece | None, bool]],
+    bypass_half: float,
+    reach: float,
+    by_reader: bool,
+) -> list[Lane]:
+    """Lane and x offset of each branch. The heaviest takes the main lane (y = 0); shortcuts
+    nearest to it; the others alternately above and below, each band clear of its
+    neighbours. Free branches (starting at a model input) go above the rest with a compact
+    gap (no fan-out is drawn to them), clearing only what lies under them: side inputs of a
+    block end just before it (a mask arrow into a decoder stack), inputs of a merge layer
+    start at the left like the main input (two towers of equals)."""
+
+    def weight(entry: tuple[int, Piece | None, bool]) -> tuple[float, int]:
+        k, p, _free = entry
         return (-(p.w if p else -1.0), k)
 
-    ordered = sorted(branch_pieces, key=weight)
+    ordered = sorted(branches, key=weight)
     main = ordered[0]
-    rest = sorted(ordered[1:], key=lambda e: (e[1] is not None, e[0]))
-    placed: list[tuple[int, Piece | None, float]] = []
+    rest = sorted((e for e in ordered[1:] if not e[2]), key=lambda e: (e[1] is not None, e[0]))
+    placed: list[Lane] = []
     mp = main[1]
     up = mp.top if mp else -bypass_half
     down = mp.bottom if mp else bypass_half
-    placed.append((main[0], mp, 0.0))
-    for i, (k, p) in enumerate(rest):
+    placed.append((main[0], mp, 0.0, 0.0))
+    # Shortcuts and side inputs keep a compact gap (as in Net2Vis's own figures, a skip
+    # line runs just above the glyphs it passes); branches with glyphs keep the lane gap.
+    stack = min(ctx.vgap, max(12.0, ctx.vgap / 4))
+    for i, (k, p, _free) in enumerate(rest):
         ptop = p.top if p else -bypass_half
         pbot = p.bottom if p else bypass_half
+        gap = ctx.vgap if p else stack
         if i % 2 == 0:
-            y = up - ctx.vgap - pbot
+            y = up - gap - pbot
             up = y + ptop
         else:
-            y = down + ctx.vgap - ptop
+            y = down + gap - ptop
             down = y + pbot
-        placed.append((k, p, y))
+        placed.append((k, p, y, 0.0))
+    inner_w = max((p.w for _k, p, _f in branches if p is not None), default=0.0)
+    for k, p, _free in (e for e in ordered[1:] if e[2]):
+        assert p is not None  # a free branch has its input glyph
+        dx = inner_w - p.w if by_reader else 0.0
+        tops = [-1.0]  # the main lane's edges run along y = 0
+        for _k, q, y, qx in placed:
+            if q is None:
+                tops.append(y - bypass_half)
+                continue
+            b = band(q, qx, y, dx, reach)
+            if b is not None:
+                tops.append(b[0])
+            if qx + q.w < reach:  # its edge to the merge runs along its lane
+                tops.append(y - 1.0)
+        y = min(tops) - stack - p.bottom
+        placed.append((k, p, y, dx))
     placed.sort(key=lambda e: e[2])
     return placed
 
 
 def block_piece(ctx: Ctx, b: Block) -> Piece:
     """Fan-out glyph (a Split, a real layer with several consumers, or a bare junction),
-    the branches on their lanes, and the fan-in glyph."""
+    the branches on their lanes, and the fan-in glyph (or a block reading side inputs)."""
     src = ctx.leaf_glyph(b.source) if b.source is not None else ctx.junction()
     mrg = ctx.leaf_glyph(b.merge) if b.merge is not None else ctx.junction()
-    branch_pieces = [(k, series_piece(ctx, br)) for k, br in enumerate(b.branches)]
+    reader = _reader(ctx, b.merge)
+    branch_pieces = [
+        (k, series_piece(ctx, br), b.source is None and _free(ctx, br))
+        for k, br in enumerate(b.branches)
+    ]
     bypass_half = 6.0
-    placed = _lanes(ctx, branch_pieces, bypass_half)
-    lanes = [y for _k, _p, y in placed]
-    # Fan-out and fan-in glyphs take a port per lane.
-    fan_src = src.kind in ("split", "junction")
-    src.out_ports = list(lanes) if fan_src else [0.0]
-    mrg.in_ports = list(lanes)
     gap = ctx.gap
+    inner_w = max((p.w for _k, p, _f in branch_pieces if p is not None), default=0.0)
+    sides = sum(1 for _k, p, _f in branch_pieces if p is not None) - 1 if reader else 0
     # Room for labels wider than the fan glyphs themselves (names, long counts).
     pad_s = max(0.0, (ctx.glyph_labels(src)[2] - src.w) / 2)
     pad_m = max(0.0, (ctx.glyph_labels(mrg)[2] - mrg.w) / 2)
+    fan_src = src.kind in ("split", "junction")
     src.x = pad_s
     x0 = pad_s + src.w + gap
-    inner_w = max((p.w for _k, p, _y in placed if p is not None), default=0.0)
     if not fan_src:
         x0 += gap  # room for the vertical part of the edges leaving a plain layer
-    xm = x0 + inner_w + gap + pad_m
+    # A reader's side inputs turn down to it on tracks of their own, right of the main
+    # lane's size label.
+    xm = x0 + inner_w + gap + pad_m + TRACK_STEP * max(0, sides)
     if mrg.kind == "junction":
         xm = x0 + inner_w + gap / 2
+    placed = _lanes(ctx, branch_pieces, bypass_half, xm - x0, reader)
+    lanes = [y for _k, _p, y, _dx in placed]
+    # Fan-out and fan-in glyphs take a port per lane.
+    src.out_ports = list(lanes) if fan_src else [0.0]
+    mrg.in_ports = [0.0] if reader else list(lanes)
     mrg.x = xm
     glyphs: list[Glyph] = [src, mrg]
     paths: list[Path] = []
     labels: list[Label] = []
-    fan_half = max(src.h_out if fan_src else 0.0, mrg.h_in) / 2
-    top = min(-src.h_in / 2, -mrg.h_out / 2, lanes[0] - fan_half)
-    bottom = max(src.h_in / 2, mrg.h_out / 2, lanes[-1] + fan_half)
-    for _k, p, y in placed:
+    fan_half = max(src.h_out if fan_src else 0.0, 0.0 if reader else mrg.h_in) / 2
+    top = min(-src.h_in / 2, -mrg.h_out / 2, -mrg.h_in / 2, lanes[0] - fan_half)
+    bottom = max(src.h_in / 2, mrg.h_out / 2, mrg.h_in / 2, lanes[-1] + fan_half)
+    entry_at = _side_entries(ctx, mrg, [y for y in lanes if abs(y) > 1e-9], x0 + inner_w, xm)
+    for _k, p, y, dx in placed:
         start = _src_port(ctx, src, y, fan_src)
+        into = entry_at.get(y, [(xm, y)])
         if p is None:
             # A shortcut: straight from the fan-out port to the fan-in port.
-            paths.append(Path(src.id, mrg.id, [*start, (xm, y)]))
+            paths.append(Path(src.id, mrg.id, [*start, *into]))
             top = min(top, y - bypass_half)
             bottom = max(bottom, y + bypass_half)
             continue
-        q = p.shifted(x0, y)
+        q = p.shifted(x0 + dx, y)
         glyphs.extend(q.glyphs)
         paths.extend(q.paths)
         labels.extend(q.labels)
@@ -153,11 +212,11 @@ def block_piece(ctx: Ctx, b: Block) -> Piece:
         for en in q.entries:
             paths.append(Path(src.id, en.glyph, concat(start, en.points)))
         for ex in q.exits:
-            paths.append(Path(ex.glyph, mrg.id, [*ex.points, (xm, y)]))
+            paths.append(Path(ex.glyph, mrg.id, clean([*ex.points, *into])))
         if len(q.exits) == 1:
             g = find(q.glyphs, q.exits[0].glyph)
-            end_x = x0 + p.w
-            if g is not None and xm - end_x >= gap * 0.9:
+            end_x = x0 + dx + p.w
+            if g is not None and xm - end_x >= gap * 0.9 and not (reader and y):
                 lbs, depth = ctx.dim_label(g, end_x + gap / 2, y)
                 labels.extend(lbs)
                 bottom = max(bottom, y + depth)
@@ -178,6 +237,27 @@ def block_piece(ctx: Ctx, b: Block) -> Piece:
     entries = [Term(src.id, [(0.0, 0.0), (src.x, 0.0)])]
     exits = [Term(mrg.id, [(xm + mrg.w, 0.0), (w, 0.0)])]
     return Piece(w, top, bottom, glyphs, paths, labels, entries, exits)
+
+
+def _side_entries(
+    ctx: Ctx, mrg: Glyph, side: list[float], x_end: float, xm: float
+) -> dict[float, list[Point]]:
+    """Where each side lane of a reader turns towards it and enters its left side: lanes
+    above enter above the main input, the outermost highest and on the track nearest to the
+    glyph, so that no two of them cross (likewise below)."""
+    if mrg.in_ports != [0.0] or mrg.kind == "junction" or not side:
+        return {}
+    half = min(mrg.h_in, mrg.h_out) / 2
+    out: dict[float, list[Point]] = {}
+    for group in ([y for y in side if y < 0], sorted((y for y in side if y > 0), reverse=True)):
+        n = len(group)
+        for i, y in enumerate(group):  # outermost first
+            sign = -1.0 if y < 0 else 1.0
+            ey = sign * (half - half * (i + 1) / (n + 1))
+            xv = x_end + ctx.gap * 0.8 + TRACK_STEP * (n - 1 - i) + TRACK_STEP / 2
+            xv = min(xv, xm - 1.0)
+            out[y] = [(xv, y), (xv, ey), (xm, ey)]
+    return out
 
 
 def _src_port(ctx: Ctx, src: Glyph, y: float, fan: bool) -> list[Point]:

@@ -104,7 +104,12 @@ class Sizer:
                 return self.h_max
             perc = (u - self.min_dense) / span
             return min(self.h_max, self.h_min + max(0.0, perc) * (self.h_max - self.h_min))
-        return self.h_max if shape is None or len(shape) >= 2 else self.h_min
+        if shape is not None and len(shape) >= 2:
+            # A spatial axis of unknown size (a sequence length, ``seq``) is neither the
+            # largest nor the smallest resolution: the middle height, the same all along a
+            # sequence model's chain.
+            return (self.h_min + self.h_max) / 2
+        return self.h_max if shape is None else self.h_min
 
     def width(self, in_shape: Shape | None, out_shape: Shape | None) -> float:
         if self.uniform:
