@@ -45,6 +45,7 @@ from .chain import (
     segments,
     signatures,
 )
+from .fold_heads import absorb_heads
 from .structure import Leaf, Opaque, Series, decompose, topo_order
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     labels: dict[str, str] = {}
     for mode in ("runs", "segments", "runs"):
         _round(vg, mode, folds, labels)
+    absorb_heads(vg, folds)
     _letter_duplicates(folds)
     return folds
 

@@ -104,6 +104,38 @@ def test_gpt_style_blocks_fold_with_the_mask_drawn_once():
         assert check_scene(prep.scene) == []
 
 
+def test_cross_attention_reads_the_encoder_output_once_per_stack():
+    """Every decoder block reads the encoder's output: the decoder folds x3 with the first
+    block (whose stream is the target embedding) included, and the encoder output reaches
+    the folded decoder by one edge, as the mask reaches the folded encoder."""
+    from .svgmeasure import crossings, parse
+
+    graph = extract_model(papers.encoder_decoder(3))
+    for opts in ({}, {"expand_nested": True}):
+        d = render(graph, **opts)
+        glyphs, counts, texts = _svg_facts(d.svg)
+        assert counts == ["3", "3"], opts
+        assert not [t for t in texts if "?" in t]
+        groups = {
+            g.get("data-type"): g.get("data-id") for g in glyphs if g.get("class") == "nv-group"
+        }
+        assert set(groups) == {"TransformerBlock", "DecoderBlock"}
+        root = ET.fromstring(d.svg)
+        targets = [
+            (e.get("data-source"), e.get("data-target"))
+            for e in root.iter()
+            if e.get("data-target")
+        ]
+        into_decoder = [s for s, t in targets if t == groups["DecoderBlock"]]
+        assert len(into_decoder) == len(set(into_decoder)) == 2  # memory + target stream, once
+        assert [t for s, t in targets if s == "source_mask"] == [groups["TransformerBlock"]]
+        assert crossings(parse(d.svg)[1]) == 0 and d.stats is not None and d.stats.crossings == 0
+        prep = prepare(graph, resolve_options(opts))
+        accounted, total = conservation(prep)
+        assert accounted == total
+        assert check_scene(prep.scene) == []
+
+
 @pytest.mark.parametrize("factory", [papers.gpt_partial_mask, papers.gpt_odd_block])
 def test_irregular_stacks_are_drawn_unfolded_where_they_differ(factory):
     graph = extract_model(factory(4))

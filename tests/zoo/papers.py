@@ -65,6 +65,45 @@ def gpt_odd_block(blocks: int = 4) -> keras.Model:
     return _gpt("gpt_odd_block", blocks, blocks, 2)
 
 
+class DecoderBlock(layers.Layer):
+    """Self-attention, cross-attention over the encoder's output, feed-forward: the block of
+    an encoder-decoder Transformer, which reads a side input (the encoder output) each time."""
+
+    def __init__(self, dim: int, heads: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.norm1 = layers.LayerNormalization(name="norm1")
+        self.self_attention = layers.MultiHeadAttention(heads, dim // heads, name="self_attention")
+        self.norm2 = layers.LayerNormalization(name="norm2")
+        self.cross_attention = layers.MultiHeadAttention(
+            heads, dim // heads, name="cross_attention"
+        )
+        self.norm3 = layers.LayerNormalization(name="norm3")
+        self.ff = layers.Dense(dim, activation="gelu", name="ff")
+
+    def call(self, x: keras.KerasTensor, memory: keras.KerasTensor) -> object:
+        h = self.norm1(x)
+        x = x + self.self_attention(h, h, use_causal_mask=True)
+        x = x + self.cross_attention(self.norm2(x), memory)
+        return x + self.ff(self.norm3(x))
+
+
+def encoder_decoder(blocks: int = 3) -> keras.Model:
+    """An encoder of ``blocks`` TransformerBlocks, then a decoder of ``blocks`` DecoderBlocks
+    that all read the encoder's output (cross-attention)."""
+    source = keras.Input((None,), dtype="int32", name="source")
+    target = keras.Input((None,), dtype="int32", name="target")
+    mask = keras.Input((None,), dtype="int32", name="source_mask")
+    memory = layers.Embedding(100, 32, name="source_embedding")(source)
+    for i in range(blocks):
+        memory = TransformerBlock(32, 2, name=f"encoder{i}")(memory, mask)
+    memory = layers.LayerNormalization(name="encoder_norm")(memory)
+    x = layers.Embedding(100, 32, name="target_embedding")(target)
+    for i in range(blocks):
+        x = DecoderBlock(32, 2, name=f"decoder{i}")(x, memory)
+    logits = layers.Dense(100, name="logits")(layers.LayerNormalization(name="final_norm")(x))
+    return keras.Model([source, target, mask], logits, name="encoder_decoder")
+
+
 class PatchEmbedding(layers.Layer):
     """Patches by a strided convolution, flattened to a sequence, plus learned positions."""
 
