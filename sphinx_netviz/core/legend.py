@@ -25,7 +25,7 @@ from .sizes import (
     SWATCH_W,
     text_width,
 )
-from .structure import Group, Item, Series, decompose, walk_leaves
+from .structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
 from .view import VGraph, insert_splits
 
 if TYPE_CHECKING:
@@ -68,7 +68,25 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
             if not m.synthetic:
                 seen.setdefault(m.type, None)
 
+    def leaf(node: str) -> None:
+        n = vg.nodes[node]
+        if n.manual:
+            sub = vg.members_view(n.id)
+            if sub is not None:
+                one = vg.composition_of(list(sub.nodes.values()))
+                explain(one if one is not None else sub)
+            return
+        if n.synthetic and n.type == "Split":
+            return
+        seen.setdefault(n.type, None)
+        inside = vg.compositions.get(n.type)
+        if inside is not None:  # its legend entry draws its members: explain them
+            for m in inside.nodes.values():
+                seen.setdefault(m.type, None)
+
     def visit(items: list[Item]) -> None:
+        # Blocks and tangles are walked item by item, so that a group inside a branch is
+        # explained like a group (a run of one composite shows its inside, not its type).
         for it in items:
             if isinstance(it, Group):
                 one = vg.composition_of([vg.nodes[n] for n in walk_leaves(it.body)])
@@ -76,22 +94,25 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
                     explain(one)
                 else:
                     visit(it.body)
-                continue
-            for node in walk_leaves([it]):
-                n = vg.nodes[node]
-                if n.manual:
-                    sub = vg.members_view(n.id)
-                    if sub is not None:
-                        one = vg.composition_of(list(sub.nodes.values()))
-                        explain(one if one is not None else sub)
-                    continue
-                if n.synthetic and n.type == "Split":
-                    continue
-                seen.setdefault(n.type, None)
-                inside = vg.compositions.get(n.type)
-                if inside is not None:  # its legend entry draws its members: explain them
-                    for m in inside.nodes.values():
-                        seen.setdefault(m.type, None)
+            elif isinstance(it, Block):
+                if it.source is not None:
+                    leaf(it.source)
+                for branch in it.branches:
+                    visit(branch.items)
+                if it.merge is not None:
+                    leaf(it.merge)
+            elif isinstance(it, Opaque):
+                groups = {n: g for c in it.chains for g in c.items for n in walk_leaves([g])}
+                done: set[int] = set()
+                for node in it.nodes:  # in the tangle's own order, each group once
+                    g = groups.get(node)
+                    if g is None or isinstance(g, Leaf):
+                        leaf(node)
+                    elif id(g) not in done:
+                        done.add(id(g))
+                        visit([g])
+            else:
+                leaf(it.node)
 
     visit(grouping.tree.items)
     return list(seen)

@@ -13,11 +13,12 @@ TensorFlow.
 from __future__ import annotations
 
 from .composite import multi_io, nested
-from .papers import gpt_decoder, nasnet_cells, vision_transformer
+from .papers import encoder_decoder, gpt_decoder, nasnet_cells, vision_transformer
 from .sequence import lstm_classifier, transformer_encoder
 from .vision import inception_like, mnist_convnet, resnet_like, unet, vgg_like
 
 __all__ = [
+    "encoder_decoder",
     "gpt_decoder",
     "inception_like",
     "lstm_classifier",

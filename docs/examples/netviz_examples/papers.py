@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["gpt_decoder", "nasnet_cells", "vision_transformer"]
+__all__ = ["encoder_decoder", "gpt_decoder", "nasnet_cells", "vision_transformer"]
 
 
 @cache
@@ -74,7 +74,32 @@ def _layers() -> dict[str, Any]:
             x = x + self.attention(h, h)
             return x + self.mlp_out(self.mlp_in(self.norm2(x)))
 
+    class CrossDecoderBlock(layers.Layer):
+        """A decoder block of an encoder-decoder: causal self-attention, cross-attention over
+        the encoder's output (``memory``), an MLP; pre-norm, residual adds."""
+
+        def __init__(self, dim: int, heads: int, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.norm1 = layers.LayerNormalization(name="norm1")
+            self.self_attention = layers.MultiHeadAttention(
+                heads, dim // heads, name="self_attention"
+            )
+            self.norm2 = layers.LayerNormalization(name="norm2")
+            self.cross_attention = layers.MultiHeadAttention(
+                heads, dim // heads, name="cross_attention"
+            )
+            self.norm3 = layers.LayerNormalization(name="norm3")
+            self.mlp_in = layers.Dense(2 * dim, activation="gelu", name="mlp_in")
+            self.mlp_out = layers.Dense(dim, name="mlp_out")
+
+        def call(self, x: Any, memory: Any) -> Any:
+            h = self.norm1(x)
+            x = x + self.self_attention(h, h, use_causal_mask=True)
+            x = x + self.cross_attention(self.norm2(x), memory)
+            return x + self.mlp_out(self.mlp_in(self.norm3(x)))
+
     return {
+        "CrossDecoderBlock": CrossDecoderBlock,
         "DecoderBlock": DecoderBlock,
         "PatchEmbedding": PatchEmbedding,
         "EncoderBlock": EncoderBlock,
@@ -97,6 +122,30 @@ def gpt_decoder(vocab: int = 1000, dim: int = 64, heads: int = 4, blocks: int = 
     x = layers.LayerNormalization(name="final_norm")(x)
     logits = layers.Dense(vocab, name="logits")(x)
     return keras.Model([tokens, mask], logits, name="gpt_decoder")
+
+
+def encoder_decoder(
+    vocab: int = 1000, dim: int = 64, heads: int = 4, blocks: int = 3
+) -> keras.Model:
+    """An encoder-decoder Transformer: ``blocks`` ViT-style encoder blocks over the source
+    tokens, then ``blocks`` decoder blocks over the target tokens, each of which also reads
+    the encoder's output (cross-attention), and the vocabulary logits."""
+    import keras
+    from keras import layers
+
+    classes = _layers()
+    source = keras.Input((None,), dtype="int32", name="source_ids")
+    target = keras.Input((None,), dtype="int32", name="target_ids")
+    memory = layers.Embedding(vocab, dim, name="source_embedding")(source)
+    for i in range(blocks):
+        memory = classes["EncoderBlock"](dim, heads, name=f"encoder_block_{i}")(memory)
+    memory = layers.LayerNormalization(name="encoder_norm")(memory)
+    x = layers.Embedding(vocab, dim, name="target_embedding")(target)
+    for i in range(blocks):
+        x = classes["CrossDecoderBlock"](dim, heads, name=f"decoder_block_{i}")(x, memory)
+    x = layers.LayerNormalization(name="final_norm")(x)
+    logits = layers.Dense(vocab, name="logits")(x)
+    return keras.Model([source, target], logits, name="encoder_decoder")
 
 
 def vision_transformer(

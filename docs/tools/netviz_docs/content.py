@@ -111,6 +111,14 @@ GALLERY: tuple[Diagram, ...] = (
         {"caption": "A GPT-style decoder: embedding, DecoderBlock x6, LayerNorm, logits."},
     ),
     Diagram(
+        "Encoder-decoder Transformer",
+        _ex("encoder_decoder"),
+        "Every decoder block also reads the encoder's output (cross-attention). Both stacks "
+        "fold into one glyph each, the first decoder block included, and the encoder output "
+        "reaches the decoder stack by one edge; the target tokens enter it from above.",
+        {"caption": "An encoder-decoder: EncoderBlock x3, then CrossDecoderBlock x3."},
+    ),
+    Diagram(
         "Vision Transformer",
         _ex("vision_transformer"),
         "Patch embedding and four encoder blocks, all composite layers. With expand-nested "
