@@ -11,8 +11,9 @@ internals in the drill-down.
 A cell is a region of the *main path* (chain.py) between two cuts, with every node attached to
 those positions, such that:
 
-1. all its nodes lie in an opaque (non-series-parallel) region of the drawable graph, and none
-   is a model input, a manual group or an already folded run;
+1. it lies in a stretch of the main path that reaches into an opaque (non-series-parallel)
+   region of the drawable graph, and none of its nodes is a model input, a manual group or an
+   already folded run;
 2. it has at least ``_MIN_CELL`` drawable nodes (a cell, not a layer or two);
 3. exactly one of its nodes is read from outside (one output tensor), and it reads one or two
    nodes from outside, all of them earlier chain tensors (attached to a main-path position):
@@ -88,7 +89,7 @@ def cells(
 
     def eligible(v: str) -> bool:
         n = vg.nodes[v]
-        return v in hard and not n.manual and not is_input(n)
+        return not n.manual and not is_input(n)
 
     ok = [all(eligible(v) for v in by_pos.get(j, ())) for j in range(len(path))]
     found: list[tuple[int, int]] = []
@@ -100,7 +101,8 @@ def cells(
         k = j
         while k < len(path) and ok[k]:
             k += 1
-        found.extend(_partition(vg, by_pos, att, cross, j, k))
+        if any(v in hard for i in range(j, k) for v in by_pos.get(i, ())):
+            found.extend(_partition(vg, by_pos, att, cross, j, k))
         j = k
     return found
 
