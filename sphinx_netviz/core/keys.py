@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["RENDERER_VERSION", "diagram_key"]
 
 #: Bumped whenever the same graph and options would draw differently (invalidates caches).
-RENDERER_VERSION = "1.3.0"
+RENDERER_VERSION = "1.4.0"
 
 
 def diagram_key(graph: Graph, options: Options) -> str:
