@@ -19,9 +19,12 @@ those positions, such that:
    nodes from outside, all of them earlier chain tensors (attached to a main-path position):
    never an outside tensor such as a padding mask (a block of a stack reading the mask that
    differs from its neighbours stays open, so the difference shows);
-4. it is itself not series-parallel (its own decomposition has an opaque part): a series-
+4. its output node merges at least three of its own tensors: a cell gathers its branches
+   (NASNet, AmoebaNet and DARTS cells concatenate theirs), whereas a stretch of a chain with
+   staggered skips, or a transformer block, ends in a two-input residual sum and stays open;
+5. it is itself not series-parallel (its own decomposition has an opaque part): a series-
    parallel block that occurs once is drawn open by the grouper (group.py), as Net2Vis does;
-5. contracting it makes no cycle.
+6. contracting it makes no cycle.
 
 Regions are searched left to right within each maximal stretch of eligible main-path
 positions; from a start, the *smallest* region that is a cell wins (cells stay cell-sized),
@@ -43,6 +46,8 @@ __all__ = ["cells", "has_opaque", "subgraph"]
 
 #: Fewest drawable nodes a once-occurring cell must have to be drawn as one group glyph.
 _MIN_CELL = 12
+#: Fewest of its own tensors a cell's output merges.
+_MIN_MERGE = 3
 #: Longest region searched, in main-path positions (bounds the search at O(L * 256)).
 _MAX_SPAN = 256
 
@@ -102,13 +107,14 @@ def cells(
         while k < len(path) and ok[k]:
             k += 1
         if any(v in hard for i in range(j, k) for v in by_pos.get(i, ())):
-            found.extend(_partition(vg, by_pos, att, cross, j, k))
+            found.extend(_partition(vg, path, by_pos, att, cross, j, k))
         j = k
     return found
 
 
 def _partition(
     vg: VGraph,
+    path: list[str],
     by_pos: dict[int, list[str]],
     att: dict[str, int],
     cross: list[int],
@@ -125,6 +131,8 @@ def _partition(
                 continue
             if b - a > _MAX_SPAN:
                 break
+            if len(vg.pred[path[b - 1]]) < _MIN_MERGE:
+                continue  # the region's output would be path[b - 1]: not a cell's merge
             region = [v for j in range(a, b) for v in by_pos.get(j, ())]
             if _is_cell(vg, region, att):
                 out.append((a, b))
@@ -142,7 +150,7 @@ def _is_cell(vg: VGraph, region: list[str], att: dict[str, int]) -> bool:
     inside = set(region)
     outputs = set(vg.outputs)
     exits = [c for c in region if c in outputs or any(s not in inside for s in vg.succ[c])]
-    if len(exits) != 1:
+    if len(exits) != 1 or sum(p in inside for p in vg.pred[exits[0]]) < _MIN_MERGE:
         return False
     sources = {p for c in region for p in vg.pred[c] if p not in inside}
     if not 1 <= len(sources) <= 2 or any(p not in att for p in sources):

@@ -3,6 +3,8 @@ and not repeated, is drawn as one group glyph; what must stay open stays open.""
 
 from __future__ import annotations
 
+import random
+
 from sphinx_netviz.core.diagram import prepare, render
 from sphinx_netviz.core.graph import Graph
 from sphinx_netviz.core.options import resolve_options
@@ -95,3 +97,28 @@ def test_a_transformer_block_that_differs_in_one_layer_stays_open():
     prep = _prep(bert_like(4, odd=2), expand_nested=True)
     assert [c for _t, c, _m in _groups(prep)] == [2]
     assert sum(g.type == "ScaledDotProductAttention" for g in prep.scene.glyphs) == 2
+
+
+def _staggered_skips(n: int = 60, seed: int = 0) -> Graph:
+    """A chain with irregular, overlapping short skips (not series-parallel, no cells)."""
+    rng = random.Random(seed)
+    b = Builder("staggered")
+    nodes = [b.layer("Conv2D", b.input((8, 8, 4)))]
+    types = ["Conv2D", "BatchNormalization", "ReLU", "MaxPooling2D", "SeparableConv2D"]
+    for k in range(n):
+        if k > 4 and rng.random() < 0.3:
+            nodes.append(b.layer("Add", [nodes[-1], nodes[-rng.randint(2, 5)]]))
+        else:
+            nodes.append(b.layer(rng.choice(types), nodes[-1]))
+    b.output(nodes[-1])
+    return b.build()
+
+
+def test_a_stretch_of_a_chain_with_staggered_skips_is_not_a_cell():
+    # Tangled, one output, one input, many layers, but its output is a two-input sum: a cell
+    # gathers three or more of its branches. Drawn open (only repeats fold).
+    prep = _prep(_staggered_skips())
+    assert all(c > 1 or m < 12 for _t, c, m in _groups(prep))
+    assert len(prep.scene.glyphs) > 40
+    accounted, total = conservation(prep)
+    assert accounted == total
