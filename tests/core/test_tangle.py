@@ -8,6 +8,7 @@ import random
 from sphinx_netviz.core.diagram import prepare, render
 from sphinx_netviz.core.graph import Graph
 from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.view import build_view
 
 from .irgraphs import Builder, check_scene, conservation
 from .test_fold import bert_like
@@ -22,11 +23,16 @@ def _sep(b: Builder, x: str) -> str:
     return b.layer("BatchNormalization", x, S, params=4)
 
 
-def _reduction_cell(b: Builder, ip: str, p: str, side: str | None = None) -> str:
+def _reduction_cell(
+    b: Builder, ip: str, p: str, side: str | None = None, *, odd: bool = False
+) -> str:
     """NASNet's reduction cell: branches over h (from ``ip``) and ``p``; the first sum is read
-    by two later sums (a bridge: not series-parallel)."""
+    by two later sums (a bridge: not series-parallel). ``odd`` adds one Dropout."""
     h = b.layer("Conv2D", b.layer("Activation", ip, S), S, params=10)
-    add1 = b.layer("Add", [_sep(b, h), _sep(b, p)])
+    first = _sep(b, h)
+    if odd:
+        first = b.layer("Dropout", first, S)
+    add1 = b.layer("Add", [first, _sep(b, p)])
     add2 = b.layer("Add", [b.layer("MaxPooling2D", h, S), _sep(b, p)])
     add3 = b.layer("Add", [b.layer("AveragePooling2D", h, S), _sep(b, p)])
     add4 = b.layer("Add", [add2, b.layer("AveragePooling2D", add1, S)])
@@ -54,6 +60,19 @@ def nasnet_stem(*, side: bool = False, cells: int = 3) -> Graph:
     h = _reduction_cell(b, p, p, extra)
     for _ in range(cells):
         p, h = h, _normal_cell(b, h, p, extra)
+    y = b.layer("GlobalAveragePooling2D", h, (8,))
+    b.output(b.layer("Dense", y, (3,)))
+    return b.build()
+
+
+def cell_stack(odd: int | None = None, cells: int = 5) -> Graph:
+    """``cells`` reduction cells, each reading the two previous outputs; cell ``odd`` has one
+    more layer."""
+    b = Builder("cell_stack")
+    p = b.layer("Conv2D", b.input((32, 32, 3)), S, name="stem", params=10)
+    h = b.layer("Conv2D", p, S, params=10)
+    for k in range(cells):
+        p, h = h, _reduction_cell(b, h, p, odd=k == odd)
     y = b.layer("GlobalAveragePooling2D", h, (8,))
     b.output(b.layer("Dense", y, (3,)))
     return b.build()
@@ -122,3 +141,18 @@ def test_a_stretch_of_a_chain_with_staggered_skips_is_not_a_cell():
     assert len(prep.scene.glyphs) > 40
     accounted, total = conservation(prep)
     assert accounted == total
+
+
+def test_a_cell_that_differs_in_one_layer_is_never_part_of_an_xn():
+    # The layer only the odd cell has is never inside a fold drawn xN (whatever phase the
+    # repeats are cut at), and a cell that occurs once is a kind of its own.
+    vg = build_view(cell_stack(odd=2), resolve_options({}), splits=False)
+    assert "dropout" in vg.nodes or any(
+        f.count == 1 for f in vg.folds.values() if any("dropout" in v for v in f.repeats[0])
+    )
+    once = {f.label for f in vg.folds.values() if f.count == 1}
+    assert not once & {f.label for f in vg.folds.values() if f.count > 1}
+    prep = _prep(cell_stack(odd=2))
+    accounted, total = conservation(prep)
+    assert accounted == total
+    assert check_scene(prep.scene) == []
