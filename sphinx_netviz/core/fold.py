@@ -25,6 +25,11 @@ Split insertion, and only when the graph has an opaque region (steps 1-3 live in
 
 Anything irregular (one repeat differs in one layer, a side input feeds only some repeats)
 breaks the signature equality, so those repeats are simply not folded: the honest drawing.
+
+5. Last, a *cell* that occurs once (NASNet's stem reduction cells: a non-series-parallel
+   tangle of a dozen layers or more, read from one or two earlier chain tensors, closed by
+   one merge of three or more of its branches; see tangle.py) is contracted alone, drawn as
+   one group glyph without xN. A block reading an outside tensor (a mask) is never one.
 """
 
 from __future__ import annotations

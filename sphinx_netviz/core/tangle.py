@@ -8,7 +8,8 @@ the structure occurs only once; this module finds such *cells* so that fold.py c
 each into one group glyph, drawn once (no xN) with its composition in the legend and its
 internals in the drill-down.
 
-A cell is a region of the *main path* (chain.py) between two cuts, with every node attached to
+A cell is a region of the *main path* (chain.py) between two cuts (positions before which at
+most two tensors cross: a cell's output and the one before it), with every node attached to
 those positions, such that:
 
 1. it lies in a stretch of the main path that reaches into an opaque (non-series-parallel)
