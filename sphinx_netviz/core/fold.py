@@ -25,6 +25,11 @@ Split insertion, and only when the graph has an opaque region (steps 1-3 live in
 
 Anything irregular (one repeat differs in one layer, a side input feeds only some repeats)
 breaks the signature equality, so those repeats are simply not folded: the honest drawing.
+
+5. Last, a *cell* that occurs once (NASNet's stem reduction cells: a non-series-parallel
+   tangle of a dozen layers or more, read from one or two earlier chain tensors, closed by
+   one merge of three or more of its branches; see tangle.py) is contracted alone, drawn as
+   one group glyph without xN. A block reading an outside tensor (a mask) is never one.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from .chain import (
 )
 from .fold_heads import absorb_heads
 from .structure import Leaf, Opaque, Series, decompose, topo_order
+from .tangle import cells, has_opaque, subgraph
 
 if TYPE_CHECKING:
     from .view import VGraph, VNode
@@ -65,19 +71,6 @@ class Fold:
     repeats: list[list[str]]
     body: VGraph | None = None
     side_inputs: list[str] = field(default_factory=list)
-
-
-def _has_opaque(series: Series) -> bool:
-    from .structure import Block, Group
-
-    for it in series.items:
-        if isinstance(it, Opaque):
-            return True
-        if isinstance(it, Block) and any(_has_opaque(b) for b in it.branches):
-            return True
-        if isinstance(it, Group) and _has_opaque(Series(list(it.body))):
-            return True
-    return False
 
 
 def _opaque_nodes(series: Series, out: set[str]) -> None:
@@ -133,10 +126,11 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     """Contract repeated blocks with side inputs in place; returns the folds made.
 
     Rounds: adjacent repeats (innermost first), then cells repeated apart from each other,
-    then adjacent repeats again (which may now be made of folds: nested repeats nest)."""
+    then adjacent repeats again (which may now be made of folds: nested repeats nest), then
+    cells that occur once (tangle.py), each contracted alone."""
     folds: list[Fold] = []
     labels: dict[str, str] = {}
-    for mode in ("runs", "segments", "runs"):
+    for mode in ("runs", "segments", "runs", "cells"):
         _round(vg, mode, folds, labels)
     absorb_heads(vg, folds)
     _letter_duplicates(folds)
@@ -145,7 +139,7 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
 
 def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> None:
     tree = decompose(vg)
-    if not _has_opaque(tree):
+    if not has_opaque(tree):
         return
     hard: set[str] = set()
     _opaque_nodes(tree, hard)
@@ -176,8 +170,10 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
         ]
         candidates = [r for variant in variants for r in runs(variant, cross, fan, edge)]
         found = sorted(candidates, key=inner_first)
-    else:
+    elif mode == "segments":
         found = segments(sigs, cross)
+    else:  # "cells": checked by tangle.py, none repeats
+        found = [(a, b - a, 1) for a, b in cells(vg, path, by_pos, att, cross, hard)]
     taken: list[tuple[int, int]] = []
     for s, p, count in found:
         lo, hi = s, s + p * count
@@ -188,17 +184,22 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
             for r in range(count)
         ]
         inside = {v for rep in repeats for v in rep}
-        if len(repeats[0]) == 1 and not is_block(vg.nodes[repeats[0][0]]):
-            continue  # Conv, Conv: single layers are not blocks (Net2Vis folds none either)
-        if not inside & hard or _sese(vg, repeats) or creates_cycle(vg, inside):
-            continue  # single-entry/single-exit repeats are the grouper's (group.py)
-        if any(node_kind(vg.nodes[v]) == "input" for v in inside):
-            continue  # model inputs stay visible
+        if mode != "cells" and not _foldable(vg, repeats, inside, hard):
+            continue
         taken.append((lo, hi))
         key = "|".join(sigs[s : s + p])
         if key not in labels:
             labels[key] = _label(vg, repeats[0])
         folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
+
+
+def _foldable(vg: VGraph, repeats: list[list[str]], inside: set[str], hard: set[str]) -> bool:
+    if len(repeats[0]) == 1 and not is_block(vg.nodes[repeats[0][0]]):
+        return False  # Conv, Conv: single layers are not blocks (Net2Vis folds none either)
+    if not inside & hard or _sese(vg, repeats) or creates_cycle(vg, inside):
+        return False  # single-entry/single-exit repeats are the grouper's (group.py)
+    # model inputs stay visible
+    return not any(node_kind(vg.nodes[v]) == "input" for v in inside)
 
 
 def _sese(vg: VGraph, repeats: list[list[str]]) -> bool:
@@ -232,22 +233,11 @@ def _letter_duplicates(folds: list[Fold]) -> None:
 
 
 def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id: str) -> Fold:
-    from .view import VGraph, VNode
+    from .view import VNode
 
     inside = {v for rep in repeats for v in rep}
     first = repeats[0]
-    fset = set(first)
-    body = VGraph(
-        name=label,
-        nodes={c: vg.nodes[c] for c in first},
-        succ={c: [s for s in vg.succ[c] if s in fset] for c in first},
-        pred={c: [p for p in vg.pred[c] if p in fset] for c in first},
-        shapes={k: v for k, v in vg.shapes.items() if k[0] in fset and k[1] in fset},
-        inputs=[c for c in first if not any(p in fset for p in vg.pred[c])],
-        outputs=[c for c in first if not any(s in fset for s in vg.succ[c])],
-        hierarchy=vg.hierarchy,
-        hierarchy_parent=vg.hierarchy_parent,
-    )
+    body = subgraph(vg, first, label)
     ordered = [v for v in vg.nodes if v in inside]
     entry = vg.nodes[repeats[0][0]]
     exit_ = vg.nodes[repeats[-1][-1]]
