@@ -103,7 +103,12 @@ def _base_label(vg: VGraph, body: list[Item]) -> str:
         if merge == "Multiply":
             return "Gate"
     if blocks:
-        return "Branch"
+        # A run of cells or blocks that are groups themselves (a NASNet reduction cell and
+        # the normal cells after it) is a stage of the network, not a branch.
+        nested = any(isinstance(it, Group) for it in body) or any(
+            vg.nodes[n].manual for n in walk_leaves(body)
+        )
+        return "Stage" if nested else "Branch"
     flat = _flat_leaves(body)
     if flat is not None and len(flat) <= 4:
         return "-".join(short_name(vg.nodes[n].type) for n in flat)

@@ -41,21 +41,21 @@ ROOT = "\x00root"
 SINK = "\x00sink"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Leaf:
     """One drawable node."""
 
     node: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Series:
     """Items one after another; consecutive items are joined by exactly one tensor path."""
 
     items: list[Item] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Block:
     """A fan-out node, parallel branches, and the node where they merge.
 
@@ -70,7 +70,7 @@ class Block:
     merge: str | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Opaque:
     """A region that is not series-parallel; ``nodes`` in topological order, ``chains`` its
     maximal linear runs (as series, so that grouping can fold them)."""
@@ -81,7 +81,7 @@ class Opaque:
     exit: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Group:
     """A folded block: the items it replaced (``body``), drawn as one glyph.
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "insert_splits", "open_levels"]
 
 
-@dataclass
+@dataclass(slots=True)
 class VNode:
     """One drawable unit before automatic grouping.
 

@@ -31,7 +31,7 @@ __all__ = [
 Point = tuple[float, float]
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     """One drawn glyph (a layer, a group, a split) in absolute coordinates."""
 
@@ -62,7 +62,7 @@ class Glyph:
         return (min(xs), min(ys), max(xs), max(ys))
 
 
-@dataclass
+@dataclass(slots=True)
 class Path:
     """An orthogonal edge polyline from glyph ``source`` to glyph ``target``."""
 
@@ -71,7 +71,7 @@ class Path:
     points: list[Point]
 
 
-@dataclass
+@dataclass(slots=True)
 class Label:
     """A text label. ``rotate`` labels run downwards from (x, y)."""
 
@@ -84,7 +84,7 @@ class Label:
     size: float = LABEL_FONT
 
 
-@dataclass
+@dataclass(slots=True)
 class Scene:
     """Everything the SVG writer draws, in absolute coordinates inside (0, 0, width, height);
     ``stats`` is the layout's own measure of its quality (crossings, bends, size)."""
@@ -98,7 +98,7 @@ class Scene:
     stats: LayoutStats | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Term:
     """A dangling edge end of a piece: entries run from (0, 0) to the glyph's port, exits
     from the port to (w, 0); the enclosing piece joins them to its neighbours."""
@@ -107,7 +107,7 @@ class Term:
     points: list[Point]
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A laid-out part of the tree in local coordinates: x from 0 to ``w``, the connecting
     lane at y = 0, everything drawn between ``top`` (<= 0) and ``bottom`` (>= 0)."""
