@@ -126,8 +126,17 @@ def _options(options: Options | None, kwargs: dict[str, object]) -> Options:
     return resolve_options(kwargs, base=base)
 
 
+def with_graph_names(graph: Graph, options: Options) -> Options:
+    """``options`` with the graph's own axis names (``Graph.dim_names``) under the
+    ``dim-names`` the user gave, which win."""
+    if not graph.dim_names:
+        return options
+    return replace(options, dim_names=(*graph.dim_names, *options.dim_names))
+
+
 def prepare(graph: Graph, options: Options) -> Prepared:
     """View, decompose, group and lay out ``graph``."""
+    options = with_graph_names(graph, options)
     vg = build_view(graph, options)
     tree = decompose(vg)
     grouping = group_tree(vg, tree, options)
@@ -161,6 +170,7 @@ def render(graph: Graph | Any, options: Options | None = None, **kwargs: object)
 
 
 def _render(graph: Graph, opts: Options) -> Diagram:
+    opts = with_graph_names(graph, opts)
     try:
         prep = prepare(graph, opts)
     except (RenderError, OptionError):

@@ -11,13 +11,18 @@ Pure functions; shapes here never include the batch axis.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .graph import Shape
 
-__all__ = ["DimNames", "axis_name", "dims_text", "feature_text", "shape_text"]
+__all__ = ["AXIS_NAME", "DimNames", "axis_name", "dims_text", "feature_text", "shape_text"]
+
+#: What an axis may be called (the ``dim-names`` option, a model's own names): a short
+#: identifier, which reads well under a glyph and needs no escaping anywhere.
+AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,15}")
 
 #: ``dim-names`` as the options schema stores it: sorted ``(axis or name, new name)`` pairs.
 DimNames = Sequence[tuple[str, str]]

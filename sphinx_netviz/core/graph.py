@@ -175,6 +175,11 @@ class Graph:
     ``meta`` carries facts about the extraction (framework and version, whether the model
     was traced, notes for the reader); it is not part of :meth:`content_hash`, so two
     extractions of the same network on different machines render identically.
+
+    ``dim_names`` names the model's own symbolic axes, as ``(default name, name)`` pairs
+    read like the ``dim-names`` option (``("seq", "tokens")``): what the model's author
+    called an axis (PyTorch's ``Dim("tokens")``). Written to JSON only when present, so
+    graphs without names keep their content hash.
     """
 
     name: str
@@ -183,6 +188,7 @@ class Graph:
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    dim_names: tuple[tuple[str, str], ...] = ()
 
     # -- JSON --------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +201,7 @@ class Graph:
             "inputs": list(self.inputs),
             "outputs": list(self.outputs),
             "meta": self.meta,
+            **({"dim_names": [list(p) for p in self.dim_names]} if self.dim_names else {}),
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -217,6 +224,7 @@ class Graph:
                 inputs=tuple(str(i) for i in data.get("inputs", ())),
                 outputs=tuple(str(o) for o in data.get("outputs", ())),
                 meta=dict(data.get("meta") or {}),
+                dim_names=tuple((str(a), str(b)) for a, b in data.get("dim_names") or ()),
             )
         except (KeyError, TypeError, AttributeError, RecursionError) as exc:
             # A malformed document (a node that is not an object, a missing field...) is

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .dims import AXIS_NAME
 from .memory import parse_size
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ _FALSE = {"false", "no", "off", "0"}
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _DIM_KEY = re.compile(r"\d{1,2}|[A-Za-z_][A-Za-z0-9_]{0,15}")
-_DIM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,15}")
 #: A CSS length as ``width`` accepts it: pages put it in a ``style`` attribute, so anything
 #: more (``100px;background:url(...)``) would be CSS injected by whoever writes the page.
 _CSS_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ex|ch|vw|vh|pt|pc|cm|mm|in)?")
@@ -98,7 +98,7 @@ def _parse_mapping(opt: Option, value: object) -> tuple[tuple[str, str], ...]:
         if opt.attr == "dim_names":
             if not _DIM_KEY.fullmatch(key) or key == "0":
                 raise opt.fail(key, "is not an axis number (1, 2, ...) or an axis name")
-            if not _DIM_NAME.fullmatch(val):
+            if not AXIS_NAME.fullmatch(val):
                 raise opt.fail(val, "is not a name (letters, digits, _; at most 16)")
         elif opt.attr == "colors":
             if not _TYPE_NAME.fullmatch(key):

@@ -137,7 +137,8 @@ class Options:
         (),
         "mapping",
         "Names for axes of unknown size, which are never written ``?``: an unknown sequence "
-        "axis prints as ``seq`` (or the name the model's Input gives it). Rename by axis "
+        "axis prints as ``seq`` (or the name the model gives it: a PyTorch factory's "
+        '``Dim("tokens")``). Rename by axis '
         "number, counted after the batch axis (``1=tokens``), or by the default name "
         "(``seq=tokens``). Names are letters, digits and ``_``, at most 16 characters.",
         values="axis=name, ...",

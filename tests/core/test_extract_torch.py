@@ -475,3 +475,50 @@ def test_cache_key_tells_dtypes_and_input_lists_apart() -> None:
     ) != (base)
     two = ir_key("m:f", input_shape=((10,), (4,)), versions=versions)
     assert two != base and two != ir_key("m:f", input_shape=(10, 4), versions=versions)
+
+
+# -- named axes (dynamic_shapes beside the example inputs) -----------------------------------
+def _labels(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter() if "nv-label" in (t.get("class") or "")]
+
+
+def test_axis_names_from_dynamic_shapes_make_the_sequence_symbolic():
+    """Length 32 equals the width 32: only the second trace at another length tells which
+    dimensions are the sequence. They become unknown in the IR and print as the Dim's name."""
+    graph = extract_spec(parse_spec(f"{Z}:named_encoder"))
+    assert graph.dim_names == (("seq", "tokens"),)
+    embed = next(n for n in graph.nodes if n.id == "embed")
+    assert embed.output_shapes == ((None, 32),)
+    assert all(e.shape is None or e.shape[0] is None for e in graph.edges if e.source == "embed")
+    labels = _labels(render(graph).svg)
+    assert "tokens" in labels and "32" in labels and "seq" not in labels
+    # The user's dim-names still win, and the names survive the IR JSON.
+    assert "T" in _labels(render(graph, dim_names="seq=T").svg)
+    again = Graph.from_json(graph.to_json())
+    assert again.dim_names == graph.dim_names and again.content_hash() == graph.content_hash()
+    # Without names: the same network with concrete sizes, and no dim_names key in the JSON.
+    plain_model, plain_inputs, _names = zoo.named_encoder()
+    plain = render((plain_model, plain_inputs))
+    assert "tokens" not in _labels(plain.svg)
+    assert "dim_names" not in extract_spec(parse_spec(f"{Z}:tiny_encoder")).to_dict()
+
+
+def test_axis_names_for_a_live_hf_model_on_meta():
+    from torch.export import Dim
+
+    model, inputs = zoo.hf_gpt2(2)
+    d = render((model, inputs, {"input_ids": {1: Dim("tokens")}}))
+    assert "tokens" in _labels(d.svg)
+    assert not [t for t in _labels(d.svg) if "?" in t]
+
+
+@pytest.mark.parametrize(
+    ("factory", "note"), [("named_twice", "could not be told apart"), ("named_wrong", "")]
+)
+def test_axis_names_that_cannot_be_attributed_leave_the_sizes(factory, note):
+    graph = extract_spec(parse_spec(f"{Z}:{factory}"))
+    assert graph.dim_names == ()
+    if note:
+        assert any(note in n for n in graph.meta.get("notes", []))
+    render(graph)  # never raises

@@ -156,6 +156,45 @@ def tiny_encoder() -> tuple[nn.Module, tuple[torch.Tensor, torch.Tensor]]:
     return TinyEncoder(), (ids, mask)
 
 
+def named_encoder() -> tuple[nn.Module, tuple[torch.Tensor, torch.Tensor], dict[str, Any]]:
+    """TinyEncoder with its sequence axis named the torch.export way: ``Dim("tokens")``
+    on both inputs. The example length is 32, the model width too: only a second trace tells
+    them apart."""
+    from torch.export import Dim
+
+    tokens = Dim("tokens")
+    ids = torch.zeros(1, 32, dtype=torch.long)
+    mask = torch.zeros(1, 32, dtype=torch.bool)
+    return TinyEncoder(), (ids, mask), {"ids": {1: tokens}, "mask": {1: tokens}}
+
+
+def named_twice() -> tuple[nn.Module, tuple[torch.Tensor, torch.Tensor], tuple[Any, ...]]:
+    """Bad input: two names for two sequence axes the diagram would both call ``seq``
+    (positional form of dynamic_shapes)."""
+    return (
+        Siamese2(),
+        (torch.zeros(1, 5, 16), torch.zeros(1, 7, 16)),
+        ({1: "source_len"}, {1: "target_len"}),
+    )
+
+
+class Siamese2(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.Linear(16, 8)
+        self.b = nn.Linear(16, 8)
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.a(a), self.b(b)], dim=1)
+
+
+def named_wrong() -> tuple[nn.Module, tuple[torch.Tensor, torch.Tensor], dict[str, Any]]:
+    """Bad input: names for an argument that does not exist and an axis out of range."""
+    ids = torch.zeros(1, 8, dtype=torch.long)
+    mask = torch.zeros(1, 8, dtype=torch.bool)
+    return TinyEncoder(), (ids, mask), {"nope": {1: "x"}, "ids": {5: "y"}}
+
+
 # -- shared module -------------------------------------------------------------------------
 class Siamese(nn.Module):
     def __init__(self) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "Tagger",
     "UNet",
     "hf_bert",
+    "hf_gpt2_named",
     "keras_bert",
     "resnet_like",
     "siamese",
@@ -127,6 +128,20 @@ def hf_bert(layers: int = 4, hidden: int = 128) -> tuple[Any, dict[str, torch.Te
         intermediate_size=4 * hidden, max_position_embeddings=128,
     )  # fmt: skip
     return BertModel(config), {"input_ids": torch.zeros(1, 32, dtype=torch.long)}
+
+
+def hf_gpt2_named(layers: int = 4, hidden: int = 128) -> tuple[Any, dict[str, Any], Any]:
+    """A Hugging Face ``GPT2Model`` whose sequence axis is named the ``torch.export`` way:
+    ``(model, example_inputs, dynamic_shapes)`` with ``Dim("tokens")``."""
+    from torch.export import Dim
+    from transformers import GPT2Config, GPT2Model
+
+    config = GPT2Config(
+        vocab_size=1000, n_embd=hidden, n_layer=layers, n_head=4, n_positions=128,
+        bos_token_id=0, eos_token_id=0,
+    )  # fmt: skip
+    inputs = {"input_ids": torch.zeros(1, 32, dtype=torch.long)}
+    return GPT2Model(config), inputs, {"input_ids": {1: Dim("tokens")}}
 
 
 def keras_bert(layers: int = 4, hidden: int = 128) -> Any:

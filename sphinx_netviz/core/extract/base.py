@@ -52,12 +52,15 @@ class ExtractRequest:
         input_shapes: One shape per model input, batch axis excluded (``input-shape``).
         input_dtype: Dtype name for synthesised example inputs (``input-dtype``).
         example_inputs: Inputs the factory returned beside the model, if any.
+        dynamic_shapes: Named axes the factory returned after the inputs, in
+            ``torch.export``'s form (``{"input_ids": {1: Dim("tokens")}}``), if any.
     """
 
     source: str
     input_shapes: tuple[Shape, ...] | None = None
     input_dtype: str | None = None
     example_inputs: Any = None
+    dynamic_shapes: Any = None
 
 
 @runtime_checkable

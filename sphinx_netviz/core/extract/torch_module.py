@@ -17,6 +17,7 @@ import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError
+from .torch_axes import name_axes
 from .torch_trace import Recorder, flatten_tensors, input_names, is_leaf
 
 if TYPE_CHECKING:
@@ -277,7 +278,15 @@ class TorchModuleExtractor:
             # Shapes are C, H, W: the view sizes glyphs channels-last like Net2Vis.
             "layout": "channels_first",
         }
-        return recorder.graph(type(obj).__name__, meta)
+        graph = recorder.graph(type(obj).__name__, meta)
+        if request.dynamic_shapes is None:
+            return graph
+
+        def again(a: tuple[Any, ...], k: dict[str, Any]) -> Graph:
+            other, _ = trace_module(obj, a, k)
+            return other.graph(type(obj).__name__, {})
+
+        return name_axes(graph, request.dynamic_shapes, obj.forward, args, kwargs, again)
 
 
 EXTRACTOR = TorchModuleExtractor()
