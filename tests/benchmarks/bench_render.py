@@ -43,6 +43,9 @@ from . import graphviz_peer
 from .common import Row, best_of
 
 MODELS = ("DenseNet121", "NASNetMobile", "ResNet152V2")
+#: Top-level glyphs with ``group: auto``: NASNetMobile's target (issue 10, from 340), and the
+#: CNN zoo's counts before issue 10 (no regression).
+ZOO_GLYPHS = {"NASNetMobile": 40, "ResNet50": 13, "DenseNet121": 16, "InceptionV3": 20}
 
 
 def _compare_plot_model(quick: bool) -> list[Row]:
@@ -55,7 +58,7 @@ def _compare_plot_model(quick: bool) -> list[Row]:
     native = graphviz_peer.native_dot()
     fallbacks = graphviz_peer.fallback_dots()
     repeats = 1 if quick else 3
-    names = ("ResNet50", *MODELS[:1]) if quick else ("ResNet50", *MODELS)
+    names = ("ResNet50", *MODELS[:1]) if quick else ("ResNet50", "InceptionV3", *MODELS)
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             model = getattr(keras.applications, name)(weights=None)
@@ -86,8 +89,16 @@ def _compare_plot_model(quick: bool) -> list[Row]:
                         ok,
                     )
                 )
+            limit = ZOO_GLYPHS.get(name)
             rows.append(
-                Row("glyphs", f"{name} ({len(graph.nodes)} nodes)", float(diagram.glyphs), "")
+                Row(
+                    "glyphs",
+                    f"{name} ({len(graph.nodes)} nodes)",
+                    float(diagram.glyphs),
+                    "",
+                    target="" if limit is None else f"<= {limit}",
+                    passed=None if limit is None else diagram.glyphs <= limit,
+                )
             )
             if name == "NASNetMobile":
                 rows.extend(_stats_rows(name, render(graph, legend="none"), transformer=False))
@@ -284,6 +295,57 @@ def _transformers() -> list[Row]:
         graph = extract_model(build())
         rows.extend(
             _stats_rows(f"{name} (6 layers)", render(graph, legend="none"), transformer=True)
+        )
+        rows.extend(_glyph_rows(f"{name} (6 layers)", graph, {}, limit=12, fold=6))
+    vit = m.ViTBackbone(
+        image_shape=(32, 32, 3), patch_size=8, num_layers=6, num_heads=2, hidden_dim=32,
+        mlp_dim=64,
+    )  # fmt: skip
+    graph = extract_model(vit)
+    opened = {"expand_nested": True}
+    rows.extend(_glyph_rows("ViTBackbone (6 layers), expand-nested", graph, opened, 12, 6))
+    rows.extend(
+        _stats_rows(
+            "ViTBackbone (6 layers), expand-nested",
+            render(graph, legend="none", **opened),
+            transformer=True,
+        )
+    )
+    return rows
+
+
+def _glyph_rows(
+    name: str, graph: Graph, opts: dict[str, object], limit: int, fold: int | None = None
+) -> list[Row]:
+    """Top-level glyphs standing for IR nodes (Net2Vis's synthetic Splits are counted apart)
+    against a target, and the xN of the folded block."""
+    from sphinx_netviz.core.diagram import prepare
+    from sphinx_netviz.core.options import resolve_options
+
+    scene = prepare(graph, resolve_options(dict(opts))).scene
+    drawn = [g for g in scene.glyphs if g.kind != "split"]
+    splits = len(scene.glyphs) - len(drawn)
+    rows = [
+        Row(
+            "top-level glyphs",
+            f"{name} (+{splits} Split)",
+            float(len(drawn)),
+            "",
+            target=f"<= {limit}",
+            passed=len(drawn) <= limit,
+        )
+    ]
+    if fold is not None:
+        counts = sorted(g.count for g in scene.glyphs if g.kind == "group" and g.count > 1)
+        rows.append(
+            Row(
+                "folded block",
+                f"{name}: xN of the group glyphs",
+                float(max(counts, default=1)),
+                "",
+                target=f"x{fold}",
+                passed=fold in counts,
+            )
         )
     return rows
 
