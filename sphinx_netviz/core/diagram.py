@@ -39,7 +39,7 @@ __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", 
 #: DETAIL_FLOOR bytes if more: small and medium models open completely, level by level;
 #: a huge one opens every glyph of the diagram and, within the budget, the next levels.
 DETAIL_BUDGET = 0.4
-DETAIL_FLOOR = 24_000
+DETAIL_FLOOR = 20_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ class Diagram:
     """
 
     svg: str
-    legend_svg: str
     width: float
     height: float
     glyphs: int
@@ -64,6 +63,14 @@ class Diagram:
     #: (layer type, defining module) of every drawn class, for links to API docs
     classes: tuple[tuple[str, str], ...] = ()
     _scenes: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    _legend: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def legend_svg(self) -> str:
+        """The legend on its own (like Net2Vis's legend.svg), drawn on first use: a page
+        that shows the legend below the diagram, a notebook, the CLI's ``render`` never
+        pay for a second drawing of it."""
+        return self._legend() if self._legend is not None else ""
 
     @cached_property
     def details(self) -> str:
@@ -202,7 +209,6 @@ def _render(graph: Graph, opts: Options) -> Diagram:
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)
-    legend_svg = legend_only_svg(legend, parts)
 
     def scenes() -> str:
         # Outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
@@ -225,7 +231,6 @@ def _render(graph: Graph, opts: Options) -> Diagram:
 
     return Diagram(
         svg=svg,
-        legend_svg=legend_svg,
         width=width,
         height=height,
         glyphs=len(scene.glyphs),
@@ -234,6 +239,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         stats=scene.stats,
         classes=drawn_classes(graph),
         _scenes=scenes,
+        _legend=lambda: legend_only_svg(legend, parts),
     )
 
 

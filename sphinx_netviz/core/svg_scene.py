@@ -180,8 +180,9 @@ def draw_scene(
             if g.kind == "split":
                 data["data-synthetic"] = "true"
             el = g_elem("nv-layer", **data)
-        if not mini:
-            el.add(E("title", parts.tooltips.get(g.id, g.name)))
+        tip = "" if mini else parts.tooltips.get(g.id, g.name)
+        if tip:  # drill-down scenes leave tooltips out (their glyphs' data attributes say it)
+            el.add(E("title", tip))
         el.add(_polygon(mv(g.points), sw, _fill(parts, sw), width))
         glyphs.add(el)
     parent.add(glyphs)
