@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -88,7 +89,11 @@ def attach(vg: VGraph, topo: list[str], index: dict[str, int]) -> dict[str, int]
     return att
 
 
-def signatures(vg: VGraph, path: list[str], att: dict[str, int], marks: list[bool]) -> list[str]:
+def signatures(
+    vg: VGraph, path: list[str], att: dict[str, int], markings: list[list[bool]]
+) -> list[list[str]]:
+    """One signature sequence per marking of the main path (see below); the wiring of every
+    node is read once for all of them."""
     members: list[list[str]] = [[] for _ in path]
     for v, j in att.items():
         if path[j] != v:
@@ -101,11 +106,14 @@ def signatures(vg: VGraph, path: list[str], att: dict[str, int], marks: list[boo
     # even the last one), and every layer (plain distance).
     # Consecutive marked tensors (a concatenation and its projection) count once: the number
     # of runs of marks that meet the positions strictly between source and reader.
-    starts = [0]
-    for k in range(len(path)):
-        starts.append(starts[-1] + (marks[k] and not (k > 0 and marks[k - 1])))
+    counters = []
+    for marks in markings:
+        starts = [0]
+        for k in range(len(path)):
+            starts.append(starts[-1] + (marks[k] and not (k > 0 and marks[k - 1])))
+        counters.append((marks, starts))
 
-    def between(i: int, j: int) -> int:
+    def between(i: int, j: int, marks: list[bool], starts: list[int]) -> int:
         if j <= i:
             return j - i
         a = i + 1
@@ -114,25 +122,41 @@ def signatures(vg: VGraph, path: list[str], att: dict[str, int], marks: list[boo
         carried = a > 0 and marks[a] and marks[a - 1]
         return starts[j] - starts[a] + int(carried)
 
-    def desc(v: str, j: int) -> str:
+    def descs(v: str, j: int) -> list[str]:
+        """The node's description under every marking."""
         n = vg.nodes[v]
-        addrs = []
+        fixed: list[str] = []
+        far: list[tuple[int, str | None]] = []  # (source position, type of an attached one)
         for u in vg.pred[v]:
             i = att.get(u)
             if i is None:
-                addrs.append(f"x:{u}")
+                fixed.append(f"x:{u}")
             elif u in main:
-                addrs.append("prev" if v in main and i == j - 1 else f"m:{between(i, j)}")
+                if v in main and i == j - 1:
+                    fixed.append("prev")
+                else:
+                    far.append((i, None))
             else:
-                addrs.append(f"a:{between(i, j)}:{vg.nodes[u].type}")
+                far.append((i, vg.nodes[u].type))
         kind = "M" if v in main else "A"
-        return f"{kind}|{n.type}|{n.config_key}|{n.manual or ''}|{n.structure}|{sorted(addrs)}"
+        head = f"{kind}|{n.type}|{n.config_key}|{n.manual or ''}|{n.structure}|"
+        out = []
+        for marks, starts in counters:
+            addrs = list(fixed)
+            for i, t in far:
+                d = between(i, j, marks, starts)
+                addrs.append(f"m:{d}" if t is None else f"a:{d}:{t}")
+            out.append(f"{head}{sorted(addrs)}")
+        return out
 
-    sigs = []
+    sigs: list[list[str]] = [[] for _ in markings]
     for j, v in enumerate(path):
-        parts = [desc(v, j), *sorted(desc(a, j) for a in members[j])]
-        blob = "\n".join(parts)
-        sigs.append(hashlib.sha1(blob.encode(), usedforsecurity=False).hexdigest()[:20])
+        own = descs(v, j)
+        others = [descs(a, j) for a in members[j]]
+        for m, seq in enumerate(sigs):
+            parts = [own[m], *sorted(o[m] for o in others)]
+            blob = "\n".join(parts)
+            seq.append(hashlib.sha1(blob.encode(), usedforsecurity=False).hexdigest()[:20])
     return sigs
 
 
@@ -164,14 +188,22 @@ def runs(
     n = len(sigs)
     candidates: list[tuple[int, int, int, int]] = []  # (period, -saving, start, count)
     for p in range(1, min(n // 2, _MAX_PERIOD) + 1):
+        # same[k]: position k repeats p later. Compared and searched by C loops (map, count,
+        # index): most periods have too few matches for a run and are skipped at once.
+        same = list(map(operator.eq, sigs, sigs[p:]))
+        if same.count(True) < p:
+            continue
+        m = n - p
         k = 0
-        while k + p < n:
-            if sigs[k] != sigs[k + p]:
-                k += 1
-                continue
-            a = k
-            while k + p < n and sigs[k] == sigs[k + p]:
-                k += 1
+        while k < m:
+            try:
+                a = same.index(True, k)
+            except ValueError:
+                break
+            try:
+                k = same.index(False, a)
+            except ValueError:
+                k = m
             e = k + p  # [a, e) has period p
             if e - a < 2 * p:
                 continue

@@ -157,7 +157,7 @@ def _round(vg: VGraph, mode: str, folds: list[Fold], labels: dict[str, str]) -> 
         [True] * len(path),
     ]
     # Adjacent repeats are searched under all three markings; the other rounds need one.
-    variants = [signatures(vg, path, att, m) for m in (marks if mode == "runs" else marks[:1])]
+    variants = signatures(vg, path, att, marks if mode == "runs" else marks[:1])
     sigs = variants[0]
     by_pos: dict[int, list[str]] = {}
     for v in topo:

@@ -9,7 +9,8 @@ Rows:
 - ``serve rebuild``: the ``mkdocs serve`` case; the plugin object (and its memo) persists
   across rebuilds, as MkDocs arranges when a plugin has ``on_startup``. Target <= 1.25x.
 - ``build, warm disk cache``: a fresh plugin session (a new ``mkdocs build`` in CI with the
-  cache restored): every diagram comes from the disk cache, no worker starts.
+  cache restored): every diagram comes from the disk cache, no worker starts. Shown for
+  reference, as the docs say (issue 7's target is the serve rebuild).
 - ``cold build``: first build, extracting every model in the worker (no peer).
 """
 
@@ -153,12 +154,10 @@ def run(quick: bool) -> list[Row]:
         ),
         Row(
             "mkdocs",
-            "build with warm disk cache, 20 diagrams",
+            "build with warm disk cache, 20 diagrams (reference, no target)",
             disk_time,
             peer="static images",
             peer_value=static_time,
-            target="<= 1.25x",
-            passed=disk_time <= 1.25 * static_time,
         ),
         Row("mkdocs", "cold build, 20 diagrams (worker extracts all)", cold()),
     ]
