@@ -24,10 +24,13 @@ __all__ = [
     "STYLE",
     "E",
     "Elem",
+    "Raw",
     "Root",
     "drawing",
     "fmt",
     "g_elem",
+    "leaf_markup",
+    "parent_markup",
     "points_attr",
     "text_elem",
 ]
@@ -107,6 +110,40 @@ class Elem(svgwrite.base.BaseElement):  # type: ignore[misc]
         for el in self.elements:
             el._write(out)
         out.append(f"</{self.elementname}>")
+
+
+class Raw(Elem):
+    """An element written ahead of time (see :func:`leaf_markup`): the thousands of edges and
+    labels of a large model are one string each in the tree, not an element with a dict of
+    attributes that is sorted and formatted again when written."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__("raw")
+        self.markup = markup
+
+    def _write(self, out: list[str]) -> None:
+        out.append(self.markup)
+
+
+def _attrs_markup(attrs: dict[str, str]) -> str:
+    return "".join(
+        f' {key}="{_escape_attr(value)}"' for key, value in sorted(attrs.items()) if value
+    )
+
+
+def leaf_markup(tag: str, attrs: dict[str, str], text: str | None = None) -> str:
+    """Exactly what an :class:`Elem` without children writes (attributes sorted by name,
+    empty ones dropped, values and text escaped)."""
+    body = _attrs_markup(attrs)
+    if text is None:
+        return f"<{tag}{body} />"
+    return f"<{tag}{body}>{_escape_text(text) if text else ''}</{tag}>"
+
+
+def parent_markup(tag: str, attrs: dict[str, str], children: str) -> str:
+    """Exactly what an :class:`Elem` with the (already written, non-empty) ``children``
+    writes."""
+    return f"<{tag}{_attrs_markup(attrs)}>{children}</{tag}>"
 
 
 def _escape_text(text: str) -> str:
@@ -189,14 +226,16 @@ def text_elem(
     rotate: bool = False,
     fill: str = FG,
 ) -> Elem:
-    el = E("text", text)
-    el.attribs["class"] = cls
-    el.attribs["x"] = fmt(x)
-    el.attribs["y"] = fmt(y)
-    el.attribs["font-size"] = fmt(size)
-    el.attribs["text-anchor"] = anchor
-    el.attribs["fill"] = fill
+    fx, fy = fmt(x), fmt(y)
+    attrs = {
+        "class": cls,
+        "x": fx,
+        "y": fy,
+        "font-size": fmt(size),
+        "text-anchor": anchor,
+        "fill": fill,
+    }
     if rotate:
-        el.attribs["dominant-baseline"] = "central"
-        el.attribs["transform"] = f"rotate(90 {fmt(x)} {fmt(y)})"
-    return el
+        attrs["dominant-baseline"] = "central"
+        attrs["transform"] = f"rotate(90 {fx} {fy})"
+    return Raw(leaf_markup("text", attrs, text))

@@ -25,7 +25,22 @@ from .sizes import (
     SWATCH_TEXT_GAP,
     SWATCH_W,
 )
-from .svg_markup import EDGE, FG, MUTED, SAMPLE, E, Elem, Root, fmt, g_elem, points_attr, text_elem
+from .svg_markup import (
+    EDGE,
+    FG,
+    MUTED,
+    SAMPLE,
+    E,
+    Elem,
+    Raw,
+    Root,
+    fmt,
+    g_elem,
+    leaf_markup,
+    parent_markup,
+    points_attr,
+    text_elem,
+)
 
 if TYPE_CHECKING:
     from .layout import Glyph, Scene
@@ -121,17 +136,18 @@ def draw_scene(
         return [(x + dx, y + dy) for x, y in points]
 
     edges = g_elem("nv-edges")
+    common = {
+        "class": "nv-legend-edge" if mini else "nv-edge",
+        "fill": "none",
+        "stroke": EDGE,
+        "stroke-width": fmt(EDGE_WIDTH_MINI if mini else EDGE_WIDTH),
+    }
     for p in scene.paths:
-        el = E("polyline")
-        el.attribs["class"] = "nv-legend-edge" if mini else "nv-edge"
+        attrs = dict(common, points=points_attr(mv(p.points)))
         if not mini:
-            el.attribs["data-source"] = p.source
-            el.attribs["data-target"] = p.target
-        el.attribs["points"] = points_attr(mv(p.points))
-        el.attribs["fill"] = "none"
-        el.attribs["stroke"] = EDGE
-        el.attribs["stroke-width"] = fmt(EDGE_WIDTH_MINI if mini else EDGE_WIDTH)
-        edges.add(el)
+            attrs["data-source"] = p.source
+            attrs["data-target"] = p.target
+        edges.add(Raw(leaf_markup("polyline", attrs)))
     parent.add(edges)
     for bx, by, bw, bh in scene.samples:
         r = E("rect")
@@ -156,20 +172,20 @@ def draw_scene(
             used_patterns.add(sw.pattern)
         group = g.kind == "group"
         width = (GROUP_STROKE if group else STROKE) * (MINI_STROKE_SCALE if mini else 1.0)
+        data: dict[str, str]
         if group and not mini:
-            el = g_elem(
-                "nv-group",
-                **{
-                    "data-id": g.id,
-                    "data-type": g.type,
-                    "data-members": str(g.members),
-                    "data-count": str(g.count),
-                },
-            )
+            data = {
+                "class": "nv-group",
+                "data-id": g.id,
+                "data-type": g.type,
+                "data-members": str(g.members),
+                "data-count": str(g.count),
+            }
         elif mini:
-            el = g_elem("nv-mini")
+            data = {"class": "nv-mini"}
         else:
             data = {
+                "class": "nv-layer",
                 "data-id": g.id,
                 "data-type": g.type,
                 "data-name": g.name,
@@ -179,12 +195,18 @@ def draw_scene(
             }
             if g.kind == "split":
                 data["data-synthetic"] = "true"
-            el = g_elem("nv-layer", **data)
         tip = "" if mini else parts.tooltips.get(g.id, g.name)
-        if tip:  # drill-down scenes leave tooltips out (their glyphs' data attributes say it)
-            el.add(E("title", tip))
-        el.add(_polygon(mv(g.points), sw, _fill(parts, sw), width))
-        glyphs.add(el)
+        # Drill-down scenes leave tooltips out (their glyphs' data attributes say it).
+        title = leaf_markup("title", {}, tip) if tip else ""
+        shape = {
+            "class": "nv-shape",
+            "points": points_attr(mv(g.points)),
+            "fill": _fill(parts, sw),
+            "stroke": sw.stroke,
+            "stroke-width": fmt(width),
+            "stroke-linejoin": "round",
+        }
+        glyphs.add(Raw(parent_markup("g", data, title + leaf_markup("polygon", shape))))
     parent.add(glyphs)
     if scene.labels:
         labels = g_elem("nv-labels")

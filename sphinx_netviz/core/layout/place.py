@@ -50,26 +50,24 @@ def layout(
     samples: list[tuple[float, float, float, float]] = []
     if options.samples and not mini:
         samples = _samples(vg, glyphs, options.h_spacing)
-    # Bounding box over everything drawn, then move into the positive quadrant.
-    xs: list[float] = []
-    ys: list[float] = []
-    for g in glyphs:
-        x0, y0, x1, y1 = extent(g)
-        xs += [x0, x1]
-        ys += [y0, y1]
+    # Bounding box over everything drawn, then move into the positive quadrant. Boxes first
+    # (min/max over small lists), path points by column: no list of every coordinate.
+    boxes = [extent(g) for g in glyphs] + [label_box(lb) for lb in labels]
+    boxes += [(sx, sy, sx + sw, sy + sh) for sx, sy, sw, sh in samples]
+    inf = float("inf")
+    x_lo = min((b[0] for b in boxes), default=inf)
+    x_hi = max((b[2] for b in boxes), default=-inf)
+    y_lo = min((b[1] for b in boxes), default=piece.top)
+    y_hi = max((b[3] for b in boxes), default=piece.bottom)
     for p in paths:
-        xs += [q[0] for q in p.points]
-        ys += [q[1] for q in p.points]
-    for lb in labels:
-        x0, y0, x1, y1 = label_box(lb)
-        xs += [x0, x1]
-        ys += [y0, y1]
-    for sx, sy, sw, sh in samples:
-        xs += [sx, sx + sw]
-        ys += [sy, sy + sh]
-    ys += [piece.top, piece.bottom]
-    dx = margin + STROKE_PAD - min(xs)
-    dy = margin + STROKE_PAD - min(ys)
+        px, py = zip(*p.points, strict=True)
+        x_lo, x_hi = min(x_lo, *px), max(x_hi, *px)
+        y_lo, y_hi = min(y_lo, *py), max(y_hi, *py)
+    y_lo, y_hi = min(y_lo, piece.top), max(y_hi, piece.bottom)
+    if x_lo == inf:  # nothing drawn but bare junctions
+        x_lo = x_hi = 0.0
+    dx = margin + STROKE_PAD - x_lo
+    dy = margin + STROKE_PAD - y_lo
     for g in glyphs:
         g.x += dx
         g.y += dy
@@ -82,8 +80,8 @@ def layout(
         lb.x = round(lb.x + dx, 2)
         lb.y = round(lb.y + dy, 2)
     samples = [(round(a + dx, 2), round(b + dy, 2), c, d) for a, b, c, d in samples]
-    width = round(max(xs) - min(xs) + 2 * (margin + STROKE_PAD), 2)
-    height = round(max(ys) - min(ys) + 2 * (margin + STROKE_PAD), 2)
+    width = round(x_hi - x_lo + 2 * (margin + STROKE_PAD), 2)
+    height = round(y_hi - y_lo + 2 * (margin + STROKE_PAD), 2)
     stats = None if mini else measure(paths, width, height, len(glyphs))
     return Scene(glyphs, paths, labels, samples, width, height, stats)
 
