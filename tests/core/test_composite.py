@@ -134,6 +134,11 @@ def test_cross_attention_reads_the_encoder_output_once_per_stack():
         accounted, total = conservation(prep)
         assert accounted == total
         assert check_scene(prep.scene) == []
+    # Unfolded, the encoder output's bus takes the side of the row where the target input
+    # does not come down to the first decoder block: still no crossing.
+    flat = render(graph, group="none")
+    assert crossings(parse(flat.svg)[1]) == 0 and flat.stats is not None
+    assert flat.stats.crossings == 0
 
 
 @pytest.mark.parametrize("factory", [papers.gpt_partial_mask, papers.gpt_odd_block])

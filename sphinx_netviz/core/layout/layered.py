@@ -256,6 +256,9 @@ def _lanes(
                 b = Bundle(u, rank[u] + 1, rank[v] - 1, above=ycen[u] <= 0.5, flexible=row_source)
                 bundles[u] = b
             b.last = max(b.last, rank[v] - 1)
+    for u, b in bundles.items():
+        if b.flexible:
+            _sides_to_avoid(reg, u, b, ycen)
     assign_lanes(list(bundles.values()), col_top, col_bottom, max(8.0, ctx.vgap / 4))
     hops: list[list[Hop]] = [[] for _ in range(rank[reg.exit_u] + 1)]
     for ei, (u, v) in enumerate(edges):
@@ -267,6 +270,20 @@ def _lanes(
             key = ("rise", u) if u in bundles else ("edge", ei)
             hops[rank[u]].append((ycen[u], ycen[v], key))
     return bundles, hops
+
+
+def _sides_to_avoid(reg: _Region, u: int, b: Bundle, ycen: list[float]) -> None:
+    """Mark the side of the row where a unit off the row, in a column the lane rises from or
+    passes over, has an edge down (or up) to the row inside the lane's span."""
+    rank = reg.rank
+    for w, y in enumerate(ycen):
+        if w == u or abs(y) <= 0.5 or not rank[u] <= rank[w] <= b.last:
+            continue
+        if any(abs(ycen[v]) <= 0.5 and rank[v] <= b.last + 1 for v in reg.succ[w]):
+            if y < 0:
+                b.avoid_above = True
+            else:
+                b.avoid_below = True
 
 
 def opaque_piece(ctx: Ctx, op: Opaque, item_piece: Callable[[Ctx, Item], Piece]) -> Piece:

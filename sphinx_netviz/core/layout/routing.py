@@ -36,6 +36,10 @@ class Bundle:
     last: int  # last column passed over
     above: bool
     flexible: bool = False  # a source on the row may take either side
+    #: A unit off the row on that side drops into the columns the lane passes over (an input
+    #: pulled next to its reader): a lane there would cross its edge.
+    avoid_above: bool = False
+    avoid_below: bool = False
     level: int = 0
     y: float = 0.0
 
@@ -66,6 +70,8 @@ def assign_lanes(
             up = -min((col_top[c] for c in cols), default=0.0)
             down = max((col_bottom[c] for c in cols), default=0.0)
             b.above = up <= down
+            if b.avoid_above != b.avoid_below:
+                b.above = b.avoid_below
             if staggered(b, b.above) and not staggered(b, not b.above):
                 b.above = not b.above
         taken = {
