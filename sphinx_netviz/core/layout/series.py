@@ -4,7 +4,11 @@
 - a branching block draws its fan-out glyph, stacks the branches on separate lanes (the
   heaviest on the main lane, the others alternately above and below, shortcuts nearest), and
   merges them in a fan-in glyph; every lane is a horizontal band reserved for its branch and
-  its labels, so nothing overlaps and every edge is a horizontal segment on its own lane.
+  its labels, so nothing overlaps and every edge is a horizontal segment on its own lane;
+- a block that *reads* side inputs (a folded run, a composite layer, a nested model) is no
+  fan-in: its side inputs turn down into its left side above the main input, and a side
+  input that starts at a model input (a padding mask) sits right before it, clearing only
+  what lies under it (the paper's "mask arrow into the decoder stack", not a tall glyph).
 """
 
 from __future__ import annotations
