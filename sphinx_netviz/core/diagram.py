@@ -143,7 +143,10 @@ def with_graph_names(graph: Graph, options: Options) -> Options:
 
 def prepare(graph: Graph, options: Options) -> Prepared:
     """View, decompose, group and lay out ``graph``."""
-    options = with_graph_names(graph, options)
+    return _prepare(graph, with_graph_names(graph, options))
+
+
+def _prepare(graph: Graph, options: Options) -> Prepared:
     vg = build_view(graph, options)
     tree = decompose(vg)
     grouping = group_tree(vg, tree, options)
@@ -179,7 +182,7 @@ def render(graph: Graph | Any, options: Options | None = None, **kwargs: object)
 def _render(graph: Graph, opts: Options) -> Diagram:
     opts = with_graph_names(graph, opts)
     try:
-        prep = prepare(graph, opts)
+        prep = _prepare(graph, opts)
     except (RenderError, OptionError):
         raise
     except RecursionError:

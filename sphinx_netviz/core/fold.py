@@ -51,13 +51,13 @@ from .chain import (
     signatures,
 )
 from .fold_heads import absorb_heads
-from .structure import Leaf, Opaque, Series, decompose, topo_order
-from .tangle import cells, has_opaque, subgraph
+from .structure import Leaf, Opaque, Series, decompose, has_opaque, topo_order
+from .tangle import cells
 
 if TYPE_CHECKING:
     from .view import VGraph, VNode
 
-__all__ = ["Fold", "creates_cycle", "fold_side_inputs"]
+__all__ = ["Fold", "creates_cycle", "drop_nodes", "fold_side_inputs"]
 
 
 @dataclass
@@ -238,7 +238,7 @@ def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id
 
     inside = {v for rep in repeats for v in rep}
     first = repeats[0]
-    body = subgraph(vg, first, label)
+    body = vg.subgraph(first, label)
     ordered = [v for v in vg.nodes if v in inside]
     entry = vg.nodes[repeats[0][0]]
     exit_ = vg.nodes[repeats[-1][-1]]
@@ -247,7 +247,7 @@ def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id
     shapes = {e: vg.shapes.get(e) for e in ext_in + ext_out}
     position = list(vg.nodes).index(ordered[0])
     members = tuple(m for c in ordered for m in vg.nodes[c].members)
-    _drop(vg, ordered)
+    drop_nodes(vg, ordered)
     node: VNode = VNode(
         id=new_id,
         type=label,
@@ -278,7 +278,8 @@ def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id
     return fold
 
 
-def _drop(vg: VGraph, ids: list[str]) -> None:
+def drop_nodes(vg: VGraph, ids: list[str]) -> None:
+    """Remove ``ids`` and every edge touching them (folds and heads contracted)."""
     gone = set(ids)
     for c in ids:
         for p in vg.pred[c]:

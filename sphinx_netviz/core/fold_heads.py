@@ -106,24 +106,22 @@ def absorb_heads(vg: VGraph, folds: list[Fold]) -> None:
 
 
 def _absorb(vg: VGraph, f: Fold, head: list[str]) -> None:
+    from .fold import drop_nodes
+
     node = vg.nodes[f.node]
     inside = set(head)
     incoming = [(p, vg.shapes.get((p, c))) for c in head for p in vg.pred[c] if p not in inside]
     first = next(k for k in vg.nodes if k in inside)
-    items = [(k, v) for k, v in vg.nodes.items() if k != f.node and (k == first or k not in inside)]
-    at = next(i for i, (k, _v) in enumerate(items) if k == first)
-    items[at] = (f.node, node)  # the fold now starts where its head was
+    # The fold now starts where its head was.
+    order = [
+        f.node if k == first else k
+        for k in vg.nodes
+        if k != f.node and (k == first or k not in inside)
+    ]
     members = tuple(m for c in head for m in vg.nodes[c].members)
     in_shape = vg.nodes[head[0]].in_shape
-    for c in head:
-        for p in vg.pred[c]:
-            if p not in inside:
-                vg.succ[p] = [s for s in vg.succ[p] if s != c]
-    vg.pred[f.node] = [p for p in vg.pred[f.node] if p not in inside]
-    for c in head:
-        del vg.succ[c], vg.pred[c]
-    vg.shapes = {k: v for k, v in vg.shapes.items() if k[0] not in inside and k[1] not in inside}
-    vg.nodes = dict(items)
+    drop_nodes(vg, head)
+    vg.nodes = {k: node if k == f.node else vg.nodes[k] for k in order}
     for p, shape in incoming:
         vg.add_edge(p, f.node, shape)
         if p not in f.side_inputs:

@@ -55,19 +55,15 @@ def extract_live(obj: object, options: Options) -> Graph:
     Raises :class:`ExtractionError` (naming the object) when its route fails, and
     :class:`RenderError` when no registered route takes the object at all.
     """
-    example_inputs = dynamic_shapes = None
-    if isinstance(obj, tuple) and len(obj) in (2, 3):
-        # What a factory may return: (model, example_inputs[, dynamic_shapes]).
-        model, *rest = obj
-        if find_live_extractor(model) is not None:
-            obj, example_inputs = model, rest[0]
-            dynamic_shapes = rest[1] if len(rest) == 2 else None
+    from .extract.base import ExtractRequest, input_shapes_of, split_model
+
+    obj, example_inputs, dynamic_shapes = split_model(
+        obj, lambda model: find_live_extractor(model) is not None
+    )
     source = _describe(obj)
     extractor = find_live_extractor(obj)
     try:
         if extractor is not None:
-            from .extract.base import ExtractRequest, input_shapes_of
-
             request = ExtractRequest(
                 source=source,
                 input_shapes=input_shapes_of(options.input_shape),

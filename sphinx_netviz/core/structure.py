@@ -33,7 +33,9 @@ __all__ = [
     "Opaque",
     "Series",
     "decompose",
+    "has_opaque",
     "topo_order",
+    "walk_leaves",
 ]
 
 #: Virtual entry and exit of the whole graph (never drawn).
@@ -252,6 +254,18 @@ class _Decomposer:
 def decompose(vg: VGraph) -> Series:
     """The series-parallel tree of the whole drawable graph."""
     return _Decomposer(vg).region_series(set(vg.nodes), ROOT, SINK)
+
+
+def has_opaque(series: Series) -> bool:
+    """True when the tree has a region that is not series-parallel."""
+    for it in series.items:
+        if isinstance(it, Opaque):
+            return True
+        if isinstance(it, Block) and any(has_opaque(b) for b in it.branches):
+            return True
+        if isinstance(it, Group) and has_opaque(Series(list(it.body))):
+            return True
+    return False
 
 
 def walk_leaves(items: list[Item]) -> list[str]:

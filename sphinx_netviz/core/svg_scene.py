@@ -110,15 +110,20 @@ def _fill(parts: SvgParts, sw: Swatch) -> str:
     return f"url(#{parts.prefix}-pat-{sw.pattern})" if sw.pattern is not None else sw.fill
 
 
+def _polygon_markup(points: list[tuple[float, float]], sw: Swatch, fill: str, width: float) -> str:
+    shape = {
+        "class": "nv-shape",
+        "points": points_attr(points),
+        "fill": fill,
+        "stroke": sw.stroke,
+        "stroke-width": fmt(width),
+        "stroke-linejoin": "round",
+    }
+    return leaf_markup("polygon", shape)
+
+
 def _polygon(points: list[tuple[float, float]], sw: Swatch, fill: str, width: float) -> Elem:
-    el = E("polygon")
-    el.attribs["class"] = "nv-shape"
-    el.attribs["points"] = points_attr(points)
-    el.attribs["fill"] = fill
-    el.attribs["stroke"] = sw.stroke
-    el.attribs["stroke-width"] = fmt(width)
-    el.attribs["stroke-linejoin"] = "round"
-    return el
+    return Raw(_polygon_markup(points, sw, fill, width))
 
 
 def draw_scene(
@@ -198,15 +203,8 @@ def draw_scene(
         tip = "" if mini else parts.tooltips.get(g.id, g.name)
         # Drill-down scenes leave tooltips out (their glyphs' data attributes say it).
         title = leaf_markup("title", {}, tip) if tip else ""
-        shape = {
-            "class": "nv-shape",
-            "points": points_attr(mv(g.points)),
-            "fill": _fill(parts, sw),
-            "stroke": sw.stroke,
-            "stroke-width": fmt(width),
-            "stroke-linejoin": "round",
-        }
-        glyphs.add(Raw(parent_markup("g", data, title + leaf_markup("polygon", shape))))
+        shape = _polygon_markup(mv(g.points), sw, _fill(parts, sw), width)
+        glyphs.add(Raw(parent_markup("g", data, title + shape)))
     parent.add(glyphs)
     if scene.labels:
         labels = g_elem("nv-labels")

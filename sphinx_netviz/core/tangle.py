@@ -38,12 +38,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .chain import is_input
-from .structure import Block, Group, Opaque, Series, decompose
+from .structure import decompose, has_opaque
 
 if TYPE_CHECKING:
     from .view import VGraph
 
-__all__ = ["cells", "has_opaque", "subgraph"]
+__all__ = ["cells"]
 
 #: Fewest drawable nodes a once-occurring cell must have to be drawn as one group glyph.
 _MIN_CELL = 12
@@ -51,36 +51,6 @@ _MIN_CELL = 12
 _MIN_MERGE = 3
 #: Longest region searched, in main-path positions (bounds the search at O(L * 256)).
 _MAX_SPAN = 256
-
-
-def has_opaque(series: Series) -> bool:
-    """True when the tree has a region that is not series-parallel."""
-    for it in series.items:
-        if isinstance(it, Opaque):
-            return True
-        if isinstance(it, Block) and any(has_opaque(b) for b in it.branches):
-            return True
-        if isinstance(it, Group) and has_opaque(Series(list(it.body))):
-            return True
-    return False
-
-
-def subgraph(vg: VGraph, nodes: list[str], name: str) -> VGraph:
-    """The drawable graph of ``nodes`` alone (edges inside only), in the order given."""
-    from .view import VGraph
-
-    inside = set(nodes)
-    return VGraph(
-        name=name,
-        nodes={c: vg.nodes[c] for c in nodes},
-        succ={c: [s for s in vg.succ[c] if s in inside] for c in nodes},
-        pred={c: [p for p in vg.pred[c] if p in inside] for c in nodes},
-        shapes={k: v for k, v in vg.shapes.items() if k[0] in inside and k[1] in inside},
-        inputs=[c for c in nodes if not any(p in inside for p in vg.pred[c])],
-        outputs=[c for c in nodes if not any(s in inside for s in vg.succ[c])],
-        hierarchy=vg.hierarchy,
-        hierarchy_parent=vg.hierarchy_parent,
-    )
 
 
 def cells(
@@ -158,4 +128,4 @@ def _is_cell(vg: VGraph, region: list[str], att: dict[str, int]) -> bool:
         return False
     if creates_cycle(vg, inside):
         return False
-    return has_opaque(decompose(subgraph(vg, region, "cell")))
+    return has_opaque(decompose(vg.subgraph(region, "cell")))

@@ -108,6 +108,24 @@ class VGraph:
             outputs=list(self.outputs),
         )
 
+    def subgraph(self, nodes: list[str], name: str, *, hierarchy: bool = True) -> VGraph:
+        """The drawable graph of ``nodes`` alone (edges inside only), in the order given:
+        one repeat of a folded run, a cell, a manual group's members. ``hierarchy=False``
+        leaves out what the nodes are inside of (a manual group is named by the user, not
+        after a class)."""
+        inside = set(nodes)
+        return VGraph(
+            name=name,
+            nodes={c: self.nodes[c] for c in nodes},
+            succ={c: [s for s in self.succ[c] if s in inside] for c in nodes},
+            pred={c: [p for p in self.pred[c] if p in inside] for c in nodes},
+            shapes={k: v for k, v in self.shapes.items() if k[0] in inside and k[1] in inside},
+            inputs=[c for c in nodes if not any(p in inside for p in self.pred[c])],
+            outputs=[c for c in nodes if not any(s in inside for s in self.succ[c])],
+            hierarchy=self.hierarchy if hierarchy else {},
+            hierarchy_parent=self.hierarchy_parent if hierarchy else {},
+        )
+
     def add_edge(self, s: str, t: str, shape: Shape | None) -> None:
         if s == t or t in self.succ[s]:
             return
@@ -341,15 +359,7 @@ def _contract(vg: VGraph, comp: list[str], label: str, new_id: str, pattern: str
             f"option 'groups': {label}={pattern} matches layers that are not one "
             "contiguous block (a path leaves the group and re-enters it)"
         )
-    sub = VGraph(
-        name=label,
-        nodes={c: vg.nodes[c] for c in comp},
-        succ={c: [s for s in vg.succ[c] if s in cset] for c in comp},
-        pred={c: [p for p in vg.pred[c] if p in cset] for c in comp},
-        shapes={k: v for k, v in vg.shapes.items() if k[0] in cset and k[1] in cset},
-        inputs=[c for c in comp if not any(p in cset for p in vg.pred[c])],
-        outputs=[c for c in comp if not any(s in cset for s in vg.succ[c])],
-    )
+    sub = vg.subgraph(comp, label, hierarchy=False)
     first = vg.nodes[sub.inputs[0]]
     last = vg.nodes[sub.outputs[-1]]
     members = tuple(m for c in comp for m in vg.nodes[c].members)

@@ -14,7 +14,7 @@ and route modules import their framework inside functions, never at module level
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -31,7 +31,18 @@ __all__ = [
     "install_hint",
     "load_extractor",
     "registered",
+    "split_model",
 ]
+
+
+def split_model(result: Any, is_model: Callable[[Any], bool]) -> tuple[Any, Any, Any]:
+    """``(model, example_inputs, dynamic_shapes)`` from what a factory returns (or a live
+    object ``render`` is given): the model alone, ``(model, example_inputs)``, or ``(model,
+    example_inputs, dynamic_shapes)``, the arguments of ``torch.export.export`` whose
+    ``Dim`` names name the axes. A tuple whose first item is no model is the model itself."""
+    if isinstance(result, tuple) and len(result) in (2, 3) and is_model(result[0]):
+        return result[0], result[1], result[2] if len(result) == 3 else None
+    return result, None, None
 
 
 def input_shapes_of(input_shape: Sequence[Any] | None) -> tuple[tuple[int | None, ...], ...] | None:

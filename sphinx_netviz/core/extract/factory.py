@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError
-from .base import EXTRACTORS, Extractor, ExtractRequest, find_extractor, input_shapes_of
+from .base import (
+    EXTRACTORS,
+    Extractor,
+    ExtractRequest,
+    find_extractor,
+    input_shapes_of,
+    split_model,
+)
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -138,15 +145,6 @@ def _is_model(obj: Any) -> bool:
     return any(getattr(c, "__module__", "") == "torch.nn.modules.module" for c in type(obj).__mro__)
 
 
-def _split(result: Any) -> tuple[Any, Any, Any]:
-    """``(model, example_inputs, dynamic_shapes)`` from what a factory returned: the model
-    alone, ``(model, example_inputs)``, or ``(model, example_inputs, dynamic_shapes)`` (the
-    arguments of ``torch.export.export``, whose ``Dim`` names name the axes)."""
-    if isinstance(result, tuple) and len(result) in (2, 3) and _is_model(result[0]):
-        return result[0], result[1], result[2] if len(result) == 3 else None
-    return result, None, None
-
-
 def extract_spec(
     spec: ModelSpec,
     input_shape: Sequence[Any] | None = None,
@@ -188,7 +186,7 @@ def extract_spec(
         # run on the meta device: build once on the CPU (a second failure is the real one).
         built = _call_factory(spec, factory, device="cpu")
         notes.append(f"the factory cannot run on the meta device ({exc}); built on the CPU")
-    model, example_inputs, dynamic_shapes = _split(built)
+    model, example_inputs, dynamic_shapes = split_model(built, _is_model)
     extractor = _route(spec, model)
     shapes = input_shapes_of(input_shape)
     request = ExtractRequest(
@@ -209,7 +207,9 @@ def extract_spec(
         first = str(getattr(exc, "cause", exc))
     # Once more on the CPU: same factory, no meta device, small example inputs.
     del model, example_inputs
-    model, example_inputs, dynamic_shapes = _split(_call_factory(spec, factory, device="cpu"))
+    model, example_inputs, dynamic_shapes = split_model(
+        _call_factory(spec, factory, device="cpu"), _is_model
+    )
     request = ExtractRequest(
         source=spec.text, input_shapes=shapes, input_dtype=input_dtype,
         example_inputs=example_inputs, dynamic_shapes=dynamic_shapes,
