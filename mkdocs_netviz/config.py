@@ -3,7 +3,7 @@
 Option names and conventions follow Material's plugins (``enabled``, ``cache``,
 ``cache_dir``), so the plugin reads like its neighbours. Diagram options under ``defaults``
 are not declared here: they are checked by the one schema in
-:mod:`sphinx_netviz.core.options`, so that the fence, the Sphinx directive and the CLI
+:mod:`sphinx_netviz.core.options.schema`, so that the fence, the Sphinx directive and the CLI
 can never disagree about a name, a default or a rule.
 """
 

@@ -234,7 +234,7 @@ class NetvizExtension(Extension):  # type: ignore[misc]
 
     def get_renderer(self) -> FenceRenderer:
         if self._renderer is None:
-            from .session import DiagramSession
+            from mkdocs_netviz.session import DiagramSession
 
             self._renderer = DiagramSession.standalone()
         return self._renderer

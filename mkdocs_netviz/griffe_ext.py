@@ -1,11 +1,11 @@
 """A griffe extension that puts a diagram into the API entry of every model factory.
 
-mkdocstrings (python handler) loads the documented package with griffe; for each function
-that returns a Keras model (:func:`~sphinx_netviz.core.factories.is_model_annotation` on its
-return annotation, as written) and can be called without arguments, this inserts a
+mkdocstrings (python handler) loads the documented package with griffe; for each function that
+returns a Keras model (:func:`~sphinx_netviz.core.extract.annotations.is_model_annotation` on
+its return annotation, as written) and can be called without arguments, this inserts a
 ``netviz`` fence into the docstring. The docstring is rendered by a Markdown instance built
-from the site's extension list, which holds the netviz fence, so the diagram is made and
-cached exactly like one written by hand.
+from the site's extension list, which holds the netviz fence, so the diagram is made and cached
+exactly like one written by hand.
 
 The plugin registers it automatically when ``autodoc: true``; it can also be listed by hand
 under the handler's ``options: extensions:`` as ``mkdocs_netviz.griffe_ext``.

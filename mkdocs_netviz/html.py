@@ -1,5 +1,5 @@
 """The HTML a fence becomes. The figure itself is the core's (one markup for Sphinx and
-MkDocs, :mod:`sphinx_netviz.core.embed`); only the plain-code fallback is MkDocs' own.
+MkDocs, :mod:`sphinx_netviz.core.embed.figure`); only the plain-code fallback is MkDocs' own.
 
 Diagrams are inlined as SVG (not ``<img>``): only inline SVG inherits the page's CSS custom
 properties, which is how one picture follows Material's light and dark palettes. The script

@@ -28,11 +28,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from mkdocs_netviz.config import NetvizConfig
+from mkdocs_netviz.fence import FENCE_NAME, NetvizExtension, SuperFencesFormatter, validator
+from mkdocs_netviz.session import (
+    ASSET_DIR,
+    BuilderSettings,
+    DiagramSession,
+    PageContext,
+    import_path,
+)
 from sphinx_netviz.core import STATIC_DIR, absolute_links, resolve_deferred
-
-from .config import NetvizConfig
-from .fence import FENCE_NAME, NetvizExtension, SuperFencesFormatter, validator
-from .session import ASSET_DIR, BuilderSettings, DiagramSession, PageContext, import_path
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -23,6 +23,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
+from mkdocs_netviz.fence import FenceBlock, fence_key, find_fences, parse_fence
+from mkdocs_netviz.html import Embed, figure_html, placeholder_html, source_html
 from sphinx_netviz.core import (
     NetvizError,
     Options,
@@ -33,9 +35,6 @@ from sphinx_netviz.core import (
     resolve_options,
     unique_ids,
 )
-
-from .fence import FenceBlock, fence_key, find_fences, parse_fence
-from .html import Embed, figure_html, placeholder_html, source_html
 
 if TYPE_CHECKING:
     from sphinx_netviz.core import BuiltDiagram, DiagramBuilder

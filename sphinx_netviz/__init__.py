@@ -26,7 +26,7 @@ MISSING_SPHINX = (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx entry point: register the ``netviz`` directive, config values and visitors."""
     try:
-        from .directive import setup as _setup
+        from sphinx_netviz.directive import setup as _setup
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] in {"sphinx", "docutils"}:
             raise ModuleNotFoundError(MISSING_SPHINX, name=exc.name) from None

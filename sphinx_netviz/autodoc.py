@@ -7,7 +7,7 @@ directive, so the diagram goes through the same directive, cache, warnings and v
 hand-written one.
 
 A documented function is a factory when its return annotation names a Keras model (the rule
-shared with the MkDocs hook, :func:`sphinx_netviz.core.factories.is_model_annotation`) or
+shared with the MkDocs hook, :func:`sphinx_netviz.core.extract.annotations.is_model_annotation`) or
 when it is listed in ``netviz_autodoc_factories``; it must also be callable without
 arguments, since the directive calls it with none.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core import is_model_annotation
+from sphinx_netviz.core import is_model_annotation
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

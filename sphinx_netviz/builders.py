@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.util import logging
 
-from .core import Embed, figure_html, placeholder_html
-from .nodes import diagram_data, netviz_diagram
+from sphinx_netviz.core import Embed, figure_html, placeholder_html
+from sphinx_netviz.nodes import diagram_data, netviz_diagram
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
 
-    from .state import Outcome
+    from sphinx_netviz.state import Outcome
 
 __all__ = ["VISITORS", "fallback_paragraph", "resolve_node", "write_once"]
 
@@ -56,7 +56,9 @@ def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
         return
     error = str(node.get("error")) or (outcome.error if outcome is not None else "") or "failed"
     title = f"netviz: cannot draw {node.get('spec') or 'an empty spec'}"
-    from .core import placeholder_svg  # svgwrite is slow to import; warm builds skip it
+    from sphinx_netviz.core import (
+        placeholder_svg,  # svgwrite is slow to import; warm builds skip it
+    )
 
     node["svg"] = placeholder_svg(title, error)
     node["legend_svg"] = ""
@@ -185,7 +187,7 @@ def epub_visit(self: HTML5Translator, node: netviz_diagram) -> None:
 
 
 def latex_visit(self: LaTeXTranslator, node: netviz_diagram) -> None:
-    from .core import svg_to_pdf
+    from sphinx_netviz.core import svg_to_pdf
 
     data = diagram_data(node)
     outdir = Path(self.builder.outdir)

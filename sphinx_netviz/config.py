@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .core import OptionError, Options, resolve_options
-from .directive_options import valid_options
+from sphinx_netviz.core import OptionError, Options, resolve_options
+from sphinx_netviz.directive_options import valid_options
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -163,6 +163,6 @@ def config_inited(app: Sphinx, config: Config) -> None:
         if str(_STATIC) not in static:
             config.html_static_path = [*static, str(_STATIC)]
     if config.netviz_autodoc:
-        from .autodoc import connect_autodoc
+        from sphinx_netviz.autodoc import connect_autodoc
 
         connect_autodoc(app)

@@ -24,14 +24,15 @@ from docutils.parsers.rst import directives  # type: ignore[import-untyped]
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx_netviz.config import add_config_values, site_options
+from sphinx_netviz.core import OPTIONS, NetvizError, parse_spec
+from sphinx_netviz.dependencies import module_file, spec_dependencies
+from sphinx_netviz.directive_options import name_spec, parse_options, request_values
+from sphinx_netviz.events import connect_events, env_requests
+from sphinx_netviz.nodes import netviz_diagram
+from sphinx_netviz.state import request_key
+
 from . import __version__
-from .config import add_config_values, site_options
-from .core import OPTIONS, NetvizError, parse_spec
-from .dependencies import module_file, spec_dependencies
-from .directive_options import name_spec, parse_options, request_values
-from .events import connect_events, env_requests
-from .nodes import netviz_diagram
-from .state import request_key
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -147,7 +148,7 @@ class NetvizDirective(SphinxDirective):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, node visitors, config values and event handlers."""
-    from .builders import VISITORS
+    from sphinx_netviz.builders import VISITORS
 
     add_config_values(app)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .core import OPTIONS, OptionError, Options, option, resolve_options
+from sphinx_netviz.core import OPTIONS, OptionError, Options, option, resolve_options
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

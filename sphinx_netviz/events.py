@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from .config import config_inited
-from .directive_options import name_spec
-from .nodes import netviz_diagram
-from .state import Outcome, Request, get_state
+from sphinx_netviz.config import config_inited
+from sphinx_netviz.directive_options import name_spec
+from sphinx_netviz.nodes import netviz_diagram
+from sphinx_netviz.state import Outcome, Request, get_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -178,7 +178,7 @@ def _warn_once(
 
 def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the built SVG (or a placeholder) on each node, for the writer's visitors."""
-    from .builders import fallback_paragraph, resolve_node
+    from sphinx_netviz.builders import fallback_paragraph, resolve_node
 
     for node in list(doctree.findall(netviz_diagram)):
         if not _renders(app):
@@ -193,7 +193,7 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
                 _warn_once(app, outcome, request.spec, node_doc, lineno, request.key)
         resolve_node(node, outcome)
         if _html(app) and node.get("classes_drawn"):
-            from .links import type_links
+            from sphinx_netviz.links import type_links
 
             drawn = [(str(t), str(m)) for t, m in node["classes_drawn"]]
             node["links"] = type_links(app, docname, drawn)

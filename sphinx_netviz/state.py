@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core import NetvizError, Options, option
+from sphinx_netviz.core import NetvizError, Options, option
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .core import BuiltDiagram, DiagramBuilder
+    from sphinx_netviz.core import BuiltDiagram, DiagramBuilder
 
 __all__ = [
     "NetvizState",
@@ -92,7 +92,7 @@ class NetvizState:
     def diagram_builder(self, app: Sphinx) -> DiagramBuilder:
         """The process's DiagramBuilder, created on first use (never one from another pid)."""
         if self.builder is None:
-            from .core import DiagramBuilder
+            from sphinx_netviz.core import DiagramBuilder
 
             self.builder = DiagramBuilder(
                 cache_dir=cache_dir(app),
@@ -188,7 +188,7 @@ def _one_line(spec: str, exc: BaseException) -> str:
 
 
 def _subtype(exc: BaseException) -> str:
-    from .core import ExtractionError, OptionError, RenderError, SpecError
+    from sphinx_netviz.core import ExtractionError, OptionError, RenderError, SpecError
 
     for cls, name in (
         (SpecError, "spec"),

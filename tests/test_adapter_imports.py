@@ -58,7 +58,7 @@ def test_the_check_catches_a_submodule_import(tmp_path: Path) -> None:
     pkg.mkdir()
     sample = pkg / "x.py"
     sample.write_text(
-        "from .core.svg import placeholder_svg\nimport sphinx_netviz.core.cache\n"
+        "from .core.svg import placeholder_svg\nimport sphinx_netviz.core.store.cache\n"
         "from .core import Embed\n",
         encoding="utf-8",
     )

@@ -20,14 +20,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
-from .graph import SCHEMA_VERSION, Edge, Graph, Node
-from .options import OPTIONS, Option, Options, option, resolve_options
+from .ir.errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
+from .ir.graph import SCHEMA_VERSION, Edge, Graph, Node
+from .options.schema import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
-    from .cache import Stamps, file_stamps
     from .diagram import Diagram, render
-    from .embed import (
+    from .draw.export import svg_to_pdf
+    from .embed.figure import (
         FULL_SIZE_TEXT,
         STATIC_DIR,
         STATIC_FILES,
@@ -41,14 +41,14 @@ if TYPE_CHECKING:
         placeholder_svg,
         resolve_deferred,
     )
-    from .export import svg_to_pdf
-    from .factories import is_model_annotation
-    from .inline import inline_svg, unique_ids
+    from .embed.inline import inline_svg, unique_ids
+    from .extract.annotations import is_model_annotation
+    from .ir.spec import ModelSpec, parse_spec
     from .layout import LayoutStats
-    from .loader import LoadedModel, ModelLoader, load_graph
     from .pipeline import BuiltDiagram, DiagramBuilder
-    from .snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
-    from .spec import ModelSpec, parse_spec
+    from .store.cache import Stamps, file_stamps
+    from .store.loader import LoadedModel, ModelLoader, load_graph
+    from .store.snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
 
 __all__ = [
     "FULL_SIZE_TEXT",
@@ -100,38 +100,38 @@ __all__ = [
 ]
 
 _LAZY = {
-    "LoadedModel": "loader",
-    "ModelLoader": "loader",
-    "load_graph": "loader",
+    "LoadedModel": "store.loader",
+    "ModelLoader": "store.loader",
+    "load_graph": "store.loader",
     "BuiltDiagram": "pipeline",
     "DiagramBuilder": "pipeline",
     "Diagram": "diagram",
     "render": "diagram",
     "LayoutStats": "layout",
-    "ModelSpec": "spec",
-    "parse_spec": "spec",
-    "Snapshot": "snapshot",
-    "read_snapshot": "snapshot",
-    "snapshot_filename": "snapshot",
-    "write_snapshot": "snapshot",
-    "Stamps": "cache",
-    "file_stamps": "cache",
-    "FULL_SIZE_TEXT": "embed",
-    "STATIC_DIR": "embed",
-    "STATIC_FILES": "embed",
-    "Embed": "embed",
-    "class_candidates": "embed",
-    "absolute_links": "embed",
-    "deferred_links": "embed",
-    "resolve_deferred": "embed",
-    "figure_html": "embed",
-    "link_table": "embed",
-    "placeholder_html": "embed",
-    "placeholder_svg": "embed",
-    "svg_to_pdf": "export",
-    "is_model_annotation": "factories",
-    "inline_svg": "inline",
-    "unique_ids": "inline",
+    "ModelSpec": "ir.spec",
+    "parse_spec": "ir.spec",
+    "Snapshot": "store.snapshot",
+    "read_snapshot": "store.snapshot",
+    "snapshot_filename": "store.snapshot",
+    "write_snapshot": "store.snapshot",
+    "Stamps": "store.cache",
+    "file_stamps": "store.cache",
+    "FULL_SIZE_TEXT": "embed.figure",
+    "STATIC_DIR": "embed.figure",
+    "STATIC_FILES": "embed.figure",
+    "Embed": "embed.figure",
+    "class_candidates": "embed.figure",
+    "absolute_links": "embed.figure",
+    "deferred_links": "embed.figure",
+    "resolve_deferred": "embed.figure",
+    "figure_html": "embed.figure",
+    "link_table": "embed.figure",
+    "placeholder_html": "embed.figure",
+    "placeholder_svg": "embed.figure",
+    "svg_to_pdf": "draw.export",
+    "is_model_annotation": "extract.annotations",
+    "inline_svg": "embed.inline",
+    "unique_ids": "embed.inline",
 }
 
 

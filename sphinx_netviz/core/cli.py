@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .errors import NetvizError, OptionError
-from .options import OPTIONS, resolve_options
+from .ir.errors import NetvizError, OptionError
+from .options.schema import OPTIONS, resolve_options
 
 if TYPE_CHECKING:
-    from .graph import Graph
-    from .loader import ModelLoader
-    from .options import Options
+    from .ir.graph import Graph
+    from .options.schema import Options
+    from .store.loader import ModelLoader
 
 __all__ = ["build_parser", "main"]
 
@@ -183,7 +183,7 @@ def _options(args: argparse.Namespace) -> Options:
 def _loader(
     args: argparse.Namespace, options: Options, snapshot_dir: Path | None = None
 ) -> ModelLoader:
-    from .loader import ModelLoader, default_cache_dir
+    from .store.loader import ModelLoader, default_cache_dir
 
     base = (args.base_dir or Path.cwd()).resolve()
     cache = None if args.no_cache else (args.cache_dir or default_cache_dir())
@@ -223,7 +223,7 @@ class _OutputError(NetvizError):
 def _convert(svg: str, fmt: str) -> str | bytes:
     if fmt == "svg":
         return svg
-    from . import export
+    from .draw import export
 
     return export.svg_to_pdf(svg) if fmt == "pdf" else export.svg_to_png(svg)
 
@@ -233,7 +233,7 @@ def _cmd_inspect(args: argparse.Namespace, options: Options) -> int:
     if args.json:
         sys.stdout.write(graph.to_json(indent=2) + "\n")
     else:
-        from .summary import summary_table
+        from .ir.summary import summary_table
 
         sys.stdout.write(summary_table(graph) + "\n")
     return 0
@@ -260,8 +260,8 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
-    from . import export
     from .diagram import render
+    from .draw import export
 
     graph = _load(args, options)
     _write(args.output, export.bundle(render(graph, options)))
@@ -271,7 +271,7 @@ def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
 def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
     """Extract each spec (or take it from the cache) and write its snapshot into ``--dir``;
     one stderr line per spec that fails, the others are still written."""
-    from .snapshot import snapshot_filename
+    from .store.snapshot import snapshot_filename
 
     folder = args.dir.resolve()
     extract = options.extract_values()

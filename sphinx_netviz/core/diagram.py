@@ -16,20 +16,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .categories import node_category
-from .detail import DetailScene, build_details, share_scenes
-from .dims import DimNames, shape_text
-from .errors import OptionError, RenderError
-from .graph import Graph, Node, Shape
-from .group import Grouping, group_tree
-from .keys import RENDERER_VERSION, diagram_key
+from .draw.details import DetailScene, build_details, share_scenes
+from .draw.legend import LegendScene, build_legend, shown_types
+from .draw.palette import Palette
+from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
+from .group.tree import Grouping, group_tree
+from .ir.categories import node_category
+from .ir.dims import DimNames, shape_text
+from .ir.errors import OptionError, RenderError
+from .ir.graph import Graph, Node, Shape
+from .ir.keys import RENDERER_VERSION, diagram_key
 from .layout import Glyph, LayoutStats, Scene, layout
-from .legend import LegendScene, build_legend, shown_types
-from .options import Options, resolve_options
-from .palette import Palette
-from .structure import decompose
-from .svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
-from .view import VGraph, build_view
+from .options.schema import Options, resolve_options
+from .view.build import VGraph, build_view
+from .view.structure import decompose
 
 __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
 
@@ -106,7 +106,7 @@ class Diagram:
         if suffix == ".svg":
             data = svg.encode("utf-8")
         elif suffix in (".pdf", ".png"):
-            from .export import svg_to_pdf, svg_to_png
+            from .draw.export import svg_to_pdf, svg_to_png
 
             data = svg_to_pdf(svg) if suffix == ".pdf" else svg_to_png(svg)
         else:
@@ -165,7 +165,7 @@ def render(graph: Graph | Any, options: Options | None = None, **kwargs: object)
     """
     opts = _options(options, kwargs)
     if not isinstance(graph, Graph):
-        from .live import extract_live
+        from .extract.live import extract_live
 
         graph = extract_live(graph, opts)
     # Rendering allocates many small, short-lived objects and creates no reference cycles

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import NetvizError, RenderError
-from .keys import diagram_key
-from .loader import ModelLoader
+from .ir.errors import NetvizError, RenderError
+from .ir.keys import diagram_key
+from .store.loader import ModelLoader
 
 if TYPE_CHECKING:
-    from .options import Options
+    from .options.schema import Options
 
 __all__ = ["BuiltDiagram", "DiagramBuilder"]
 

@@ -38,8 +38,8 @@ _WALK = textwrap.dedent(
     """
     import json, sys, time
     import keras
-    from sphinx_netviz.core.extract.config import extract_config
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.saved import extract_config
+    from sphinx_netviz.core.extract.keras.model import extract_model
     rows = []
     for name in sys.argv[1:]:
         keras.backend.clear_session()
@@ -62,7 +62,7 @@ _LOAD = textwrap.dedent(
     import json, sys, time
     t0 = time.perf_counter()
     from pathlib import Path
-    from sphinx_netviz.core.loader import ModelLoader
+    from sphinx_netviz.core.store.loader import ModelLoader
     specs = json.loads(sys.argv[3])
     times = []
     with ModelLoader(cache_dir=Path(sys.argv[1]), sys_path=[sys.argv[2]]) as loader:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_netviz.core.diagram import Diagram, render
-from sphinx_netviz.core.graph import Graph
+from sphinx_netviz.core.ir.graph import Graph
 from tests.core import irgraphs
 
 from . import graphviz_peer
@@ -52,7 +52,7 @@ def _compare_plot_model(quick: bool) -> list[Row]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.model import extract_model
 
     rows: list[Row] = []
     native = graphviz_peer.native_dot()
@@ -278,7 +278,7 @@ def _transformers() -> list[Row]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import keras_hub
 
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.model import extract_model
 
     m = keras_hub.models
     small = {"vocabulary_size": 100, "num_layers": 6, "hidden_dim": 64, "intermediate_dim": 128}
@@ -320,7 +320,7 @@ def _glyph_rows(
     """Top-level glyphs standing for IR nodes (Net2Vis's synthetic Splits are counted apart)
     against a target, and the xN of the folded block."""
     from sphinx_netviz.core.diagram import prepare
-    from sphinx_netviz.core.options import resolve_options
+    from sphinx_netviz.core.options.schema import resolve_options
 
     scene = prepare(graph, resolve_options(dict(opts))).scene
     drawn = [g for g in scene.glyphs if g.kind != "split"]

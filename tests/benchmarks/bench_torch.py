@@ -28,7 +28,7 @@ _META_VS_CPU = textwrap.dedent(
     import torch, transformers
     from transformers import BertConfig, BertModel
     from sphinx_netviz.core.extract.factory import extract_spec
-    from sphinx_netviz.core.spec import parse_spec
+    from sphinx_netviz.core.ir.spec import parse_spec
     extract_spec(parse_spec("tests.zoo.torch_models:hf_bert(layers=1)"), None)  # warm imports
     meta, cpu = [], []
     for _ in range(REPEATS):

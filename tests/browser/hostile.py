@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinx_netviz.core.graph import Edge, Graph, Node
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node
 
 if TYPE_CHECKING:
     import keras

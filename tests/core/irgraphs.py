@@ -12,7 +12,7 @@ import itertools
 import random
 from typing import Any
 
-from sphinx_netviz.core.graph import Edge, Graph, Node, Shape
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node, Shape
 
 
 class Builder:

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.worker import WorkerClient
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.worker.client import WorkerClient
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ("mnist_convnet", "residual", "raw_ops", "lstm", "nested", "subclassed", "siamese")
@@ -93,7 +93,7 @@ def test_no_tensorflow_in_the_worker(extracted: dict[str, dict[str, Any]], backe
 
 def test_the_cache_key_names_the_backend() -> None:
     code = (
-        "from sphinx_netviz.core.cache import ir_key, framework_versions\n"
+        "from sphinx_netviz.core.store.cache import ir_key, framework_versions\n"
         "print(framework_versions()['keras']); print(ir_key('m:f'))\n"
     )
     seen = {}
@@ -126,7 +126,7 @@ def test_keras_json_backend_reaches_the_worker(tmp_path: Path) -> None:
 BUILD = """
 import json, sys
 from pathlib import Path
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.options.schema import resolve_options
 from sphinx_netviz.core.pipeline import DiagramBuilder
 with DiagramBuilder(cache_dir=Path(sys.argv[1]), sys_path=[sys.argv[2]]) as builder:
     built = builder.build("tests.zoo.models:residual", resolve_options({}))

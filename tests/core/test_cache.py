@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.cache import DiskCache, framework_versions, ir_key
-from sphinx_netviz.core.graph import Edge, Graph, Node
-from sphinx_netviz.core.worker import file_sha256
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node
+from sphinx_netviz.core.store.cache import DiskCache, framework_versions, ir_key
+from sphinx_netviz.core.worker.client import file_sha256
 
 GRAPH = Graph(
     name="tiny",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from sphinx_netviz.core import render
-from sphinx_netviz.core.categories import CATEGORIES, canonical_type, category_of
 from sphinx_netviz.core.diagram import prepare
-from sphinx_netviz.core.options import resolve_options
-from sphinx_netviz.core.palette import PALETTES, Palette, slot_for
+from sphinx_netviz.core.draw.palette import PALETTES, Palette, slot_for
+from sphinx_netviz.core.ir.categories import CATEGORIES, canonical_type, category_of
+from sphinx_netviz.core.options.schema import resolve_options
 
 from .irgraphs import Builder
 

@@ -129,7 +129,7 @@ def test_load_failures_exit_1_with_one_line(spec: str, why: str, tmp_path: Path)
 
 def test_unwritable_output_exit_1(tmp_path: Path) -> None:
     ir = tmp_path / "g.json"
-    from sphinx_netviz.core.graph import Graph, Node
+    from sphinx_netviz.core.ir.graph import Graph, Node
 
     ir.write_text(
         Graph(name="g", nodes=(Node(id="a", name="a", type="Dense"),), edges=()).to_json()

@@ -16,8 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 keras = pytest.importorskip("keras")
 
 from sphinx_netviz.core.diagram import prepare, render  # noqa: E402
-from sphinx_netviz.core.extract.keras3 import extract_model  # noqa: E402
-from sphinx_netviz.core.options import resolve_options  # noqa: E402
+from sphinx_netviz.core.extract.keras.model import extract_model  # noqa: E402
+from sphinx_netviz.core.options.schema import resolve_options  # noqa: E402
 from tests.zoo import papers  # noqa: E402
 
 from .irgraphs import check_scene, conservation  # noqa: E402

@@ -24,7 +24,7 @@ from sphinx_netviz.core import (
     render,
     resolve_deferred,
 )
-from sphinx_netviz.core.embed import class_candidates
+from sphinx_netviz.core.embed.figure import class_candidates
 
 from . import irgraphs
 
@@ -217,7 +217,7 @@ def test_standalone_svg_stays_static() -> None:
 
 
 def test_repeats_share_one_scene_and_unreachable_scenes_go() -> None:
-    from sphinx_netviz.core.detail import share_scenes
+    from sphinx_netviz.core.draw.details import share_scenes
 
     main = '<svg><g class="nv-group" data-id="g1"/><g class="nv-group" data-id="g2"/></svg>'
     one = '<svg data-for="g1"><g class="nv-layer" data-id="a" data-name="a"/></svg>'

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from sphinx_netviz.core.diagram import render
-from sphinx_netviz.core.export import bundle, resolve_css_vars, svg_to_pdf, svg_to_png
+from sphinx_netviz.core.draw.export import bundle, resolve_css_vars, svg_to_pdf, svg_to_png
 
 from . import irgraphs
 

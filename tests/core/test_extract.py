@@ -7,9 +7,9 @@ from collections import Counter
 import keras
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
-from sphinx_netviz.core.extract.keras3 import extract_model
-from sphinx_netviz.core.graph import Graph
+from sphinx_netviz.core.extract.keras.model import extract_model
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.ir.graph import Graph
 from tests.zoo import GOOD_MODELS, bad, models
 
 

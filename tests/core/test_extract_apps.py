@@ -12,8 +12,8 @@ from __future__ import annotations
 import keras
 import pytest
 
-from sphinx_netviz.core.extract.config import extract_config
-from sphinx_netviz.core.extract.keras3 import extract_model
+from sphinx_netviz.core.extract.keras.model import extract_model
+from sphinx_netviz.core.extract.keras.saved import extract_config
 
 APPS = [
     "ResNet50",

@@ -8,11 +8,11 @@ from pathlib import Path
 import keras
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
-from sphinx_netviz.core.extract.config import extract_file
-from sphinx_netviz.core.extract.keras3 import extract_model
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.spec import parse_spec
+from sphinx_netviz.core.extract.keras.model import extract_model
+from sphinx_netviz.core.extract.keras.saved import extract_file
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.ir.spec import parse_spec
 from tests.zoo import models
 
 

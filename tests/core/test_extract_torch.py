@@ -13,12 +13,12 @@ torch = pytest.importorskip("torch")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from sphinx_netviz.core import Graph, load_graph, render  # noqa: E402
-from sphinx_netviz.core.errors import ExtractionError, OptionError  # noqa: E402
 from sphinx_netviz.core.extract.base import EXTRACTORS, find_extractor  # noqa: E402
 from sphinx_netviz.core.extract.factory import extract_spec  # noqa: E402
-from sphinx_netviz.core.extract.torch_trace import is_leaf  # noqa: E402
-from sphinx_netviz.core.options import resolve_options  # noqa: E402
-from sphinx_netviz.core.spec import parse_spec  # noqa: E402
+from sphinx_netviz.core.extract.torch.trace import is_leaf  # noqa: E402
+from sphinx_netviz.core.ir.errors import ExtractionError, OptionError  # noqa: E402
+from sphinx_netviz.core.ir.spec import parse_spec  # noqa: E402
+from sphinx_netviz.core.options.schema import resolve_options  # noqa: E402
 from tests.zoo import torch_models as zoo  # noqa: E402
 
 Z = "tests.zoo.torch_models"
@@ -243,7 +243,7 @@ def test_accepts_by_type_only() -> None:
 
 def test_live_module_on_cpu_is_left_as_it_was() -> None:
     from sphinx_netviz.core.extract.base import ExtractRequest
-    from sphinx_netviz.core.extract.torch_module import EXTRACTOR
+    from sphinx_netviz.core.extract.torch.module import EXTRACTOR
 
     model = zoo.ResidualMLP()
     model.train()
@@ -361,7 +361,7 @@ def test_pt2_unreadable(tmp_path: Any) -> None:
 
 
 def test_view_sizes_torch_glyphs_channels_last() -> None:
-    from sphinx_netviz.core.view import build_view
+    from sphinx_netviz.core.view.build import build_view
 
     graph = extract("resnet_like", "3,64,64")
     assert graph.meta["layout"] == "channels_first"
@@ -377,7 +377,7 @@ import json, os
 os.environ["KERAS_BACKEND"] = "torch"
 import keras
 from torch import nn
-from sphinx_netviz.core.extract.keras3 import extract_model
+from sphinx_netviz.core.extract.keras.model import extract_model
 inputs = keras.Input((8,), name="features")
 x = keras.layers.Dense(16, name="dense")(inputs)
 head = nn.Sequential(nn.Linear(16, 4), nn.ReLU())
@@ -420,7 +420,7 @@ def test_pt2_from_an_incompatible_torch(tmp_path: Any) -> None:
 
 
 def test_categories_of_torch_and_hf_classes() -> None:
-    from sphinx_netviz.core.extract.torch_kinds import module_category, op_category, op_name
+    from sphinx_netviz.core.extract.torch.kinds import module_category, op_category, op_name
 
     leaf = {
         "Conv2d": "conv", "ConvTranspose2d": "conv", "Linear": "dense", "Conv1D": "dense",
@@ -466,7 +466,7 @@ def test_pt2_through_the_worker(tmp_path: Any) -> None:
 
 
 def test_cache_key_tells_dtypes_and_input_lists_apart() -> None:
-    from sphinx_netviz.core.cache import ir_key
+    from sphinx_netviz.core.store.cache import ir_key
 
     versions = {"torch": "2.13.0"}
     base = ir_key("m:f", input_shape=(10,), versions=versions, extract={"input-dtype": "float32"})

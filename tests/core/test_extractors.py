@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.categories import CATEGORIES
 from sphinx_netviz.core.extract import config as config_route
 from sphinx_netviz.core.extract import keras3
 from sphinx_netviz.core.extract.base import (
@@ -21,7 +20,8 @@ from sphinx_netviz.core.extract.base import (
     install_hint,
     registered,
 )
-from sphinx_netviz.core.spec import parse_spec
+from sphinx_netviz.core.ir.categories import CATEGORIES
+from sphinx_netviz.core.ir.spec import parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,8 +40,8 @@ def test_lookup_imports_no_framework() -> None:
     code = (
         "import sys, json, pathlib\n"
         "from sphinx_netviz.core.extract.base import find_extractor, install_hint, registered\n"
-        "from sphinx_netviz.core.cache import framework_versions\n"
-        "from sphinx_netviz.core.spec import parse_spec\n"
+        "from sphinx_netviz.core.store.cache import framework_versions\n"
+        "from sphinx_netviz.core.ir.spec import parse_spec\n"
         "find_extractor(object()); find_extractor(pathlib.Path('m.keras'))\n"
         "framework_versions(); install_hint('torch'); parse_spec('m.h5')\n"
         "print(json.dumps([m for m in ('keras', 'tensorflow', 'torch', 'jax', 'numpy')"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_netviz.core.factories import is_model_annotation
+from sphinx_netviz.core.extract.annotations import is_model_annotation
 
 
 @pytest.mark.parametrize(

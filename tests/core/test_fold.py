@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from sphinx_netviz.core.diagram import prepare, render
-from sphinx_netviz.core.dims import dims_text, feature_text, shape_text
-from sphinx_netviz.core.errors import OptionError
-from sphinx_netviz.core.graph import Edge, Graph, Node
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.ir.dims import dims_text, feature_text, shape_text
+from sphinx_netviz.core.ir.errors import OptionError
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node
+from sphinx_netviz.core.options.schema import resolve_options
 
 from . import irgraphs
 from .irgraphs import conservation

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from sphinx_netviz.core.diagram import prepare
-from sphinx_netviz.core.errors import RenderError
-from sphinx_netviz.core.options import resolve_options
-from sphinx_netviz.core.structure import Block, Group, Leaf, Opaque, decompose
-from sphinx_netviz.core.view import build_view
+from sphinx_netviz.core.ir.errors import RenderError
+from sphinx_netviz.core.options.schema import resolve_options
+from sphinx_netviz.core.view.build import build_view
+from sphinx_netviz.core.view.structure import Block, Group, Leaf, Opaque, decompose
 
 from . import irgraphs
 from .irgraphs import Builder, conservation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sphinx_netviz.core.inline import inline_svg, unique_ids
+from sphinx_netviz.core.embed.inline import inline_svg, unique_ids
 
 SVG = (
     '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -7,7 +7,7 @@ import pytest
 
 from sphinx_netviz.core.diagram import prepare
 from sphinx_netviz.core.layout import Sizer, dims_text, feature_text, outline
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.options.schema import resolve_options
 
 from . import irgraphs
 from .irgraphs import check_scene, conservation

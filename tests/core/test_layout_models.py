@@ -9,7 +9,7 @@ import os
 import pytest
 
 from sphinx_netviz.core.diagram import prepare, render
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.options.schema import resolve_options
 
 from .irgraphs import check_scene
 from .svgmeasure import crossings, parse
@@ -33,7 +33,7 @@ def _backbones() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def backbone_graphs() -> dict[str, object]:
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.model import extract_model
 
     return {name: extract_model(model) for name, model in _backbones().items()}
 
@@ -66,7 +66,7 @@ ZOO = {"ResNet50": 13, "InceptionV3": 20, "DenseNet121": 16}
 def test_cnn_zoo_keeps_its_look() -> None:
     import keras
 
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.model import extract_model
     from tests.zoo import models
 
     failures = []

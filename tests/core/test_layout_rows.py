@@ -8,7 +8,7 @@ import pytest
 
 from sphinx_netviz.core.cli import main
 from sphinx_netviz.core.diagram import prepare, render
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.options.schema import resolve_options
 
 from . import irgraphs
 from .irgraphs import cell_chain, check_scene, long_skips, masked_chain

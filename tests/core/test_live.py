@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 import pytest
 
 from sphinx_netviz.core import render
-from sphinx_netviz.core.errors import RenderError
-from sphinx_netviz.core.graph import Edge, Graph, Node
-from sphinx_netviz.core.loader import load_graph
+from sphinx_netviz.core.ir.errors import RenderError
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node
+from sphinx_netviz.core.store.loader import load_graph
 from tests.core import irgraphs
 from tests.helpers import run_json_script
 
@@ -43,7 +43,7 @@ LIVE = textwrap.dedent(
         models.raw_ops()  # names taken between two renders of the same live model
         again = render(model, input_shape=None)
         out[name] = [sha(first.svg), sha(again.svg)]
-    out["worker_module"] = "sphinx_netviz.core.worker" in sys.modules
+    out["worker_module"] = "sphinx_netviz.core.worker.client" in sys.modules
     print(json.dumps(out))
     """
 )

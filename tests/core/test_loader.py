@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError, SpecError
-from sphinx_netviz.core.loader import ModelLoader, load_graph
+from sphinx_netviz.core.ir.errors import ExtractionError, SpecError
+from sphinx_netviz.core.store.loader import ModelLoader, load_graph
 from tests.helpers import run_json_script
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ WARM = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from sphinx_netviz.core.loader import ModelLoader
+    from sphinx_netviz.core.store.loader import ModelLoader
     project, cache = Path(sys.argv[1]), Path(sys.argv[2])
     with ModelLoader(cache_dir=cache, sys_path=[str(project)]) as loader:
         loaded = loader.load("mypkg.models:get_model")
@@ -94,7 +94,7 @@ def test_stale_worker_restarted_after_an_edit(tmp_path: Path) -> None:
 
 
 def test_ir_files_need_no_worker(tmp_path: Path) -> None:
-    from sphinx_netviz.core.graph import Graph, Node
+    from sphinx_netviz.core.ir.graph import Graph, Node
 
     graph = Graph(name="g", nodes=(Node(id="a", name="a", type="Dense"),), edges=())
     (tmp_path / "g.json").write_text(graph.to_json())
@@ -179,7 +179,7 @@ MOVABLE = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from sphinx_netviz.core.loader import ModelLoader
+    from sphinx_netviz.core.store.loader import ModelLoader
     project, cache, snapshots = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     extra = sys.argv[4:]
     warnings = []

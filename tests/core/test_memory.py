@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sphinx_netviz.core import OptionError, resolve_options
-from sphinx_netviz.core.memory import format_size, looks_out_of_memory, parse_size
+from sphinx_netviz.core.worker.memory import format_size, looks_out_of_memory, parse_size
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
 from sphinx_netviz.core.extract.base import registered
-from sphinx_netviz.core.worker import WorkerClient
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.worker.client import WorkerClient
 
 ROOT = Path(__file__).resolve().parents[2]
 

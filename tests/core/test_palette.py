@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_netviz.core.palette import (
+from sphinx_netviz.core.draw.palette import (
     COLORBLIND,
     NET2VIS,
     PALETTES,

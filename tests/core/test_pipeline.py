@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError, NetvizError, SpecError
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.ir.errors import ExtractionError, NetvizError, SpecError
+from sphinx_netviz.core.options.schema import resolve_options
 from sphinx_netviz.core.pipeline import DiagramBuilder
 from tests.helpers import run_json_script
 
@@ -18,7 +18,7 @@ WARM = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from sphinx_netviz.core.options import resolve_options
+    from sphinx_netviz.core.options.schema import resolve_options
     from sphinx_netviz.core.pipeline import DiagramBuilder
     with DiagramBuilder(cache_dir=Path(sys.argv[1]), sys_path=[sys.argv[2]]) as builder:
         built = builder.build("tests.zoo.models:residual", resolve_options({"names": True}))

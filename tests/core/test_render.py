@@ -15,9 +15,9 @@ import pytest
 
 from sphinx_netviz.core import render as api_render
 from sphinx_netviz.core.diagram import RENDERER_VERSION, Diagram, prepare, render
-from sphinx_netviz.core.errors import OptionError, RenderError
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.options import Options, resolve_options
+from sphinx_netviz.core.ir.errors import OptionError, RenderError
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.options.schema import Options, resolve_options
 from tests.zoo import GOOD_MODELS
 
 from . import irgraphs
@@ -139,7 +139,7 @@ APPS = {  # model -> glyph target with group=auto
 def keras_graphs() -> dict[str, Graph]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     keras = pytest.importorskip("keras")
-    from sphinx_netviz.core.extract.keras3 import extract_model
+    from sphinx_netviz.core.extract.keras.model import extract_model
     from tests.zoo import models as zoo
 
     graphs: dict[str, Graph] = {}

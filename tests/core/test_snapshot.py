@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
-from sphinx_netviz.core.graph import Edge, Graph, Node
-from sphinx_netviz.core.loader import ModelLoader
-from sphinx_netviz.core.snapshot import (
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.ir.graph import Edge, Graph, Node
+from sphinx_netviz.core.store.loader import ModelLoader
+from sphinx_netviz.core.store.snapshot import (
     Snapshot,
     read_snapshot,
     required_modules,
@@ -26,7 +26,7 @@ from sphinx_netviz.core.snapshot import (
     snapshot_text,
     write_snapshot,
 )
-from sphinx_netviz.core.sources import (
+from sphinx_netviz.core.worker.sources import (
     SYS_PATH,
     changed_sources,
     import_anchors,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import SpecError
-from sphinx_netviz.core.spec import parse_spec
+from sphinx_netviz.core.ir.errors import SpecError
+from sphinx_netviz.core.ir.spec import parse_spec
 
 
 def test_plain_factory() -> None:

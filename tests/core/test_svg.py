@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from sphinx_netviz.core.diagram import render
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.svg import placeholder_svg
+from sphinx_netviz.core.draw.svg import placeholder_svg
+from sphinx_netviz.core.ir.graph import Graph
 
 from . import irgraphs
 from .irgraphs import Builder

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 
 from sphinx_netviz.core.diagram import prepare, render
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.options import resolve_options
-from sphinx_netviz.core.view import build_view
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.options.schema import resolve_options
+from sphinx_netviz.core.view.build import build_view
 
 from .irgraphs import Builder, check_scene, conservation
 from .test_fold import bert_like

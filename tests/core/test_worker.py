@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.worker import WorkerClient, is_project_file
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.worker.client import WorkerClient, is_project_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.errors import ExtractionError
-from sphinx_netviz.core.memory import DEFAULT_MEMORY_LIMIT
-from sphinx_netviz.core.worker import WorkerClient
+from sphinx_netviz.core.ir.errors import ExtractionError
+from sphinx_netviz.core.worker.client import WorkerClient
+from sphinx_netviz.core.worker.memory import DEFAULT_MEMORY_LIMIT
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = ("keras", "tensorflow", "torch", "jax", "numpy", "h5py")
@@ -28,7 +28,7 @@ def test_child_imports_no_framework_at_start() -> None:
 def test_child_module_imports_no_framework_when_imported() -> None:
     """Importing the entry module (what ``python -m`` does first) loads no framework."""
     code = (
-        "import sys, json, sphinx_netviz.core.worker_child\n"
+        "import sys, json, sphinx_netviz.core.worker.child\n"
         f"print(json.dumps(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules)))\n"
     )
     out = subprocess.run(

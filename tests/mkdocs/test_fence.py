@@ -6,8 +6,8 @@ import pytest
 
 from mkdocs_netviz.fence import fence_key, find_fences, parse_fence, parse_header
 from mkdocs_netviz.html import Embed, figure_html
-from sphinx_netviz.core.errors import OptionError, SpecError
-from sphinx_netviz.core.options import resolve_options
+from sphinx_netviz.core.ir.errors import OptionError, SpecError
+from sphinx_netviz.core.options.schema import resolve_options
 
 # -- parse_fence ------------------------------------------------------------------------------
 

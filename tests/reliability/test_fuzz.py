@@ -1,11 +1,11 @@
 """Fuzzing the parsers users feed text into: they raise only their documented errors.
 
-- :func:`~sphinx_netviz.core.spec.parse_spec` -> :class:`ModelSpec` or :class:`SpecError`;
-- :func:`~sphinx_netviz.core.options.resolve_options` -> :class:`Options` or
+- :func:`~sphinx_netviz.core.ir.spec.parse_spec` -> :class:`ModelSpec` or :class:`SpecError`;
+- :func:`~sphinx_netviz.core.options.schema.resolve_options` -> :class:`Options` or
   :class:`OptionError`;
 - :func:`~mkdocs_netviz.fence.parse_fence` -> a request, :class:`SpecError` or
   :class:`OptionError`;
-- :meth:`Graph.from_json <sphinx_netviz.core.graph.Graph.from_json>` -> a graph (that
+- :meth:`Graph.from_json <sphinx_netviz.core.ir.graph.Graph.from_json>` -> a graph (that
   round-trips) or ``ValueError``.
 
 Anything else (a ``RecursionError``, ``AttributeError``, ``RuntimeError``...) would crash a
@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_netviz.fence import FenceRequest, parse_fence
-from sphinx_netviz.core.errors import OptionError, SpecError
-from sphinx_netviz.core.graph import Graph
-from sphinx_netviz.core.options import OPTIONS, Options, resolve_options
-from sphinx_netviz.core.spec import ModelSpec, parse_spec
+from sphinx_netviz.core.ir.errors import OptionError, SpecError
+from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.ir.spec import ModelSpec, parse_spec
+from sphinx_netviz.core.options.schema import OPTIONS, Options, resolve_options
 
 FUZZ = settings(
     max_examples=300,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx_netviz.builders import write_once
-from sphinx_netviz.core.options import OPTIONS, Options
+from sphinx_netviz.core.options.schema import OPTIONS, Options
 from sphinx_netviz.directive import NetvizDirective, module_file, parse_options
 from sphinx_netviz.state import Request, options_from_values
 

@@ -1,7 +1,7 @@
 """What the gallery and the option pages show, written once for both documentation builds.
 
 Everything here is plain data plus pure functions that format it. The option reference comes
-straight from :data:`sphinx_netviz.core.options.OPTIONS`, so a new option appears in both
+straight from :data:`sphinx_netviz.core.options.schema.OPTIONS`, so a new option appears in both
 builds without anyone editing a page.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sphinx_netviz.core.options import OPTIONS, Option
+from sphinx_netviz.core.options.schema import OPTIONS, Option
 
 __all__ = [
     "BENCHMARKS",
@@ -326,7 +326,7 @@ def format_default(opt: Option) -> str:
     """The default of ``opt`` as a reader would write it in a directive or fence."""
     value: Any = opt.default
     if opt.kind == "size":
-        from sphinx_netviz.core.memory import format_size
+        from sphinx_netviz.core.worker.memory import format_size
 
         return format_size(int(value)).replace(" ", "")
     if isinstance(value, bool):
@@ -362,7 +362,7 @@ def comparison_rows() -> list[tuple[str, str, str]]:
 
     from PIL import Image
 
-    from sphinx_netviz.core.options import resolve_options
+    from sphinx_netviz.core.options.schema import resolve_options
     from sphinx_netviz.core.pipeline import DiagramBuilder
 
     builder = DiagramBuilder(cache_dir=CACHE_DIR, sys_path=[str(EXAMPLES_DIR)])

@@ -1,7 +1,7 @@
 """Keep the README's options summary generated from the schema.
 
 The README lists the options between two markers. ``python docs/tools/netviz_docs/readme.py``
-rewrites that block from :data:`~sphinx_netviz.core.options.OPTIONS`; the Sphinx build of the
+rewrites that block from :data:`~sphinx_netviz.core.options.schema.OPTIONS`; the Sphinx build of the
 docs calls :func:`stale` and warns (so ``make docs``, which treats warnings as errors, fails)
 when someone changed an option without regenerating the README.
 """

@@ -25,14 +25,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .graph import Edge, Graph, Node
-from .group import Grouping
-from .layout import Glyph, Scene, Sizer, layout
-from .structure import Group, Item, Series, decompose, walk_leaves
-from .view import VGraph, _insert_splits
+from ..group.tree import Grouping
+from ..ir.graph import Edge, Graph, Node
+from ..layout import Glyph, Scene, Sizer, layout
+from ..view.build import VGraph, _insert_splits
+from ..view.structure import Group, Item, Series, decompose, walk_leaves
 
 if TYPE_CHECKING:
-    from .options import Options
+    from ..options.schema import Options
     from .palette import Palette
 
 __all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "scene_key", "share_scenes"]
@@ -183,7 +183,7 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
 
 
 def _context(graph: Graph, options: Options, palette: Palette) -> tuple[_Context, Scene]:
-    from .diagram import prepare  # diagram imports this module
+    from ..diagram import prepare  # diagram imports this module
     from .legend import shown_types
 
     prep = prepare(graph, options)

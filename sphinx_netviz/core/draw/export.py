@@ -12,10 +12,10 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from .errors import RenderError
+from ..ir.errors import RenderError
 
 if TYPE_CHECKING:
-    from .diagram import Diagram
+    from ..diagram import Diagram
 
 __all__ = ["bundle", "resolve_css_vars", "svg_to_pdf", "svg_to_png"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .group import Grouping
-from .layout import Scene, Sizer, layout
-from .sizes import (
+from ..group.tree import Grouping
+from ..layout import Scene, Sizer, layout
+from ..layout.sizes import (
     GROUP_H,
     GROUP_LABEL_H,
     GROUP_W,
@@ -25,11 +25,11 @@ from .sizes import (
     SWATCH_W,
     text_width,
 )
-from .structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
-from .view import VGraph, insert_splits
+from ..view.build import VGraph, insert_splits
+from ..view.structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
 
 if TYPE_CHECKING:
-    from .options import Options
+    from ..options.schema import Options
 
 __all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
 

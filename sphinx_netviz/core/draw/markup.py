@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import svgwrite.base
 import svgwrite.params
 
-from .sizes import LABEL_FONT
+from ..layout.sizes import LABEL_FONT
 
 __all__ = [
     "EDGE",

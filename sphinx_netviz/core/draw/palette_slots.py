@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .categories import (
+from ..ir.categories import (
     ACTIVATION_TYPES,
     DROPOUT_TYPES,
     RESHAPE_TYPES,

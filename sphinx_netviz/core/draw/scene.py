@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .palette import Swatch, darken
-from .sizes import (
+from ..layout.sizes import (
     EDGE_WIDTH,
     EDGE_WIDTH_MINI,
     EQUALS_FONT,
@@ -25,7 +24,7 @@ from .sizes import (
     SWATCH_TEXT_GAP,
     SWATCH_W,
 )
-from .svg_markup import (
+from .markup import (
     EDGE,
     FG,
     MUTED,
@@ -41,9 +40,10 @@ from .svg_markup import (
     points_attr,
     text_elem,
 )
+from .palette import Swatch, darken
 
 if TYPE_CHECKING:
-    from .layout import Glyph, Scene
+    from ..layout import Glyph, Scene
     from .legend import LegendScene
     from .svg import SvgParts
 

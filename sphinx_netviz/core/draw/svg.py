@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .svg_markup import E, Root, drawing, fmt, g_elem, text_elem
-from .svg_scene import draw_legend, draw_scene, pattern_defs
+from .markup import E, Root, drawing, fmt, g_elem, text_elem
+from .scene import draw_legend, draw_scene, pattern_defs
 
 if TYPE_CHECKING:
-    from .layout import Scene
+    from ..layout import Scene
     from .legend import LegendScene
     from .palette import Palette
 

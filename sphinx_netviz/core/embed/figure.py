@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from .inline import inline_svg, unique_ids
 
 if TYPE_CHECKING:
-    from .options import Options
+    from ..options.schema import Options
 
 __all__ = [
     "FULL_SIZE_TEXT",
@@ -216,7 +216,9 @@ def figure_html(
 
 def placeholder_svg(title: str, message: str) -> str:
     """The visible box drawn for a diagram that could not be made (the SVG writer's)."""
-    from .svg import placeholder_svg as draw  # svgwrite is slow to import; warm builds skip it
+    from ..draw.svg import (
+        placeholder_svg as draw,  # svgwrite is slow to import; warm builds skip it
+    )
 
     return draw(title, message)
 

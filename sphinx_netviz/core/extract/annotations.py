@@ -38,7 +38,7 @@ def declared_return_types() -> frozenset[str]:
     """Dotted class names the registered extraction routes declare as their models
     (an optional ``return_types`` attribute): a new route's models count without an edit
     here (the table above adds the aliases a name-only rule cannot guess, ``nn.Module``)."""
-    from .extract.base import registered
+    from .base import registered
 
     return frozenset(name for route in registered() for name in getattr(route, "return_types", ()))
 

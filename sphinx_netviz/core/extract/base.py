@@ -1,7 +1,7 @@
 """The framework seam: one small protocol every extraction route implements.
 
 An *extractor* turns one kind of model object (a live ``keras.Model``, a ``torch.nn.Module``,
-a saved ``.pt2`` program, ...) into the framework-free :class:`~sphinx_netviz.core.graph.Graph`.
+a saved ``.pt2`` program, ...) into the framework-free :class:`~sphinx_netviz.core.ir.graph.Graph`.
 The worker, the spec resolver, the cache and ``render(live_model)`` ask this protocol which
 route takes an object instead of naming a framework themselves.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from ..graph import Graph, Shape
+    from ..ir.graph import Graph, Shape
 
 __all__ = [
     "EXTRACTORS",
@@ -110,10 +110,10 @@ class Extractor(Protocol):
 #: Registered routes, in the order they are tried: ``"module:attribute"`` of an Extractor
 #: instance. Later routes (PyTorch, saved programs) add themselves here.
 EXTRACTORS: list[str] = [
-    "sphinx_netviz.core.extract.keras3:EXTRACTOR",
-    "sphinx_netviz.core.extract.config:EXTRACTOR",
-    "sphinx_netviz.core.extract.torch_module:EXTRACTOR",
-    "sphinx_netviz.core.extract.torch_export:EXTRACTOR",
+    "sphinx_netviz.core.extract.keras.model:EXTRACTOR",
+    "sphinx_netviz.core.extract.keras.saved:EXTRACTOR",
+    "sphinx_netviz.core.extract.torch.module:EXTRACTOR",
+    "sphinx_netviz.core.extract.torch.export:EXTRACTOR",
 ]
 
 

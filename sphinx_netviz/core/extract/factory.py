@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExtractionError
+from ..ir.errors import ExtractionError
 from .base import (
     EXTRACTORS,
     Extractor,
@@ -26,8 +26,8 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..graph import Graph
-    from ..spec import ModelSpec
+    from ..ir.graph import Graph
+    from ..ir.spec import ModelSpec
 
 __all__ = ["extract_spec", "resolve_factory"]
 
@@ -159,11 +159,11 @@ def extract_spec(
     """
     if spec.kind == "file":
         if spec.path is not None and spec.path.suffix.lower() == ".pt2":
-            from .torch_export import extract_program
+            from .torch.export import extract_program
 
             program_graph: Graph = extract_program(spec)
             return program_graph
-        from .config import extract_file
+        from .keras.saved import extract_file
 
         graph: Graph = extract_file(spec)
         return graph
@@ -237,7 +237,7 @@ def _route(spec: ModelSpec, model: Any) -> Extractor:
         if isinstance(model, keras.layers.Layer) and not isinstance(model, keras.Model):
             raise _fail(spec, f"the factory returned a layer ({what}), not a keras.Model")
         if isinstance(model, keras.Model):
-            from . import keras3
+            from .keras import model as keras3
 
             keras_route: Extractor = getattr(keras3, "EXTRACTOR", None) or _KerasRoute()
             return keras_route
@@ -262,7 +262,7 @@ class _KerasRoute:
         return "keras"
 
     def extract(self, obj: Any, request: ExtractRequest) -> Graph:
-        from .keras3 import extract_model
+        from .keras.model import extract_model
 
         shape = request.input_shapes[0] if request.input_shapes else None
         try:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import ExtractionError, NetvizError, RenderError
+from ..ir.errors import ExtractionError, NetvizError, RenderError
 
 if TYPE_CHECKING:
-    from .extract.base import Extractor
-    from .graph import Graph
-    from .options import Options
+    from ..ir.graph import Graph
+    from ..options.schema import Options
+    from .base import Extractor
 
 __all__ = ["extract_live", "find_live_extractor"]
 
@@ -37,7 +37,7 @@ def find_live_extractor(obj: object) -> Extractor | None:
     A route that cannot be imported here (its module is missing, or it does not define its
     extractor yet) is skipped: it cannot be the one for an object that exists.
     """
-    from .extract.base import EXTRACTORS, load_extractor
+    from .base import EXTRACTORS, load_extractor
 
     for dotted in EXTRACTORS:
         try:
@@ -55,7 +55,7 @@ def extract_live(obj: object, options: Options) -> Graph:
     Raises :class:`ExtractionError` (naming the object) when its route fails, and
     :class:`RenderError` when no registered route takes the object at all.
     """
-    from .extract.base import ExtractRequest, input_shapes_of, split_model
+    from .base import ExtractRequest, input_shapes_of, split_model
 
     obj, example_inputs, dynamic_shapes = split_model(
         obj, lambda model: find_live_extractor(model) is not None

@@ -39,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..view.structure import Leaf, Opaque, Series, decompose, has_opaque, topo_order
 from .chain import (
     attach,
     crossings,
@@ -51,11 +52,10 @@ from .chain import (
     signatures,
 )
 from .fold_heads import absorb_heads
-from .structure import Leaf, Opaque, Series, decompose, has_opaque, topo_order
 from .tangle import cells
 
 if TYPE_CHECKING:
-    from .view import VGraph, VNode
+    from ..view.build import VGraph, VNode
 
 __all__ = ["Fold", "creates_cycle", "drop_nodes", "fold_side_inputs"]
 
@@ -74,7 +74,7 @@ class Fold:
 
 
 def _opaque_nodes(series: Series, out: set[str]) -> None:
-    from .structure import Block
+    from ..view.structure import Block
 
     for it in series.items:
         if isinstance(it, Opaque):
@@ -104,7 +104,7 @@ def creates_cycle(vg: VGraph, inside: set[str]) -> bool:
 def _label(vg: VGraph, nodes: list[str]) -> str:
     """A block that is one hierarchy node, or all of one's internals, is named after its
     class; otherwise after what it does."""
-    from .group import class_label, short_name
+    from .tree import class_label, short_name
 
     named = class_label(vg, [Leaf(n) for n in nodes])
     if named is not None:
@@ -234,7 +234,7 @@ def _letter_duplicates(folds: list[Fold]) -> None:
 
 
 def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id: str) -> Fold:
-    from .view import VNode
+    from ..view.build import VNode
 
     inside = {v for rep in repeats for v in rep}
     first = repeats[0]

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from .chain import is_block
 
 if TYPE_CHECKING:
+    from ..view.build import VGraph, VNode
     from .fold import Fold
-    from .view import VGraph, VNode
 
 __all__ = ["absorb_heads"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .structure import Item, Series
-    from .view import VGraph
+    from ..view.build import VGraph
+    from ..view.structure import Item, Series
 
 __all__ = ["GroupDef", "Grouping"]
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .categories import canonical_type
-from .hierarchy import HIERARCHY_KINDS
-from .structure import Block, Group, Item, Leaf, walk_leaves
+from ..ir.categories import canonical_type
+from ..view.hierarchy import HIERARCHY_KINDS
+from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 
 if TYPE_CHECKING:
+    from ..view.build import VGraph
     from .grouping import Grouping
-    from .view import VGraph
 
 __all__ = ["class_label", "name_groups", "short_name"]
 

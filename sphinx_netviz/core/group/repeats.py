@@ -13,15 +13,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .categories import KNOWN_TYPES as _KNOWN_TYPES
-from .categories import canonical_type, node_category
+from ..ir.categories import KNOWN_TYPES as _KNOWN_TYPES
+from ..ir.categories import canonical_type, node_category
+from ..view.hierarchy import HIERARCHY_KINDS
+from ..view.structure import Block, Group, Item, Leaf, Opaque, Series
 from .grouping import GroupDef, Grouping
-from .hierarchy import HIERARCHY_KINDS
-from .structure import Block, Group, Item, Leaf, Opaque, Series
 
 if TYPE_CHECKING:
-    from .options import Options
-    from .view import VGraph, VNode
+    from ..options.schema import Options
+    from ..view.build import VGraph, VNode
 
 __all__ = ["Grouper"]
 

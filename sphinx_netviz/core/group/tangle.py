@@ -37,11 +37,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..view.structure import decompose, has_opaque
 from .chain import is_input
-from .structure import decompose, has_opaque
 
 if TYPE_CHECKING:
-    from .view import VGraph
+    from ..view.build import VGraph
 
 __all__ = ["cells"]
 

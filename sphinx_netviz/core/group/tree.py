@@ -29,14 +29,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .group_names import class_label, name_groups, short_name
-from .group_repair import Grouper
 from .grouping import GroupDef, Grouping
+from .names import class_label, name_groups, short_name
+from .repeats import Grouper
 
 if TYPE_CHECKING:
-    from .options import Options
-    from .structure import Series
-    from .view import VGraph
+    from ..options.schema import Options
+    from ..view.build import VGraph
+    from ..view.structure import Series
 
 __all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts", "short_name"]
 

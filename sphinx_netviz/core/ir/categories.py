@@ -1,7 +1,7 @@
 """Layer categories and cross-framework twins: what a layer *is*, whatever wrote it.
 
 The IR carries a ``category`` per node (``conv``, ``dense``, ``norm``, ...; see
-:class:`~sphinx_netviz.core.graph.Node`). Extractors set it where they know the class
+:class:`~sphinx_netviz.core.ir.graph.Node`). Extractors set it where they know the class
 hierarchy (a custom ``MyConv(keras.layers.Conv2D)`` is still ``conv``); this module derives it
 from the type name for IR written without one (older snapshots, hand-written JSON) and names
 each framework's class by its Keras *twin* (``nn.Conv2d`` -> ``Conv2D``, ``nn.Linear`` ->

@@ -10,8 +10,8 @@ import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..options.schema import Options
     from .graph import Graph
-    from .options import Options
 
 __all__ = ["RENDERER_VERSION", "diagram_key"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..extract.base import file_suffixes
 from .errors import SpecError
-from .extract.base import file_suffixes
 
 __all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "ModelSpec", "parse_spec"]
 

@@ -24,10 +24,10 @@ added to each lane's own extent (glyphs and their labels).
 
 from __future__ import annotations
 
-from ..sizes import FONT, LABEL_FONT, text_width
 from .glyphs import outline
 from .place import layout
 from .scene import Glyph, Label, Path, Scene
+from .sizes import FONT, LABEL_FONT, text_width
 from .sizing import Sizer, dims_text, feature_text
 from .stats import LayoutStats, count_crossings
 

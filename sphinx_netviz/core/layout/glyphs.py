@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import dims
-from ..sizes import COUNT_FONT_MINI, LINE_STEP, text_width
-from ..structure import Block, Group, Item, Leaf, walk_leaves
+from ..ir import dims
+from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 from .scene import Glyph, Label, Piece, Point, Term
+from .sizes import COUNT_FONT_MINI, LINE_STEP, text_width
 
 if TYPE_CHECKING:
-    from ..group import GroupDef, Grouping
-    from ..options import Options
-    from ..view import VGraph
+    from ..group.tree import GroupDef, Grouping
+    from ..options.schema import Options
+    from ..view.build import VGraph
     from .sizing import Sizer
 
 __all__ = ["Ctx", "exit_node", "outline"]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..structure import ROOT, Item, Leaf, Opaque, walk_leaves
+from ..view.structure import ROOT, Item, Leaf, Opaque, walk_leaves
 from .routing import TRACK_STEP, Bundle, assign_lanes, gap_tracks
 from .scene import Glyph, Label, Path, Piece, Term, clean
 

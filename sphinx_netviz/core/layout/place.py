@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sizes import MARGIN, STROKE_PAD
 from .glyphs import Ctx, outline
 from .routing import dissolve_junctions
 from .scene import Glyph, Scene, extent, label_box
 from .series import series_piece
+from .sizes import MARGIN, STROKE_PAD
 from .sizing import Sizer
 from .stats import measure
 from .wrapping import wrapped
 
 if TYPE_CHECKING:
-    from ..group import Grouping
-    from ..options import Options
-    from ..structure import Series
-    from ..view import VGraph
+    from ..group.tree import Grouping
+    from ..options.schema import Options
+    from ..view.build import VGraph
+    from ..view.structure import Series
 
 __all__ = ["layout"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..sizes import LABEL_FONT, text_width
+from .sizes import LABEL_FONT, text_width
 
 if TYPE_CHECKING:
-    from ..graph import Shape
+    from ..ir.graph import Shape
     from .stats import LayoutStats
 
 __all__ = [

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..hierarchy import HIERARCHY_KINDS
-from ..structure import Block, Group, Item, Leaf, Series, walk_leaves
+from ..view.hierarchy import HIERARCHY_KINDS
+from ..view.structure import Block, Group, Item, Leaf, Series, walk_leaves
 from .layered import opaque_piece
 from .routing import TRACK_STEP
 from .scene import Glyph, Label, Path, Piece, Point, Term, band, clean, concat, find

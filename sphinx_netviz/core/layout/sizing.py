@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..graph import Shape
-    from ..options import Options
-    from ..view import VGraph, VNode
+    from ..ir.graph import Shape
+    from ..options.schema import Options
+    from ..view.build import VGraph, VNode
 
 __all__ = ["Sizer", "dims_text", "feature_text"]
 

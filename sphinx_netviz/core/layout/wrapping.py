@@ -9,7 +9,7 @@ from .scene import Glyph, Label, Path, Piece, Term, clean, find
 from .series import item_piece, join
 
 if TYPE_CHECKING:
-    from ..structure import Series
+    from ..view.structure import Series
     from .glyphs import Ctx
 
 __all__ = ["wrapped"]

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
-from .errors import OptionError
-from .memory import DEFAULT_MEMORY_LIMIT
-from .option_values import PARSERS
+from ..ir.errors import OptionError
+from ..worker.memory import DEFAULT_MEMORY_LIMIT
+from .values import PARSERS
 
 __all__ = ["OPTIONS", "InputShape", "Option", "Options", "Scope", "option", "resolve_options"]
 

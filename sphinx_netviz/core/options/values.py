@@ -1,7 +1,7 @@
 """The value parsers of the options schema: text or typed values to each option's type.
 
-One parser per :data:`~sphinx_netviz.core.options.Kind`, looked up by
-:meth:`Option.parse <sphinx_netviz.core.options.Option.parse>`; each raises
+One parser per :data:`~sphinx_netviz.core.options.schema.Kind`, looked up by
+:meth:`Option.parse <sphinx_netviz.core.options.schema.Option.parse>`; each raises
 :class:`OptionError` through :meth:`Option.fail` so the message names the option and the
 value. The patterns here are the only definition of what a layer type name, a colour, an
 axis name or a CSS length may look like.
@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .dims import AXIS_NAME
-from .memory import parse_size
+from ..ir.dims import AXIS_NAME
+from ..worker.memory import parse_size
 
 if TYPE_CHECKING:
-    from .options import InputShape, Option
+    from .schema import InputShape, Option
 
 __all__ = ["PARSERS"]
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .graph import SCHEMA_VERSION, Graph
-from .sources import Fingerprint, changed_sources
+from ..ir.graph import SCHEMA_VERSION, Graph
+from ..worker.sources import Fingerprint, changed_sources
 
 __all__ = [
     "CACHE_SCHEMA",
@@ -62,7 +62,7 @@ def framework_versions() -> dict[str, str]:
     is cached apart. Read once per process: ``importlib.metadata`` scans site-packages
     (milliseconds a call, which every warm lookup would pay).
     """
-    from .extract.base import registered
+    from ..extract.base import registered
 
     return {extractor.name: extractor.version() for extractor in registered()}
 

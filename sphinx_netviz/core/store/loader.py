@@ -15,10 +15,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..ir.errors import ExtractionError, NetvizError
+from ..ir.graph import Graph
+from ..ir.spec import ModelSpec, parse_spec
+from ..options.schema import InputShape, resolve_options
+from ..worker.client import WorkerClient
+from ..worker.sources import (
+    SYS_PATH,
+    import_anchors,
+    portable_only,
+    relative_sources,
+    resolved_paths,
+)
 from .cache import DiskCache, Stamps, file_stamps, ir_key, sources_current
-from .errors import ExtractionError, NetvizError
-from .graph import Graph
-from .options import InputShape, resolve_options
 from .snapshot import (
     Snapshot,
     framework_importable,
@@ -27,15 +36,6 @@ from .snapshot import (
     required_modules,
     write_snapshot,
 )
-from .sources import (
-    SYS_PATH,
-    import_anchors,
-    portable_only,
-    relative_sources,
-    resolved_paths,
-)
-from .spec import ModelSpec, parse_spec
-from .worker import WorkerClient
 
 __all__ = ["LoadedModel", "ModelLoader", "default_cache_dir", "load_graph"]
 

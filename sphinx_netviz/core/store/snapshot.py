@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ExtractionError
-from .graph import Graph
-from .sources import Fingerprint, changed_sources
+from ..ir.errors import ExtractionError
+from ..ir.graph import Graph
+from ..worker.sources import Fingerprint, changed_sources
 
 __all__ = [
     "SNAPSHOT_SCHEMA",

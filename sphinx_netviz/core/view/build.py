@@ -13,16 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import RenderError
-from .fold import creates_cycle, fold_side_inputs
+from ..group.fold import creates_cycle, fold_side_inputs
+from ..ir.errors import RenderError
 from .hierarchy import HIERARCHY_KINDS, compositions, open_levels
 from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
 
 if TYPE_CHECKING:
-    from .fold import Fold
-    from .graph import Graph, Node, Shape
-    from .options import Options
+    from ..group.fold import Fold
+    from ..ir.graph import Graph, Node, Shape
+    from ..options.schema import Options
 
 __all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "insert_splits", "open_levels"]
 

@@ -13,13 +13,13 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .errors import RenderError
-from .graph import Graph
+from ..ir.errors import RenderError
+from ..ir.graph import Graph
 
 if TYPE_CHECKING:
-    from .graph import Node
-    from .options import Options
-    from .view import VGraph
+    from ..ir.graph import Node
+    from ..options.schema import Options
+    from .build import VGraph
 
 __all__ = ["HIERARCHY_KINDS", "compositions", "open_levels", "opened", "structures"]
 
@@ -97,7 +97,7 @@ def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str,
     for n in graph.nodes:
         if n.parent is not None:
             children[n.parent].append(n)
-    from .view import build_view  # the internals are drawn by the same rules
+    from .build import build_view  # the internals are drawn by the same rules
 
     plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
     out: dict[str, VGraph] = {}

@@ -1,6 +1,6 @@
 """The worker's child process: the only code in netviz that imports a deep-learning framework.
 
-Run as ``python -m sphinx_netviz.core.worker_child`` by :class:`~.worker.WorkerClient`, which
+Run as ``python -m sphinx_netviz.core.worker.child`` by :class:`~.worker.WorkerClient`, which
 documents the protocol (JSON lines over private copies of fd 0/1). At start this module
 imports nothing but the standard library and netviz's framework-free core, then says
 ``ready``: which framework a spec needs is only known once its factory module is imported, so
@@ -26,9 +26,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-from .errors import NetvizError
+from ..ir.errors import NetvizError
+from .client import CONFIG_ENV, file_sha256, is_project_file
 from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
-from .worker import CONFIG_ENV, file_sha256, is_project_file
 
 __all__ = ["main"]
 
@@ -126,7 +126,7 @@ def _hide_gpus(tensorflow: ModuleType) -> None:
 
 
 def _install_import_hooks(hide_gpus: bool) -> None:
-    from .extract.keras_env import leave_tensorflow_alone
+    from ..extract.keras.env import leave_tensorflow_alone
 
     hooks = [_AfterImport("keras.src.utils.module_utils", leave_tensorflow_alone)]
     if hide_gpus:
@@ -151,7 +151,7 @@ def _behind(exc: BaseException, kind: type[_E]) -> _E | None:
 
 def _missing_framework(spec: object, exc: BaseException) -> str | None:
     """A message naming the extra to install, when ``exc`` comes from a missing framework."""
-    from .extract.base import install_hint
+    from ..extract.base import install_hint
 
     missing = _behind(exc, ModuleNotFoundError)
     if missing is None or not missing.name:
@@ -167,8 +167,8 @@ def _missing_framework(spec: object, exc: BaseException) -> str | None:
 
 
 def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
-    from .extract.factory import extract_spec
-    from .spec import parse_spec
+    from ..extract.factory import extract_spec
+    from ..ir.spec import parse_spec
 
     text = str(request.get("spec", ""))
     base = request.get("base_dir")

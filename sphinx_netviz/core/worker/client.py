@@ -7,7 +7,7 @@ hang, crash (``os.abort()``, a segfault in native code), exhaust memory or scrib
 build's output. Why persistent: importing a framework costs seconds, so one worker serves a
 whole build, answering requests in order.
 
-The child is :mod:`.worker_child` (``python -m sphinx_netviz.core.worker_child``), the only
+The child is :mod:`.worker_child` (``python -m sphinx_netviz.core.worker.child``), the only
 module that imports a framework. The protocol is JSON lines over private copies of the
 child's original stdin/stdout file descriptors; the child then points fd 0 at ``/dev/null``
 and fd 1 (and ``sys.stdout``) at its stderr, so anything user code prints or reads cannot
@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ExtractionError
-from .worker_files import file_sha256, is_project_file
-from .worker_process import _START_GRACE, CONFIG_ENV, WorkerProcess
+from ..ir.errors import ExtractionError
+from .files import file_sha256, is_project_file
+from .process import _START_GRACE, CONFIG_ENV, WorkerProcess
 
 __all__ = ["CONFIG_ENV", "WorkerClient", "WorkerResult", "file_sha256", "is_project_file"]
 
@@ -175,7 +175,7 @@ class WorkerClient(WorkerProcess):
             self.restart()  # e.g. after a MemoryError: the child's state is suspect
         if not reply.get("ok"):
             message = str(reply.get("error") or f"model spec {spec!r}: extraction failed")
-            from .errors import SpecError
+            from ..ir.errors import SpecError
 
             if reply.get("type") == "SpecError":
                 raise SpecError(message)
@@ -191,6 +191,6 @@ class WorkerClient(WorkerProcess):
 
 
 if __name__ == "__main__":  # the former entry point, kept for old command lines
-    from .worker_child import main
+    from .child import main
 
     sys.exit(main())

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExtractionError
+from ..ir.errors import ExtractionError
+from .files import is_project_file
 from .memory import DEFAULT_MEMORY_LIMIT, format_size, looks_out_of_memory
-from .worker_files import is_project_file
 
 __all__ = ["CONFIG_ENV", "WorkerProcess"]
 
@@ -122,7 +122,7 @@ class WorkerProcess:
             str(self._base_dir) if self._base_dir is not None and self._base_dir.is_dir() else None
         )
         proc = subprocess.Popen(
-            [self._python, "-m", "sphinx_netviz.core.worker_child"],
+            [self._python, "-m", "sphinx_netviz.core.worker.child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..graph import Edge, Node, Shape
+    from ...ir.graph import Edge, Node, Shape
 
 __all__ = [
     "CATEGORY_BLOCK",

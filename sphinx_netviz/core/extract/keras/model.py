@@ -1,4 +1,4 @@
-"""The Keras 3 walker: a live model -> :class:`~sphinx_netviz.core.graph.Graph`.
+"""The Keras 3 walker: a live model -> :class:`~sphinx_netviz.core.ir.graph.Graph`.
 
 Follows the recipe in shared/reference/peers.md section 3: the node set is the model's
 *calls* (``owner._nodes_by_depth``, which only holds calls that belong to this model), never
@@ -19,21 +19,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..categories import category_of
-from ..errors import ExtractionError
-from ..graph import Edge, Graph, Node, Shape
-from .keras_composite import CATEGORY_BLOCK, finish_internals, open_composite
-from .keras_env import (
+from ...ir.categories import category_of
+from ...ir.errors import ExtractionError
+from ...ir.graph import Edge, Graph, Node, Shape
+from .composite import CATEGORY_BLOCK, finish_internals, open_composite
+from .env import (
     backend_distributions,
     distribution_versions,
     keras_backend,
     leave_tensorflow_alone,
 )
-from .keras_json import json_safe_config
-from .keras_owner import is_instance, names_kept, owner_of, trace_subclassed
+from .jsonable import json_safe_config
+from .owner import is_instance, names_kept, owner_of, trace_subclassed
 
 if TYPE_CHECKING:
-    from .base import ExtractRequest
+    from ..base import ExtractRequest
 
 __all__ = [
     "EXTRACTOR",
@@ -171,7 +171,7 @@ def _walk(
                 model_inputs = tuple(inner_in)
                 model_outputs = tuple(inner_out)
         elif type(op).__name__ == "TorchModuleWrapper":  # a raw torch module: the torch route
-            from .torch_module import trace_wrapped
+            from ..torch.module import trace_wrapped
 
             inner = trace_wrapped(op.module, [t.shape for t in ins], node_id, (*path, op.name))
             internals.nodes.extend(inner.nodes)
@@ -357,10 +357,10 @@ class KerasExtractor:
         return f"keras-walker/{WALKER_VERSION} backend={backend} {installed}".strip()
 
 
-#: The registered instance (``sphinx_netviz.core.extract.keras3:EXTRACTOR``).
+#: The registered instance (``sphinx_netviz.core.extract.keras.model:EXTRACTOR``).
 EXTRACTOR = KerasExtractor()
 
 if TYPE_CHECKING:
-    from .base import Extractor
+    from ..base import Extractor
 
     _CONFORMS: Extractor = EXTRACTOR

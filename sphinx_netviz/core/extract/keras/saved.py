@@ -28,15 +28,15 @@ import zipfile
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExtractionError
-from ..graph import Graph
-from .config_calls import _model_body
-from .config_walk import _Out, _walk
-from .keras_env import distribution_versions, leave_tensorflow_alone
+from ...ir.errors import ExtractionError
+from ...ir.graph import Graph
+from .env import distribution_versions, leave_tensorflow_alone
+from .saved_calls import _model_body
+from .saved_walk import _Out, _walk
 
 if TYPE_CHECKING:
-    from ..spec import ModelSpec
-    from .base import Extractor, ExtractRequest
+    from ...ir.spec import ModelSpec
+    from ..base import Extractor, ExtractRequest
 
 __all__ = ["EXTRACTOR", "KerasFileExtractor", "extract_config", "extract_file", "read_model_config"]
 
@@ -184,7 +184,7 @@ class KerasFileExtractor:
         return f"keras-config/{READER_VERSION} {distribution_versions(self.distributions)}".strip()
 
 
-#: The registered instance (``sphinx_netviz.core.extract.config:EXTRACTOR``).
+#: The registered instance (``sphinx_netviz.core.extract.keras.saved:EXTRACTOR``).
 EXTRACTOR = KerasFileExtractor()
 
 if TYPE_CHECKING:

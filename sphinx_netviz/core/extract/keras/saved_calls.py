@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..graph import Shape
+    from ...ir.graph import Shape
 
 
 # -- tensors in serialized calls ------------------------------------------------------------

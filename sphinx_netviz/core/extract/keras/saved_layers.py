@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..categories import GLOBAL_POOLING
-from .config_calls import _shape
+from ...ir.categories import GLOBAL_POOLING
+from .saved_calls import _shape
 
 if TYPE_CHECKING:
-    from ..graph import Shape
+    from ...ir.graph import Shape
 
 _MODEL_CLASSES = frozenset({"Functional", "Model", "Sequential"})
 #: Built-in layers that never own weights: when consumers already tell their output shape,

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..categories import category_of
-from ..graph import Edge, Node, Shape
-from .config_calls import _call_inputs, _endpoints, _model_body, _shape, _TensorRef
-from .config_layers import (
+from ...ir.categories import category_of
+from ...ir.graph import Edge, Node, Shape
+from .jsonable import json_safe_config
+from .saved_calls import _call_inputs, _endpoints, _model_body, _shape, _TensorRef
+from .saved_layers import (
     _MODEL_CLASSES,
     _WEIGHTLESS,
     _builtin_layer,
@@ -20,7 +21,6 @@ from .config_layers import (
     _output_shapes,
     _param_counts,
 )
-from .keras_json import json_safe_config
 
 
 @dataclass

@@ -23,10 +23,10 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .. import dims
+from ...ir import dims
 
 if TYPE_CHECKING:
-    from ..graph import Graph, Node, Shape
+    from ...ir.graph import Graph, Node, Shape
 
 __all__ = ["name_axes"]
 

@@ -15,13 +15,13 @@ import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExtractionError
-from ..graph import Edge, Graph, Node, Shape
-from .torch_kinds import SKIPPED_OPS, TRANSPARENT_OPS, module_category, op_category, op_name
+from ...ir.errors import ExtractionError
+from ...ir.graph import Edge, Graph, Node, Shape
+from .kinds import SKIPPED_OPS, TRANSPARENT_OPS, module_category, op_category, op_name
 
 if TYPE_CHECKING:
-    from ..spec import ModelSpec
-    from .base import ExtractRequest
+    from ...ir.spec import ModelSpec
+    from ..base import ExtractRequest
 
 __all__ = ["extract_program"]
 
@@ -412,16 +412,16 @@ class TorchExportExtractor:
         """Read the program the path names; errors name ``request.source``."""
         from pathlib import Path
 
-        from ..spec import ModelSpec
+        from ...ir.spec import ModelSpec
 
         return extract_program(ModelSpec(text=request.source, kind="file", path=Path(obj)))
 
     def version(self) -> str:
         """Reader version and the installed torch (part of the IR cache key)."""
-        from .keras3 import distribution_versions
+        from ..keras.model import distribution_versions
 
         return f"torch-export/1 {distribution_versions(self.distributions)}".strip()
 
 
-#: The registered instance (``sphinx_netviz.core.extract.torch_export:EXTRACTOR``).
+#: The registered instance (``sphinx_netviz.core.extract.torch.export:EXTRACTOR``).
 EXTRACTOR = TorchExportExtractor()

@@ -1,4 +1,4 @@
-"""The PyTorch route: a live ``torch.nn.Module`` -> :class:`~sphinx_netviz.core.graph.Graph`.
+"""The PyTorch route: a live ``torch.nn.Module`` -> :class:`~sphinx_netviz.core.ir.graph.Graph`.
 
 The factory is called with the meta device as default device (by ``factory.py``), so a
 7-billion-parameter model costs no memory; one forward pass on meta tensors is then recorded
@@ -16,13 +16,13 @@ import dataclasses
 import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExtractionError
-from .torch_axes import name_axes
-from .torch_trace import Recorder, flatten_tensors, input_names, is_leaf
+from ...ir.errors import ExtractionError
+from .axes import name_axes
+from .trace import Recorder, flatten_tensors, input_names, is_leaf
 
 if TYPE_CHECKING:
-    from ..graph import Graph, Shape
-    from .base import ExtractRequest
+    from ...ir.graph import Graph, Shape
+    from ..base import ExtractRequest
 
 __all__ = [
     "EXTRACTOR",

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph import Edge, Graph, Node, Shape
-from .torch_kinds import (
+from ...ir.graph import Edge, Graph, Node, Shape
+from .kinds import (
     MODULE_CONFIG_ATTRS,
     SKIPPED_OPS,
     TRANSPARENT_OPS,

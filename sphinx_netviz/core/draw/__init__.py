@@ -1,0 +1,3 @@
+"""The SVG writer: scenes and legends into markup, palettes, PDF/PNG export."""
+
+from __future__ import annotations

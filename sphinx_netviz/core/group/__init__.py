@@ -1,0 +1,3 @@
+"""Folding: repeated blocks (with or without side inputs), cells, and names of groups."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The one options schema, shared by the directive, the fence, the CLI and the docs."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The isolated extraction process: client, child, process plumbing, memory cap, sources."""
+
+from __future__ import annotations
