@@ -17,25 +17,20 @@ import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any
 
 from ..ir.errors import OptionError
-from ..worker.memory import DEFAULT_MEMORY_LIMIT
-from .values import PARSERS
+from .values import InputShape, Kind, Option, Scope
 
 __all__ = ["OPTIONS", "InputShape", "Option", "Options", "Scope", "option", "resolve_options"]
-
-#: ``render`` options change the picture; ``extract`` options change how the model is
-#: obtained; ``embed`` options only change how a page embeds the picture (caption, alt...).
-Scope = Literal["render", "extract", "embed"]
-
-#: ``input-shape``: one shape, or one shape per input of a multi-input model.
-InputShape = tuple[int | None, ...] | tuple[tuple[int | None, ...], ...]
 
 #: Dtypes ``input-dtype`` accepts (torch's names).
 _DTYPES = ("float32", "float16", "bfloat16", "float64", "int64", "int32", "int16", "int8", "uint8")
 
-Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
+
+#: The worker's default memory cap: 4 GiB, four times the largest framework start-up measured
+#: in :mod:`sphinx_netviz.core.worker.memory` (which says why the cap is ``RLIMIT_DATA``).
+DEFAULT_MEMORY_LIMIT = 4 * 1024**3
 
 
 def _spec(
@@ -270,45 +265,6 @@ class Options:
     def with_values(self, values: Mapping[str, object]) -> Options:
         """A copy with ``values`` (kebab or snake names, text or typed) applied and checked."""
         return resolve_options(values, base=self)
-
-
-@dataclass(frozen=True)
-class Option:
-    """One option as seen by a front-end: its name, kind, default, doc and validation."""
-
-    name: str
-    attr: str
-    kind: Kind
-    default: Any
-    doc: str
-    scope: Scope
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
-    values: str = ""
-
-    @property
-    def metavar(self) -> str:
-        """How the value is written, for help texts and documentation tables."""
-        if self.choices:
-            return "|".join(c for c in self.choices if c)
-        if self.values:
-            return self.values
-        return {"bool": "true|false", "int": "N", "float": "N", "text": "TEXT"}.get(
-            self.kind, "VALUE"
-        )
-
-    def parse(self, value: object) -> Any:
-        """Convert text or an already-typed value to this option's type, or raise."""
-        try:
-            return PARSERS[self.kind](self, value)
-        except OptionError:
-            raise
-        except (TypeError, ValueError) as exc:
-            raise OptionError(f"option '{self.name}': invalid value {value!r} ({exc})") from None
-
-    def fail(self, value: object, why: str) -> OptionError:
-        """An :class:`OptionError` naming this option and the offending value."""
-        return OptionError(f"option '{self.name}': {value!r} {why}")
 
 
 def _kebab(attr: str) -> str:

@@ -1,25 +1,41 @@
-"""The value parsers of the options schema: text or typed values to each option's type.
+"""One option and its values: :class:`Option`, and the parsers from text or typed values.
 
-One parser per :data:`~sphinx_netviz.core.options.schema.Kind`, looked up by
-:meth:`Option.parse <sphinx_netviz.core.options.schema.Option.parse>`; each raises
+One parser per :data:`Kind`, looked up by :meth:`Option.parse`; each raises
 :class:`OptionError` through :meth:`Option.fail` so the message names the option and the
 value. The patterns here are the only definition of what a layer type name, a colour, an
-axis name or a CSS length may look like.
+axis name, a CSS length or a memory size (``4GiB``) may look like. The schema
+(:mod:`.schema`) declares the options themselves; it imports this module, never the reverse.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from ..ir.dims import AXIS_NAME
-from ..worker.memory import parse_size
+from ..ir.errors import OptionError
 
-if TYPE_CHECKING:
-    from .schema import InputShape, Option
+__all__ = [
+    "PARSERS",
+    "InputShape",
+    "Kind",
+    "Option",
+    "Scope",
+    "format_size",
+    "parse_size",
+]
 
-__all__ = ["PARSERS"]
+#: ``render`` options change the picture; ``extract`` options change how the model is
+#: obtained; ``embed`` options only change how a page embeds the picture (caption, alt...).
+Scope = Literal["render", "extract", "embed"]
+
+#: ``input-shape``: one shape, or one shape per input of a multi-input model.
+InputShape = tuple[int | None, ...] | tuple[tuple[int | None, ...], ...]
+
+#: How an option's value is written and parsed (one parser each, :data:`PARSERS`).
+Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
 
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -29,6 +45,97 @@ _DIM_KEY = re.compile(r"\d{1,2}|[A-Za-z_][A-Za-z0-9_]{0,15}")
 #: A CSS length as ``width`` accepts it: pages put it in a ``style`` attribute, so anything
 #: more (``100px;background:url(...)``) would be CSS injected by whoever writes the page.
 _CSS_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:px|%|em|rem|ex|ch|vw|vh|pt|pc|cm|mm|in)?")
+
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+    "t": 1024**4,
+    "tb": 1000**4,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)")
+
+
+def parse_size(value: object) -> int:
+    """Bytes from ``4GiB``, ``512 MiB``, ``2G``, ``1.5GB``, ``1048576`` or ``0`` (no limit).
+
+    Binary units (``KiB``/``MiB``/``GiB``, and the bare ``K``/``M``/``G``) are powers of 1024,
+    ``KB``/``MB``/``GB`` powers of 1000. Raises :class:`ValueError` for anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError("not a size")
+    if isinstance(value, int):
+        number: float = value
+        unit = ""
+    else:
+        match = _SIZE.fullmatch(str(value).strip().lower())
+        if match is None or match.group(2) not in _UNITS:
+            raise ValueError("not a size (use e.g. 4GiB, 512MiB, or 0 for no limit)")
+        number = float(match.group(1))
+        unit = match.group(2)
+    size = int(number * _UNITS[unit])
+    if size < 0:
+        raise ValueError("negative, not a size")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``4 GiB``, ``512 MiB``, ``1.5 GiB``: the largest binary unit that reads well."""
+    if size <= 0:
+        return "no limit"
+    for unit, factor in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.4g} {unit}"
+    return f"{size} B"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option as seen by a front-end: its name, kind, default, doc and validation."""
+
+    name: str
+    attr: str
+    kind: Kind
+    default: Any
+    doc: str
+    scope: Scope
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    values: str = ""
+
+    @property
+    def metavar(self) -> str:
+        """How the value is written, for help texts and documentation tables."""
+        if self.choices:
+            return "|".join(c for c in self.choices if c)
+        if self.values:
+            return self.values
+        return {"bool": "true|false", "int": "N", "float": "N", "text": "TEXT"}.get(
+            self.kind, "VALUE"
+        )
+
+    def parse(self, value: object) -> Any:
+        """Convert text or an already-typed value to this option's type, or raise."""
+        try:
+            return PARSERS[self.kind](self, value)
+        except OptionError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise OptionError(f"option '{self.name}': invalid value {value!r} ({exc})") from None
+
+    def fail(self, value: object, why: str) -> OptionError:
+        """An :class:`OptionError` naming this option and the offending value."""
+        return OptionError(f"option '{self.name}': {value!r} {why}")
 
 
 def _parse_bool(opt: Option, value: object) -> bool:

@@ -34,7 +34,8 @@ where the :mod:`resource` module is missing (Windows) there is no cap.
 
 from __future__ import annotations
 
-import re
+from ..options.schema import DEFAULT_MEMORY_LIMIT
+from ..options.values import format_size, parse_size
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
@@ -44,26 +45,6 @@ __all__ = [
     "parse_size",
 ]
 
-#: The default cap: 4 GiB, four times the largest framework start-up measured above.
-DEFAULT_MEMORY_LIMIT = 4 * 1024**3
-
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1024,
-    "kb": 1000,
-    "kib": 1024,
-    "m": 1024**2,
-    "mb": 1000**2,
-    "mib": 1024**2,
-    "g": 1024**3,
-    "gb": 1000**3,
-    "gib": 1024**3,
-    "t": 1024**4,
-    "tb": 1000**4,
-    "tib": 1024**4,
-}
-_SIZE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)")
 #: Text a process prints when an allocation failed (Python, glibc/C++, XLA, torch).
 _OOM_MARKERS = (
     "MemoryError",
@@ -74,39 +55,6 @@ _OOM_MARKERS = (
     "RESOURCE_EXHAUSTED",
     "DefaultCPUAllocator: can't allocate memory",
 )
-
-
-def parse_size(value: object) -> int:
-    """Bytes from ``4GiB``, ``512 MiB``, ``2G``, ``1.5GB``, ``1048576`` or ``0`` (no limit).
-
-    Binary units (``KiB``/``MiB``/``GiB``, and the bare ``K``/``M``/``G``) are powers of 1024,
-    ``KB``/``MB``/``GB`` powers of 1000. Raises :class:`ValueError` for anything else.
-    """
-    if isinstance(value, bool):
-        raise ValueError("not a size")
-    if isinstance(value, int):
-        number: float = value
-        unit = ""
-    else:
-        match = _SIZE.fullmatch(str(value).strip().lower())
-        if match is None or match.group(2) not in _UNITS:
-            raise ValueError("not a size (use e.g. 4GiB, 512MiB, or 0 for no limit)")
-        number = float(match.group(1))
-        unit = match.group(2)
-    size = int(number * _UNITS[unit])
-    if size < 0:
-        raise ValueError("negative, not a size")
-    return size
-
-
-def format_size(size: int) -> str:
-    """``4 GiB``, ``512 MiB``, ``1.5 GiB``: the largest binary unit that reads well."""
-    if size <= 0:
-        return "no limit"
-    for unit, factor in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.4g} {unit}"
-    return f"{size} B"
 
 
 def apply_memory_limit(size: int) -> bool:
