@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_netviz.core.extract import config as config_route
-from sphinx_netviz.core.extract import keras3
 from sphinx_netviz.core.extract.base import (
     Extractor,
     ExtractRequest,
@@ -20,6 +18,8 @@ from sphinx_netviz.core.extract.base import (
     install_hint,
     registered,
 )
+from sphinx_netviz.core.extract.keras import model as keras3
+from sphinx_netviz.core.extract.keras import saved as config_route
 from sphinx_netviz.core.ir.categories import CATEGORIES
 from sphinx_netviz.core.ir.spec import parse_spec
 

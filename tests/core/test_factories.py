@@ -50,7 +50,8 @@ def test_other_annotations(text: str) -> None:
 
 def test_routes_declare_their_model_types(monkeypatch: pytest.MonkeyPatch) -> None:
     """A route's ``return_types`` count as model annotations without touching the table."""
-    from sphinx_netviz.core.extract import base, keras3
+    from sphinx_netviz.core.extract import base
+    from sphinx_netviz.core.extract.keras import model as keras3
 
     assert "keras.Model" in keras3.EXTRACTOR.return_types
     assert not is_model_annotation("mylib.graphs.Network")

@@ -7,19 +7,26 @@ without importing the renderer; the renderer derives its SVG id prefix from the 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ..options.schema import Options
     from .graph import Graph
 
-__all__ = ["RENDERER_VERSION", "diagram_key"]
+__all__ = ["RENDERER_VERSION", "RenderKeyed", "diagram_key"]
 
 #: Bumped whenever the same graph and options would draw differently (invalidates caches).
 RENDERER_VERSION = "1.4.0"
 
 
-def diagram_key(graph: Graph, options: Options) -> str:
+class RenderKeyed(Protocol):
+    """What the key needs of the options (:class:`~sphinx_netviz.core.options.schema.Options`
+    has it): the text of every option that changes the picture. A protocol, so that the IR
+    stage names no later stage."""
+
+    def render_key(self) -> str: ...
+
+
+def diagram_key(graph: Graph, options: RenderKeyed) -> str:
     """SHA-256 over the network's content hash, the render options and the renderer version."""
     blob = "\n".join((graph.content_hash(), options.render_key(), RENDERER_VERSION))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

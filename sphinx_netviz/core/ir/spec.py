@@ -23,14 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..extract.base import file_suffixes
 from .errors import SpecError
 
-__all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "ModelSpec", "parse_spec"]
+__all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "MODEL_FILE_SUFFIXES", "ModelSpec", "parse_spec"]
 
-#: Suffixes of saved models, as the registered extraction routes declare them (the protocol
-#: decides, so a new route's files become specs without touching this module).
-FILE_SUFFIXES: tuple[str, ...] = file_suffixes()
+#: Suffixes of saved models, by the extraction route that reads them: the one table of what a
+#: model file is called (each route in ``extract/`` takes its ``suffixes`` from here, so the
+#: spec language never asks the routes and never imports a later stage).
+MODEL_FILE_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "keras-file": (".keras", ".h5", ".hdf5"),
+    "torch-export": (".pt2",),
+}
+#: Every model file suffix, in the order routes are registered.
+FILE_SUFFIXES: tuple[str, ...] = tuple(s for group in MODEL_FILE_SUFFIXES.values() for s in group)
 #: Suffixes of saved IR files.
 IR_SUFFIXES: tuple[str, ...] = (".json",)
 
@@ -110,7 +115,7 @@ def _parse_factory(text: str) -> ModelSpec:
         raise _fail(
             text,
             "expected 'package.module:factory' or a path ending in "
-            + ", ".join(file_suffixes() + IR_SUFFIXES),
+            + ", ".join(FILE_SUFFIXES + IR_SUFFIXES),
         )
     if not module:
         raise _fail(text, "the module before ':' is empty")
@@ -165,7 +170,7 @@ def parse_spec(text: str, base_dir: Path | None = None) -> ModelSpec:
     if "\x00" in stripped or "\n" in stripped:
         raise _fail(stripped, "contains a NUL or newline character")
     lower = stripped.lower()
-    suffix = next((s for s in file_suffixes() + IR_SUFFIXES if lower.endswith(s)), None)
+    suffix = next((s for s in FILE_SUFFIXES + IR_SUFFIXES if lower.endswith(s)), None)
     if suffix is not None:
         try:
             # expanduser raises RuntimeError for "~nobody/..." (unknown user); resolve can

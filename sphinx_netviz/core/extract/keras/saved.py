@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...ir.errors import ExtractionError
 from ...ir.graph import Graph
+from ...ir.spec import MODEL_FILE_SUFFIXES
 from .env import distribution_versions, leave_tensorflow_alone
 from .saved_calls import _model_body
 from .saved_walk import _Out, _walk
@@ -164,8 +165,8 @@ class KerasFileExtractor:
     name = "keras-file"
     extra = "tensorflow"
     distributions: tuple[str, ...] = ("keras", "h5py")
-    #: File suffixes this route reads (spec.py asks the registered routes for theirs).
-    suffixes: tuple[str, ...] = (".keras", ".h5", ".hdf5")
+    #: File suffixes this route reads (the table is the spec language's, ir/spec.py).
+    suffixes: tuple[str, ...] = MODEL_FILE_SUFFIXES["keras-file"]
 
     def accepts(self, obj: object) -> bool:
         """A path whose suffix is one of :attr:`suffixes`."""

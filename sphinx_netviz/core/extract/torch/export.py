@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...ir.errors import ExtractionError
 from ...ir.graph import Edge, Graph, Node, Shape
+from ...ir.spec import MODEL_FILE_SUFFIXES
 from .kinds import SKIPPED_OPS, TRANSPARENT_OPS, module_category, op_category, op_name
 
 if TYPE_CHECKING:
@@ -399,8 +400,8 @@ class TorchExportExtractor:
     name = "torch-export"
     extra = "torch"
     distributions: tuple[str, ...] = ("torch",)
-    #: File suffixes this route reads (spec.py asks the registered routes for theirs).
-    suffixes: tuple[str, ...] = (".pt2",)
+    #: File suffixes this route reads (the table is the spec language's, ir/spec.py).
+    suffixes: tuple[str, ...] = MODEL_FILE_SUFFIXES["torch-export"]
 
     def accepts(self, obj: object) -> bool:
         """A path whose suffix is ``.pt2``."""
