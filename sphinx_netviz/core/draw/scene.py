@@ -7,6 +7,7 @@ the same code, scaled down (``mini``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..layout.sizes import (
@@ -45,9 +46,21 @@ from .palette import Swatch, darken
 if TYPE_CHECKING:
     from ..layout import Glyph, Scene
     from .legend import LegendScene
-    from .svg import SvgParts
+    from .palette import Palette
 
-__all__ = ["draw_legend", "draw_scene", "pattern_defs"]
+__all__ = ["SvgParts", "draw_legend", "draw_scene", "pattern_defs"]
+
+
+@dataclass(frozen=True)
+class SvgParts:
+    """What the writer needs besides geometry."""
+
+    prefix: str
+    title: str
+    desc: str
+    palette: Palette
+    tooltips: dict[str, str]
+    group_colors: dict[int, str]
 
 
 # Monochrome fill patterns (12, like Net2Vis's textures): (size, list of path data, filled).

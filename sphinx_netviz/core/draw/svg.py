@@ -16,30 +16,17 @@ byte-identical output.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .markup import E, Root, drawing, fmt, g_elem, text_elem
-from .scene import draw_legend, draw_scene, pattern_defs
+from .scene import SvgParts, draw_legend, draw_scene, pattern_defs
 
 if TYPE_CHECKING:
     from ..layout import Scene
     from .legend import LegendScene
-    from .palette import Palette
 
 __all__ = ["SvgParts", "detail_svg", "diagram_svg", "legend_only_svg", "placeholder_svg"]
-
-
-@dataclass(frozen=True)
-class SvgParts:
-    """What the writer needs besides geometry."""
-
-    prefix: str
-    title: str
-    desc: str
-    palette: Palette
-    tooltips: dict[str, str]
-    group_colors: dict[int, str]
 
 
 def diagram_svg(

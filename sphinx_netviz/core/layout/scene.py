@@ -10,11 +10,11 @@ from .sizes import LABEL_FONT, text_width
 
 if TYPE_CHECKING:
     from ..ir.graph import Shape
-    from .stats import LayoutStats
 
 __all__ = [
     "Glyph",
     "Label",
+    "LayoutStats",
     "Path",
     "Piece",
     "Point",
@@ -82,6 +82,29 @@ class Label:
     rotate: bool = False
     anchor: str = "middle"
     size: float = LABEL_FONT
+
+
+@dataclass(frozen=True)
+class LayoutStats:
+    """Quality figures of one laid-out diagram (the legend excluded)."""
+
+    crossings: int
+    bends: int
+    width: float
+    height: float
+    glyphs: int
+    edges: int
+
+    def lines(self) -> list[str]:
+        """``name: value`` lines, as ``netviz render --stats`` prints them."""
+        return [
+            f"crossings: {self.crossings}",
+            f"bends: {self.bends}",
+            f"width: {self.width:g}",
+            f"height: {self.height:g}",
+            f"glyphs: {self.glyphs}",
+            f"edges: {self.edges}",
+        ]
 
 
 @dataclass(slots=True)

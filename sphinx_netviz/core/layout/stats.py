@@ -12,8 +12,9 @@ segments are only compared within grid cells they share, so counting stays near-
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .scene import LayoutStats
 
 if TYPE_CHECKING:
     from .scene import Path, Point
@@ -22,29 +23,6 @@ __all__ = ["LayoutStats", "count_crossings", "measure"]
 
 _CELL = 64.0
 _EPS = 0.01
-
-
-@dataclass(frozen=True)
-class LayoutStats:
-    """Quality figures of one laid-out diagram (the legend excluded)."""
-
-    crossings: int
-    bends: int
-    width: float
-    height: float
-    glyphs: int
-    edges: int
-
-    def lines(self) -> list[str]:
-        """``name: value`` lines, as ``netviz render --stats`` prints them."""
-        return [
-            f"crossings: {self.crossings}",
-            f"bends: {self.bends}",
-            f"width: {self.width:g}",
-            f"height: {self.height:g}",
-            f"glyphs: {self.glyphs}",
-            f"edges: {self.edges}",
-        ]
 
 
 _Seg = tuple[float, float, float, float, int, str, str]  # box (sorted), path, source, target
