@@ -43,7 +43,7 @@ LIVE = textwrap.dedent(
         models.raw_ops()  # names taken between two renders of the same live model
         again = render(model, input_shape=None)
         out[name] = [sha(first.svg), sha(again.svg)]
-    out["worker_module"] = "sphinx_netviz.core.worker.client" in sys.modules
+    out["worker_module"] = "sphinx_netviz.core.worker" in sys.modules
     print(json.dumps(out))
     """
 )

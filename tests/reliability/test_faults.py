@@ -130,7 +130,7 @@ def _worker_of(build_pid: int, worker_pid: int) -> bool:
     cmdline = Path(f"/proc/{worker_pid}/cmdline").read_bytes().replace(b"\0", b" ")
     stat = Path(f"/proc/{worker_pid}/stat").read_text()
     parent = int(stat.rsplit(")", 1)[1].split()[1])
-    return b"sphinx_netviz.core.worker.client" in cmdline and parent == build_pid
+    return b"sphinx_netviz.core.worker.child" in cmdline and parent == build_pid
 
 
 @pytest.mark.parametrize("tool", ["sphinx", "mkdocs"])

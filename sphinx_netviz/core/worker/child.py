@@ -27,8 +27,9 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from ..ir.errors import NetvizError
-from .client import CONFIG_ENV, file_sha256, is_project_file
+from .files import file_sha256, is_project_file
 from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
+from .process import CONFIG_ENV
 
 __all__ = ["main"]
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -188,9 +187,3 @@ class WorkerClient(WorkerProcess):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-if __name__ == "__main__":  # the former entry point, kept for old command lines
-    from .child import main
-
-    sys.exit(main())

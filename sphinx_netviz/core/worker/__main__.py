@@ -1,0 +1,11 @@
+"""``python -m sphinx_netviz.core.worker``: the worker's child process (:mod:`.child`), under
+the package's own name as well (the command line of netviz versions before the stage
+packages)."""
+
+from __future__ import annotations
+
+import sys
+
+from .child import main
+
+sys.exit(main())
