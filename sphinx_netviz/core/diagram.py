@@ -14,22 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .draw.details import DetailScene, build_details, share_scenes
 from .draw.legend import LegendScene, build_legend, shown_types
 from .draw.palette import Palette
 from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
-from .group.tree import Grouping, group_tree
 from .ir.categories import node_category
 from .ir.dims import DimNames, shape_text
 from .ir.errors import OptionError, RenderError
 from .ir.graph import Graph, Node, Shape
 from .ir.keys import RENDERER_VERSION, diagram_key
-from .layout import Glyph, LayoutStats, Scene, layout
+from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
 from .options.schema import Options, resolve_options
-from .view.build import VGraph, build_view
-from .view.structure import decompose
+
+if TYPE_CHECKING:
+    from .group.grouping import Grouping
+    from .layout import Glyph, LayoutStats, Scene
+    from .view.vgraph import VGraph
 
 __all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
 
@@ -117,41 +119,11 @@ class Diagram:
         return target
 
 
-@dataclass
-class Prepared:
-    """The intermediate results of a render (for tests, the CLI's inspect, and benchmarks)."""
-
-    view: VGraph
-    grouping: Grouping
-    scene: Scene
-
-
 def _options(options: Options | None, kwargs: dict[str, object]) -> Options:
     base = options or Options()
     if not kwargs:
         return base
     return resolve_options(kwargs, base=base)
-
-
-def with_graph_names(graph: Graph, options: Options) -> Options:
-    """``options`` with the graph's own axis names (``Graph.dim_names``) under the
-    ``dim-names`` the user gave, which win."""
-    if not graph.dim_names:
-        return options
-    return replace(options, dim_names=(*graph.dim_names, *options.dim_names))
-
-
-def prepare(graph: Graph, options: Options) -> Prepared:
-    """View, decompose, group and lay out ``graph``."""
-    return _prepare(graph, with_graph_names(graph, options))
-
-
-def _prepare(graph: Graph, options: Options) -> Prepared:
-    vg = build_view(graph, options)
-    tree = decompose(vg)
-    grouping = group_tree(vg, tree, options)
-    scene = layout(vg, grouping, options)
-    return Prepared(vg, grouping, scene)
 
 
 def render(graph: Graph | Any, options: Options | None = None, **kwargs: object) -> Diagram:

@@ -25,14 +25,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..group.tree import Grouping
+from ..group.grouping import Grouping
 from ..ir.graph import Edge, Graph, Node
 from ..layout import Glyph, Scene, Sizer, layout
-from ..view.build import VGraph, _insert_splits
+from ..layout.prepare import prepare
+from ..view.edits import insert_splits
 from ..view.structure import Group, Item, Series, decompose, walk_leaves
+from .legend import shown_types
 
 if TYPE_CHECKING:
     from ..options.schema import Options
+    from ..view.vgraph import VGraph
     from .palette import Palette
 
 __all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "scene_key", "share_scenes"]
@@ -183,9 +186,6 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
 
 
 def _context(graph: Graph, options: Options, palette: Palette) -> tuple[_Context, Scene]:
-    from ..diagram import prepare  # diagram imports this module
-    from .legend import shown_types
-
     prep = prepare(graph, options)
     gids = sorted(prep.grouping.defs)
     types = shown_types(prep.view, prep.grouping)
@@ -276,7 +276,7 @@ def _open(
         return ctx, inner, g.type
     if g.kind == "group" and g.id in ctx.vg.manual_members:
         sub = ctx.vg.manual_members[g.id].copy()
-        _insert_splits(sub)
+        insert_splits(sub)
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
         inner = layout(sub, grouping, options, tree=tree)

@@ -10,14 +10,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..ir.errors import RenderError
 
-if TYPE_CHECKING:
-    from ..diagram import Diagram
-
-__all__ = ["bundle", "resolve_css_vars", "svg_to_pdf", "svg_to_png"]
+__all__ = ["Drawn", "bundle", "resolve_css_vars", "svg_to_pdf", "svg_to_png"]
 
 _VAR = re.compile(r"var\(\s*--[A-Za-z0-9_-]+\s*,\s*([^()]+?)\s*\)")
 _HOVER = re.compile(r"svg\.netviz [^{}]*:hover[^{}]*\{[^{}]*\}")
@@ -71,7 +68,18 @@ def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-def bundle(diagram: Diagram) -> bytes:
+class Drawn(Protocol):
+    """What a bundle is made of (a :class:`~sphinx_netviz.core.diagram.Diagram` has it): the
+    diagram and its legend as SVG documents."""
+
+    @property
+    def svg(self) -> str: ...
+
+    @property
+    def legend_svg(self) -> str: ...
+
+
+def bundle(diagram: Drawn) -> bytes:
     """A zip like Net2Vis's download: graph.svg, graph.pdf, legend.svg, legend.pdf.
 
     ``graph.*`` is the diagram as rendered (legend below unless the options said otherwise);

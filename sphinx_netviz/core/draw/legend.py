@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..group.tree import Grouping
+from ..group.grouping import Grouping
 from ..layout import Scene, Sizer, layout
 from ..layout.sizes import (
     GROUP_H,
@@ -25,11 +25,12 @@ from ..layout.sizes import (
     SWATCH_W,
     text_width,
 )
-from ..view.build import VGraph, insert_splits
+from ..view.edits import insert_splits
 from ..view.structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
 
 if TYPE_CHECKING:
     from ..options.schema import Options
+    from ..view.vgraph import VGraph
 
 __all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
 

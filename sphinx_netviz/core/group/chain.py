@@ -19,7 +19,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph, VNode
+    from ..view.vgraph import VGraph, VNode
 
 __all__ = [
     "attach",

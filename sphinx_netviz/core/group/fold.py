@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..view.structure import Leaf, Opaque, Series, decompose, has_opaque, topo_order
+from ..view.edits import drop_nodes
+from ..view.structure import Block, Leaf, Opaque, Series, decompose, has_opaque, topo_order
+from ..view.vgraph import VNode, creates_cycle
 from .chain import (
     attach,
     crossings,
@@ -52,30 +53,17 @@ from .chain import (
     signatures,
 )
 from .fold_heads import absorb_heads
+from .grouping import Fold
+from .names import class_label, short_name
 from .tangle import cells
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph, VNode
+    from ..view.vgraph import VGraph
 
-__all__ = ["Fold", "creates_cycle", "drop_nodes", "fold_side_inputs"]
-
-
-@dataclass
-class Fold:
-    """One folded run: its repeats' node ids (main path order) and the first repeat's view."""
-
-    node: str
-    key: str
-    label: str
-    count: int
-    repeats: list[list[str]]
-    body: VGraph | None = None
-    side_inputs: list[str] = field(default_factory=list)
+__all__ = ["Fold", "fold_side_inputs"]
 
 
 def _opaque_nodes(series: Series, out: set[str]) -> None:
-    from ..view.structure import Block
-
     for it in series.items:
         if isinstance(it, Opaque):
             out.update(it.nodes)
@@ -84,28 +72,9 @@ def _opaque_nodes(series: Series, out: set[str]) -> None:
                 _opaque_nodes(b, out)
 
 
-def creates_cycle(vg: VGraph, inside: set[str]) -> bool:
-    """True when a path leaves ``inside`` and comes back (contracting would make a cycle):
-    what a folded run (here) and a manual group (view.py) must not do."""
-    frontier = [s for c in inside for s in vg.succ[c] if s not in inside]
-    seen: set[str] = set()
-    while frontier:
-        x = frontier.pop()
-        if x in seen:
-            continue
-        seen.add(x)
-        for y in vg.succ[x]:
-            if y in inside:
-                return True
-            frontier.append(y)
-    return False
-
-
 def _label(vg: VGraph, nodes: list[str]) -> str:
     """A block that is one hierarchy node, or all of one's internals, is named after its
     class; otherwise after what it does."""
-    from .tree import class_label, short_name
-
     named = class_label(vg, [Leaf(n) for n in nodes])
     if named is not None:
         return named
@@ -234,8 +203,6 @@ def _letter_duplicates(folds: list[Fold]) -> None:
 
 
 def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id: str) -> Fold:
-    from ..view.build import VNode
-
     inside = {v for rep in repeats for v in rep}
     first = repeats[0]
     body = vg.subgraph(first, label)
@@ -276,20 +243,3 @@ def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id
     fold = Fold(new_id, key, label, len(repeats), repeats, body, side)
     vg.folds[new_id] = fold
     return fold
-
-
-def drop_nodes(vg: VGraph, ids: list[str]) -> None:
-    """Remove ``ids`` and every edge touching them (folds and heads contracted)."""
-    gone = set(ids)
-    for c in ids:
-        for p in vg.pred[c]:
-            if p not in gone:
-                vg.succ[p] = [s for s in vg.succ[p] if s not in gone]
-        for s in vg.succ[c]:
-            if s not in gone:
-                vg.pred[s] = [p for p in vg.pred[s] if p not in gone]
-    for c in ids:
-        del vg.succ[c]
-        del vg.pred[c]
-        del vg.nodes[c]
-    vg.shapes = {k: v for k, v in vg.shapes.items() if k[0] not in gone and k[1] not in gone}

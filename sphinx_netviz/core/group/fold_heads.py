@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..view.edits import drop_nodes
 from .chain import is_block
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph, VNode
-    from .fold import Fold
+    from ..view.vgraph import VGraph, VNode
+    from .grouping import Fold
 
 __all__ = ["absorb_heads"]
 
@@ -106,8 +107,6 @@ def absorb_heads(vg: VGraph, folds: list[Fold]) -> None:
 
 
 def _absorb(vg: VGraph, f: Fold, head: list[str]) -> None:
-    from .fold import drop_nodes
-
     node = vg.nodes[f.node]
     inside = set(head)
     incoming = [(p, vg.shapes.get((p, c))) for c in head for p in vg.pred[c] if p not in inside]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph
     from ..view.structure import Item, Series
+    from ..view.vgraph import VGraph
 
-__all__ = ["GroupDef", "Grouping"]
+__all__ = ["Fold", "GroupDef", "Grouping"]
 
 
 @dataclass
@@ -37,3 +37,16 @@ class Grouping:
 
     tree: Series
     defs: dict[int, GroupDef] = field(default_factory=dict)
+
+
+@dataclass
+class Fold:
+    """One folded run: its repeats' node ids (main path order) and the first repeat's view."""
+
+    node: str
+    key: str
+    label: str
+    count: int
+    repeats: list[list[str]]
+    body: VGraph | None = None
+    side_inputs: list[str] = field(default_factory=list)

@@ -15,7 +15,7 @@ from ..view.hierarchy import HIERARCHY_KINDS
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph
+    from ..view.vgraph import VGraph
     from .grouping import Grouping
 
 __all__ = ["class_label", "name_groups", "short_name"]

@@ -21,7 +21,7 @@ from .grouping import GroupDef, Grouping
 
 if TYPE_CHECKING:
     from ..options.schema import Options
-    from ..view.build import VGraph, VNode
+    from ..view.vgraph import VGraph, VNode
 
 __all__ = ["Grouper"]
 

@@ -38,10 +38,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..view.structure import decompose, has_opaque
+from ..view.vgraph import creates_cycle
 from .chain import is_input
 
 if TYPE_CHECKING:
-    from ..view.build import VGraph
+    from ..view.vgraph import VGraph
 
 __all__ = ["cells"]
 
@@ -114,8 +115,6 @@ def _partition(
 
 
 def _is_cell(vg: VGraph, region: list[str], att: dict[str, int]) -> bool:
-    from .fold import creates_cycle
-
     if len(region) < _MIN_CELL:
         return False
     inside = set(region)

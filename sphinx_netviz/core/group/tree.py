@@ -35,8 +35,8 @@ from .repeats import Grouper
 
 if TYPE_CHECKING:
     from ..options.schema import Options
-    from ..view.build import VGraph
     from ..view.structure import Series
+    from ..view.vgraph import VGraph
 
 __all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts", "short_name"]
 

@@ -11,9 +11,9 @@ from .scene import Glyph, Label, Piece, Point, Term
 from .sizes import COUNT_FONT_MINI, LINE_STEP, text_width
 
 if TYPE_CHECKING:
-    from ..group.tree import GroupDef, Grouping
+    from ..group.grouping import GroupDef, Grouping
     from ..options.schema import Options
-    from ..view.build import VGraph
+    from ..view.vgraph import VGraph
     from .sizing import Sizer
 
 __all__ = ["Ctx", "exit_node", "outline"]

@@ -15,10 +15,10 @@ from .stats import measure
 from .wrapping import wrapped
 
 if TYPE_CHECKING:
-    from ..group.tree import Grouping
+    from ..group.grouping import Grouping
     from ..options.schema import Options
-    from ..view.build import VGraph
     from ..view.structure import Series
+    from ..view.vgraph import VGraph
 
 __all__ = ["layout"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..ir.graph import Shape
     from ..options.schema import Options
-    from ..view.build import VGraph, VNode
+    from ..view.vgraph import VGraph, VNode
 
 __all__ = ["Sizer", "dims_text", "feature_text"]
 

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..ir.errors import RenderError
-from ..ir.graph import Graph
-
 if TYPE_CHECKING:
-    from ..ir.graph import Node
+    from ..ir.graph import Graph, Node
     from ..options.schema import Options
-    from .build import VGraph
 
-__all__ = ["HIERARCHY_KINDS", "compositions", "open_levels", "opened", "structures"]
+__all__ = ["HIERARCHY_KINDS", "open_levels", "opened", "structures"]
 
 #: Node kinds whose internals are recorded under their id (``parent``).
 HIERARCHY_KINDS = ("model", "composite")
@@ -81,40 +76,4 @@ def structures(graph: Graph) -> dict[str, str]:
             blob = "\n".join(lines).encode()
             out[n.id] = hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]
         label[n.id] = n.type + (":" + out[n.id] if n.id in out else "")
-    return out
-
-
-#: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.
-_MAX_COMPOSITION = 40
-
-
-def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
-    """The internals of each closed hierarchy node (first of each class), as a view."""
-    closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
-    if not closed:
-        return {}
-    children: dict[str, list[Node]] = defaultdict(list)
-    for n in graph.nodes:
-        if n.parent is not None:
-            children[n.parent].append(n)
-    from .build import build_view  # the internals are drawn by the same rules
-
-    plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
-    out: dict[str, VGraph] = {}
-    for h in closed:
-        if h.type in out:
-            continue
-        inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
-        ids = {c.id for c in inner}
-        if not ids or len(ids) > _MAX_COMPOSITION:
-            continue  # a whole nested backbone (ResNet50) would make the legend a diagram
-        sub = Graph(
-            name=h.type,
-            nodes=tuple(inner),
-            edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
-        )
-        try:
-            out[h.type] = build_view(sub, plain, splits=False)
-        except RenderError:
-            continue
     return out

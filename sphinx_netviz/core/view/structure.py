@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from .build import VGraph
+    from .vgraph import VGraph
 
 __all__ = [
     "ROOT",
