@@ -1,4 +1,5 @@
-"""The ``netviz`` fence: parsing, the Markdown extension and the SuperFences hooks.
+"""The ``netviz`` fence in Markdown: the extension and the SuperFences hooks (parsing the
+fence itself is :mod:`.fence_parse`'s).
 
 A fence names a model on its first line and sets options on the following ``key: value``
 lines (the names of the shared schema, plus caption/alt/align/width/class)::
@@ -22,15 +23,22 @@ list: only an extension sees fences inside API pages. Two routes reach the same 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from sphinx_netviz.core import OptionError, SpecError, option
+from .fence_parse import (
+    FENCE_NAME,
+    FenceBlock,
+    FenceRequest,
+    fence_key,
+    find_fences,
+    parse_fence,
+    parse_header,
+)
+from .session import DiagramSession
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -47,104 +55,6 @@ __all__ = [
     "parse_header",
     "validator",
 ]
-
-#: The info string that marks a diagram fence.
-FENCE_NAME = "netviz"
-
-_OPEN = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*"
-    r"(?:\{[ \t]*\.?netviz(?P<braced>[^}]*)\}|netviz(?![\w-])(?P<rest>[^`]*))[ \t]*$"
-)
-_HEADER_ITEM = re.compile(r"""(?P<key>[\w-]+)(?:=(?P<value>"[^"]*"|'[^']*'|[^\s"']+))?""")
-_OPTION_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?P<value>.*)$")
-
-
-@dataclass(frozen=True)
-class FenceRequest:
-    """A parsed fence: the spec and the option lines as written (validated names)."""
-
-    spec: str
-    values: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class FenceBlock:
-    """A fence found in Markdown text: where it is and what it holds."""
-
-    start: int  # index of the opening line
-    end: int  # index of the closing line
-    indent: str
-    header: tuple[tuple[str, str], ...]
-    source: str  # the body, dedented
-
-
-def fence_key(source: str) -> tuple[str, ...]:
-    """A whitespace-insensitive identity of a fence body, to find its line in the page."""
-    return tuple(line.strip() for line in source.splitlines() if line.strip())
-
-
-def parse_header(text: str) -> tuple[tuple[str, str], ...]:
-    """Options written on the opening line (```` ```netviz caption="A net" ````)."""
-    items = []
-    for match in _HEADER_ITEM.finditer(text.strip()):
-        key = match.group("key")
-        value = match.group("value")
-        value = "true" if value is None else value.strip("\"'")
-        items.append((key, value))
-    return tuple(items)
-
-
-def parse_fence(source: str) -> FenceRequest:
-    """Split a fence body into the spec (first line) and its ``key: value`` option lines.
-
-    Option names are checked against the shared schema here (values are checked when the
-    options are resolved), so a misspelt name is reported with a suggestion. Lines starting
-    with ``#`` are comments.
-    """
-    lines = [ln.strip() for ln in source.splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    if not lines:
-        raise SpecError("empty netviz fence: the first line must name a model, e.g. 'pkg.mod:fn'")
-    spec, rest = lines[0], lines[1:]
-    values: list[tuple[str, str]] = []
-    for line in rest:
-        match = _OPTION_LINE.match(line)
-        if match is None:
-            raise OptionError(f"netviz fence for {spec!r}: line {line!r} is not 'option: value'")
-        name = option(match.group("key")).name
-        values.append((name, match.group("value").strip()))
-    return FenceRequest(spec=spec, values=tuple(values))
-
-
-def find_fences(lines: list[str]) -> Iterator[FenceBlock]:
-    """Every closed ``netviz`` fence in ``lines`` (at any indentation, as in lists)."""
-    index = 0
-    while index < len(lines):
-        match = _OPEN.match(lines[index])
-        if match is None:
-            index += 1
-            continue
-        indent, fence = match.group("indent"), match.group("fence")
-        closing = re.compile(rf"^{re.escape(indent)}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        body: list[str] = []
-        for end in range(index + 1, len(lines)):
-            line = lines[end]
-            if closing.match(line):
-                header = parse_header(match.group("braced") or match.group("rest") or "")
-                yield FenceBlock(
-                    start=index,
-                    end=end,
-                    indent=indent,
-                    header=header,
-                    source="\n".join(
-                        ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in body
-                    ),
-                )
-                index = end + 1
-                break
-            body.append(line)
-        else:
-            index += 1  # unclosed: leave it to the code-block extensions
 
 
 class FenceRenderer(Protocol):
@@ -234,8 +144,6 @@ class NetvizExtension(Extension):  # type: ignore[misc]
 
     def get_renderer(self) -> FenceRenderer:
         if self._renderer is None:
-            from mkdocs_netviz.session import DiagramSession
-
             self._renderer = DiagramSession.standalone()
         return self._renderer
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import griffe
 
-from sphinx_netviz.core import is_model_annotation
+from sphinx_netviz.core.adapter import is_model_annotation
 
 __all__ = ["NetvizGriffeExtension", "diagram_fence", "is_model_factory", "with_fence"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sphinx_netviz.core import Embed, figure_html, placeholder_html
+from sphinx_netviz.core.adapter import Embed, figure_html, placeholder_html
 
 __all__ = ["Embed", "figure_html", "placeholder_html", "source_html"]
 

@@ -37,7 +37,7 @@ from mkdocs_netviz.session import (
     PageContext,
     import_path,
 )
-from sphinx_netviz.core import STATIC_DIR, absolute_links, resolve_deferred
+from sphinx_netviz.core.adapter import STATIC_DIR, absolute_links, resolve_deferred
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -23,21 +23,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from mkdocs_netviz.fence import FenceBlock, fence_key, find_fences, parse_fence
+from mkdocs_netviz.fence_parse import FenceBlock, fence_key, find_fences, parse_fence
 from mkdocs_netviz.html import Embed, figure_html, placeholder_html, source_html
-from sphinx_netviz.core import (
-    NetvizError,
-    Options,
-    Stamps,
-    deferred_links,
-    file_stamps,
-    link_table,
-    resolve_options,
-    unique_ids,
-)
+from sphinx_netviz.core import NetvizError, Options, resolve_options
+from sphinx_netviz.core.adapter import Stamps, deferred_links, file_stamps, link_table, unique_ids
 
 if TYPE_CHECKING:
-    from sphinx_netviz.core import BuiltDiagram, DiagramBuilder
+    from sphinx_netviz.core.adapter import BuiltDiagram, DiagramBuilder
 
 __all__ = ["ASSET_DIR", "BuilderSettings", "DiagramSession", "FenceFailed", "PageContext"]
 
@@ -303,7 +295,7 @@ def import_path(base_dir: Path, extra: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) -> DiagramBuilder:
-    from sphinx_netviz.core import DiagramBuilder
+    from sphinx_netviz.core.adapter import DiagramBuilder
 
     return DiagramBuilder(
         cache_dir=settings.cache_dir,

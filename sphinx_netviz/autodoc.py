@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from sphinx_netviz.core import is_model_annotation
+from sphinx_netviz.core.adapter import is_model_annotation
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.util import logging
 
-from sphinx_netviz.core import Embed, figure_html, placeholder_html
+from sphinx_netviz.core.adapter import Embed, figure_html, placeholder_html
 from sphinx_netviz.nodes import diagram_data, netviz_diagram
 
 if TYPE_CHECKING:
@@ -56,9 +56,8 @@ def resolve_node(node: netviz_diagram, outcome: Outcome | None) -> None:
         return
     error = str(node.get("error")) or (outcome.error if outcome is not None else "") or "failed"
     title = f"netviz: cannot draw {node.get('spec') or 'an empty spec'}"
-    from sphinx_netviz.core import (
-        placeholder_svg,  # svgwrite is slow to import; warm builds skip it
-    )
+    # svgwrite is slow to import; warm builds skip it
+    from sphinx_netviz.core.adapter import placeholder_svg
 
     node["svg"] = placeholder_svg(title, error)
     node["legend_svg"] = ""
@@ -187,7 +186,7 @@ def epub_visit(self: HTML5Translator, node: netviz_diagram) -> None:
 
 
 def latex_visit(self: LaTeXTranslator, node: netviz_diagram) -> None:
-    from sphinx_netviz.core import svg_to_pdf
+    from sphinx_netviz.core.adapter import svg_to_pdf
 
     data = diagram_data(node)
     outdir = Path(self.builder.outdir)

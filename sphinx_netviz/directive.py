@@ -25,14 +25,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_netviz.config import add_config_values, site_options
-from sphinx_netviz.core import OPTIONS, NetvizError, parse_spec
+from sphinx_netviz.core import OPTIONS, NetvizError, __version__
+from sphinx_netviz.core.adapter import parse_spec
 from sphinx_netviz.dependencies import module_file, spec_dependencies
 from sphinx_netviz.directive_options import name_spec, parse_options, request_values
 from sphinx_netviz.events import connect_events, env_requests
 from sphinx_netviz.nodes import netviz_diagram
 from sphinx_netviz.state import request_key
-
-from . import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

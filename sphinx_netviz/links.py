@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes  # type: ignore[import-untyped]
 from sphinx import addnodes
 
-from sphinx_netviz.core import link_table
+from sphinx_netviz.core.adapter import link_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -29,7 +29,7 @@ from sphinx_netviz.core import NetvizError, Options, option
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from sphinx_netviz.core import BuiltDiagram, DiagramBuilder
+    from sphinx_netviz.core.adapter import BuiltDiagram, DiagramBuilder
 
 __all__ = [
     "NetvizState",
@@ -92,7 +92,7 @@ class NetvizState:
     def diagram_builder(self, app: Sphinx) -> DiagramBuilder:
         """The process's DiagramBuilder, created on first use (never one from another pid)."""
         if self.builder is None:
-            from sphinx_netviz.core import DiagramBuilder
+            from sphinx_netviz.core.adapter import DiagramBuilder
 
             self.builder = DiagramBuilder(
                 cache_dir=cache_dir(app),

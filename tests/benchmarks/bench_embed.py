@@ -34,7 +34,8 @@ def _graphs(quick: bool) -> list[object]:
 
 def page_bytes(quick: bool = False) -> tuple[int, int]:
     """(static page bytes, exploring page bytes) for the 20 diagrams."""
-    from sphinx_netviz.core import Embed, figure_html, render
+    from sphinx_netviz.core import render
+    from sphinx_netviz.core.adapter import Embed, figure_html
 
     static = explore = 0
     seen_a: dict[str, int] = {}
@@ -69,7 +70,8 @@ def gallery_bytes() -> tuple[int, int]:
     import sys
     from pathlib import Path
 
-    from sphinx_netviz.core import Embed, ModelLoader, figure_html, render
+    from sphinx_netviz.core import render
+    from sphinx_netviz.core.adapter import Embed, ModelLoader, figure_html
 
     examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
     static = explore = 0

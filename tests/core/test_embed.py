@@ -10,18 +10,16 @@ import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup
 
-from sphinx_netviz.core import (
+from sphinx_netviz.core import Graph, Node, render
+from sphinx_netviz.core.adapter import (
     FULL_SIZE_TEXT,
     STATIC_DIR,
     STATIC_FILES,
     Embed,
-    Graph,
-    Node,
     deferred_links,
     figure_html,
     link_table,
     placeholder_html,
-    render,
     resolve_deferred,
 )
 from sphinx_netviz.core.embed.figure import class_candidates
