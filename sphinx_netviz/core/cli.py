@@ -183,7 +183,8 @@ def _options(args: argparse.Namespace) -> Options:
 def _loader(
     args: argparse.Namespace, options: Options, snapshot_dir: Path | None = None
 ) -> ModelLoader:
-    from .store.loader import ModelLoader, default_cache_dir
+    from .store.cache import default_cache_dir
+    from .store.loader import ModelLoader
 
     base = (args.base_dir or Path.cwd()).resolve()
     cache = None if args.no_cache else (args.cache_dir or default_cache_dir())

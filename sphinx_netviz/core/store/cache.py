@@ -41,6 +41,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "DiskCache",
     "IrEntry",
+    "default_cache_dir",
     "framework_versions",
     "ir_key",
 ]
@@ -53,6 +54,16 @@ EXTRACTOR_VERSION = "2"
 
 
 @functools.cache
+def default_cache_dir() -> Path:
+    """``$NETVIZ_CACHE_DIR``, else ``$XDG_CACHE_HOME/netviz``, else ``~/.cache/netviz``."""
+    explicit = os.environ.get("NETVIZ_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "netviz"
+
+
 def framework_versions() -> dict[str, str]:
     """Each registered extraction route's version string, by route name.
 

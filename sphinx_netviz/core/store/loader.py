@@ -9,7 +9,6 @@ read directly.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,13 +26,12 @@ from ..worker.sources import (
     relative_sources,
     resolved_paths,
 )
-from .cache import DiskCache, Stamps, file_stamps, ir_key, sources_current
+from .cache import DiskCache, Stamps, default_cache_dir, file_stamps, ir_key, sources_current
 from .snapshot import (
     Snapshot,
-    framework_importable,
+    extractable,
     offline_from_env,
     read_snapshot,
-    required_modules,
     write_snapshot,
 )
 
@@ -53,16 +51,6 @@ class LoadedModel:
     from_cache: bool
     #: True when the graph was read from a committed snapshot (no extraction possible).
     from_snapshot: bool = False
-
-
-def default_cache_dir() -> Path:
-    """``$NETVIZ_CACHE_DIR``, else ``$XDG_CACHE_HOME/netviz``, else ``~/.cache/netviz``."""
-    explicit = os.environ.get("NETVIZ_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "netviz"
 
 
 def read_ir_file(spec: ModelSpec) -> Graph:
@@ -242,7 +230,7 @@ class ModelLoader:
             return memo[0]
         if self.snapshot_dir is not None:
             snap = self._read_snapshot(spec, input_shape, extract)
-            if snap is not None and (self.offline or not _extractable(snap)):
+            if snap is not None and (self.offline or not extractable(snap)):
                 if probe:
                     return self._from_snapshot(snap, warn=False)
                 return self._remember(key, self._from_snapshot(snap))
@@ -365,11 +353,6 @@ class ModelLoader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _extractable(snap: Snapshot) -> bool:
-    """Whether this environment could re-extract the snapshot's model (cheap: find_spec)."""
-    return all(framework_importable(m) for m in required_modules(snap.graph))
 
 
 def load_graph(spec: str, **options: object) -> Graph:

@@ -38,6 +38,7 @@ from ..worker.sources import Fingerprint, changed_sources
 __all__ = [
     "SNAPSHOT_SCHEMA",
     "Snapshot",
+    "extractable",
     "framework_importable",
     "offline_from_env",
     "read_snapshot",
@@ -224,3 +225,8 @@ def read_snapshot(
         sources=sources,
         options=dict(data.get("options") or {}),
     )
+
+
+def extractable(snap: Snapshot) -> bool:
+    """Whether this environment could re-extract the snapshot's model (cheap: find_spec)."""
+    return all(framework_importable(m) for m in required_modules(snap.graph))
