@@ -129,7 +129,7 @@ def _image_dir(self: Any) -> tuple[Path, str]:
 
 
 def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:
-    """The core's figure markup (core/embed.py), with the full-size SVG written beside it."""
+    """The core's figure markup (core/embed/figure.py), with the full-size SVG written beside it."""
     data = diagram_data(node)
     tag = "div" if data.in_figure else "figure"
     embed = Embed(

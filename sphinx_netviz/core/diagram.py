@@ -76,7 +76,7 @@ class Diagram:
 
     @cached_property
     def details(self) -> str:
-        """The drill-down scenes (detail.py) as inline SVG elements, for the HTML embed.
+        """The drill-down scenes (draw/details.py) as inline SVG elements, for the HTML embed.
 
         Made on first use: only a page embedding the diagram needs them, so the CLI,
         Jupyter and ``save`` never pay for them."""

@@ -40,7 +40,7 @@ class BuiltDiagram:
     sources: tuple[Path, ...]
     width: float
     height: float
-    #: hidden drill-down scenes for the HTML embed (see core/detail.py)
+    #: hidden drill-down scenes for the HTML embed (see core/draw/details.py)
     details: str = ""
     #: (layer type, defining module) of every class drawn, for links to API docs
     classes: tuple[tuple[str, str], ...] = ()

@@ -1,3 +1,16 @@
-"""The SVG writer: scenes and legends into markup, palettes, PDF/PNG export."""
+"""The SVG writer: scenes and legends into markup, palettes, drill-down scenes, PDF/PNG.
+
+- :mod:`.svg`: the documents (diagram, legend alone, drill-down scene, placeholder) and the
+  markup contract; :mod:`.scene`: glyphs, edges and legends into elements; :mod:`.markup`:
+  elements, escaping and numbers written by hand for byte-identical output;
+- :mod:`.legend`: the legend's geometry; :mod:`.palette` (with :mod:`.palette_colors` and
+  :mod:`.palette_slots`): a stable look per layer type and group;
+- :mod:`.details`: what a group or composite reveals when opened in the page;
+- :mod:`.export`: PDF and PNG (cairosvg) and Net2Vis's zip bundle.
+"""
 
 from __future__ import annotations
+
+from .svg import SvgParts, detail_svg, diagram_svg, legend_only_svg, placeholder_svg
+
+__all__ = ["SvgParts", "detail_svg", "diagram_svg", "legend_only_svg", "placeholder_svg"]

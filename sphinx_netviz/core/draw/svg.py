@@ -72,7 +72,7 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
 
 
 def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
-    """One drill-down scene (see detail.py) as a compact inline SVG for the HTML embed.
+    """One drill-down scene (see details.py) as a compact inline SVG for the HTML embed.
 
     Same glyph, edge and label markup as the diagram, but no ``<title>``/``<desc>``/
     ``<style>`` of its own: it only ever lives inside a page next to its diagram, whose

@@ -12,7 +12,7 @@ What the markup adds to the static SVG (DESIGN.md section 3, "Interactive HTML")
   ``aria-expanded="false"`` and an ``aria-label``. Only in the page, not in the ``.svg``
   file: a standalone file has no script, so a focusable "button" there would promise an
   action that never happens;
-- the drill-down scenes laid out at build time (core/detail.py) follow the diagram in a
+- the drill-down scenes laid out at build time (core/draw/details.py) follow the diagram in a
   ``<div class="nv-details" hidden>``: without JavaScript nothing of them shows, so the
   static diagram is exactly what it was;
 - a layer glyph whose class the site documents is wrapped in ``<a class="nv-link">``.

@@ -1,6 +1,6 @@
 """Folding repeated blocks that take side inputs: a mask, an encoder output, earlier cells.
 
-The series-parallel grouping (structure.py, group.py) folds blocks with one entry and one
+The series-parallel grouping (view/structure.py, tree.py) folds blocks with one entry and one
 exit. A Transformer stack is not like that: every block also reads the padding mask (the same
 outside tensor for every repeat), and a NASNet cell reads the previous cell *and* the one
 before it (earlier outputs of the chain). Such graphs are not series-parallel, so they end up
@@ -86,7 +86,7 @@ def _label(vg: VGraph, nodes: list[str]) -> str:
         return "Cell"
     if types.get("Add", 0):
         return "Residual"
-    if len(vnodes) <= 4:  # a short chain reads best as its layers, as group.py names them
+    if len(vnodes) <= 4:  # a short chain reads best as its layers, as tree.py names them
         return "-".join(short_name(n.type) for n in vnodes)
     return "Block"
 
@@ -167,7 +167,7 @@ def _foldable(vg: VGraph, repeats: list[list[str]], inside: set[str], hard: set[
     if len(repeats[0]) == 1 and not is_block(vg.nodes[repeats[0][0]]):
         return False  # Conv, Conv: single layers are not blocks (Net2Vis folds none either)
     if not inside & hard or _sese(vg, repeats) or creates_cycle(vg, inside):
-        return False  # single-entry/single-exit repeats are the grouper's (group.py)
+        return False  # single-entry/single-exit repeats are the grouper's (tree.py)
     # model inputs stay visible
     return not any(node_kind(vg.nodes[v]) == "input" for v in inside)
 

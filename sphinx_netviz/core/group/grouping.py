@@ -1,7 +1,7 @@
-"""What grouping (group.py) produces: the grouped tree and its group kinds.
+"""What grouping (tree.py) produces: the grouped tree and its group kinds.
 
-A module of its own because the repeat finder (group_repair.py), the naming (group_names.py),
-layout and legend all read these types, and group.py imports the first two.
+A module of its own because the repeat finder (repeats.py), the naming (names.py),
+layout and legend all read these types, and tree.py imports the first two.
 """
 
 from __future__ import annotations

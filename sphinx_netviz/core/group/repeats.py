@@ -1,6 +1,6 @@
-"""The repeat finder of grouping (group.py): canonical symbols, Re-Pair, then resolution.
+"""The repeat finder of grouping (tree.py): canonical symbols, Re-Pair, then resolution.
 
-Steps 1-3 of group.py's docstring: symbols bottom up, Re-Pair over the series of each depth
+Steps 1-3 of tree.py's docstring: symbols bottom up, Re-Pair over the series of each depth
 (deepest first), then rules used once inlined and non-blocks dissolved. Only this module
 knows symbols and tokens; it hands back a :class:`Grouping` whose groups are not named yet.
 """

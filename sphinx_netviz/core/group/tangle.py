@@ -24,7 +24,7 @@ those positions, such that:
    (NASNet, AmoebaNet and DARTS cells concatenate theirs), whereas a stretch of a chain with
    staggered skips, or a transformer block, ends in a two-input residual sum and stays open;
 5. it is itself not series-parallel (its own decomposition has an opaque part): a series-
-   parallel block that occurs once is drawn open by the grouper (group.py), as Net2Vis does;
+   parallel block that occurs once is drawn open by the grouper (tree.py), as Net2Vis does;
 6. contracting it makes no cycle.
 
 Regions are searched left to right within each maximal stretch of eligible main-path

@@ -2,7 +2,7 @@
 
 Net2Vis folds only linear chains, matched by type names in order, one click per group. Here a
 block is any window of consecutive items of a series in the series-parallel tree
-(structure.py): a chain, a residual or inception cell (fan-out, branches, merge), or several of
+(view/structure.py): a chain, a residual or inception cell (fan-out, branches, merge), or several of
 those. A window of a series is single-entry/single-exit by construction, so folding it keeps a
 well-formed diagram.
 

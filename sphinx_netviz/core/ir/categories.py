@@ -8,7 +8,7 @@ each framework's class by its Keras *twin* (``nn.Conv2d`` -> ``Conv2D``, ``nn.Li
 ``Dense``, ``torch.cat`` -> ``Concatenate``), so the palette and group names treat twins alike.
 
 Why Keras names as the canonical spelling: netviz's colours were first fixed for Keras types
-(palette.py), and keeping them keeps every existing diagram's colours.
+(draw/palette.py), and keeping them keeps every existing diagram's colours.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 This layout is hand-written on purpose: it is the product's craft, and the general-purpose
 engines get it wrong for this picture (dagre/Graphviz place branches by crossing-minimisation
 heuristics, route edges through other nodes, and know nothing about Net2Vis's fan-shaped split
-and merge glyphs). Instead the series-parallel tree (structure.py) is laid out recursively:
+and merge glyphs). Instead the series-parallel tree (view/structure.py) is laid out recursively:
 
 - scene.py: what comes out (glyphs, edge polylines, labels) and the pieces it is built from;
 - sizing.py: Net2Vis's glyph size formulas and label texts;

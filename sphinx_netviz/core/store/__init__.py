@@ -1,3 +1,13 @@
-"""Where graphs are kept between builds: the disk cache, committed snapshots, the loader."""
+"""Where graphs are kept between builds: the disk cache, committed snapshots, the loader.
+
+- :mod:`.loader`: :class:`ModelLoader` (memo -> snapshot -> cache -> worker) and the one-call
+  :func:`load_graph`;
+- :mod:`.cache`: the content-addressed disk cache (keys free of absolute paths);
+- :mod:`.snapshot`: one readable JSON file per spec, committed with the docs.
+"""
 
 from __future__ import annotations
+
+from .loader import LoadedModel, ModelLoader, load_graph
+
+__all__ = ["LoadedModel", "ModelLoader", "load_graph"]

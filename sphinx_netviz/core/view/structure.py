@@ -9,7 +9,7 @@ are parallel branches, each decomposed the same way. What does not decompose (NA
 reading two earlier cells, say) becomes an :class:`Opaque` region, drawn by a general layered
 layout, whose linear chains still take part in grouping.
 
-The result is a tree of :class:`Series`; grouping (group.py) folds windows of series items and
+The result is a tree of :class:`Series`; grouping (group/tree.py) folds windows of series items and
 layout (layout.py) lays the tree out recursively, which is why edges never cross glyphs.
 Everything is linear-time in practice and deterministic (IR order breaks every tie).
 """

@@ -43,7 +43,7 @@ class VNode:
     members: tuple[str, ...]
     node: Node | None = None
     synthetic: bool = False
-    manual: str | None = None  # label of a manual group (or of a folded run, see fold.py)
+    manual: str | None = None  # label of a manual group (or of a folded run, see group/fold.py)
     config_key: str = ""
     #: For a nested model or composite drawn as one glyph: a hash of its internals' types and
     #: wiring, so that blocks of one class that differ inside are not taken for repeats.
@@ -136,7 +136,7 @@ class VGraph:
 
 def creates_cycle(vg: VGraph, inside: set[str]) -> bool:
     """True when a path leaves ``inside`` and comes back (contracting would make a cycle):
-    what a folded run (here) and a manual group (view.py) must not do."""
+    what a folded run (here) and a manual group (build.py) must not do."""
     frontier = [s for c in inside for s in vg.succ[c] if s not in inside]
     seen: set[str] = set()
     while frontier:

@@ -1,3 +1,15 @@
-"""The isolated extraction process: client, child, process plumbing, memory cap, sources."""
+"""The isolated extraction process: the only place a user's model code and a framework run.
+
+- :mod:`.client`: :class:`WorkerClient`, the build's side (requests, timeouts, restarts);
+- :mod:`.process`: spawning the child, the JSON-lines channel, its last words;
+- :mod:`.child`: the child's entry point (``python -m sphinx_netviz.core.worker.child``);
+- :mod:`.memory`: the memory cap and why it is ``RLIMIT_DATA``;
+- :mod:`.files`: which files are the user's project; :mod:`.sources`: source fingerprints
+  that survive a move (project-relative paths and hashes).
+"""
 
 from __future__ import annotations
+
+from .client import WorkerClient, WorkerResult
+
+__all__ = ["WorkerClient", "WorkerResult"]

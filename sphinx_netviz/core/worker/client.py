@@ -7,7 +7,7 @@ hang, crash (``os.abort()``, a segfault in native code), exhaust memory or scrib
 build's output. Why persistent: importing a framework costs seconds, so one worker serves a
 whole build, answering requests in order.
 
-The child is :mod:`.worker_child` (``python -m sphinx_netviz.core.worker.child``), the only
+The child is :mod:`.child` (``python -m sphinx_netviz.core.worker.child``), the only
 module that imports a framework. The protocol is JSON lines over private copies of the
 child's original stdin/stdout file descriptors; the child then points fd 0 at ``/dev/null``
 and fd 1 (and ``sys.stdout``) at its stderr, so anything user code prints or reads cannot

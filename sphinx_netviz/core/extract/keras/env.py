@@ -1,6 +1,6 @@
 """Keras's process environment, read without importing Keras: which backend a fresh process
 will use, which distributions decide its output, and keeping TensorFlow out of a JAX or torch
-worker. Shared by the live walker (:mod:`.keras3`), the saved-file route (:mod:`.config`) and
+worker. Shared by the live walker (:mod:`.model`), the saved-file route (:mod:`.saved`) and
 the worker's child.
 """
 

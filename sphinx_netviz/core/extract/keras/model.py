@@ -245,7 +245,7 @@ def _walk(
 def _open_composite(
     op: Any, knode: Any, internals: _Walk, node_id: str, path: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """Record a composite layer's internals (keras_composite.py); ``None`` keeps it a leaf."""
+    """Record a composite layer's internals (composite.py); ``None`` keeps it a leaf."""
 
     def walk(functional: Any, sentinel: bool) -> tuple[list[str], list[str]]:
         trial = _Walk()

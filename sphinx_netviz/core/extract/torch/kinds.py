@@ -1,6 +1,6 @@
 """What a PyTorch call *is*: its category, readable op name and the config worth showing.
 
-Pure tables and functions of names, so the tracer (:mod:`.torch_module`) and the ``.pt2``
+Pure tables and functions of names, so the tracer (:mod:`.module`) and the ``.pt2``
 reader (:mod:`.torch_export`) classify calls the same way, and neither needs torch to do it.
 Categories are the IR's framework-free vocabulary (``Node.category``), so ``nn.Conv2d`` and
 ``keras.layers.Conv2D`` end up with the same colour.
