@@ -225,3 +225,12 @@ def test_the_checker_sees_circles_and_wrong_turns() -> None:
     finally:
         MODULES.clear()
         MODULES.update(saved)
+
+
+def test_every_stage_has_a_docstring_and_a_readme_line() -> None:
+    """Readable at the door: each package says its job, and the README's map lists it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for package in STAGE_PACKAGES:
+        init = ROOT / "sphinx_netviz" / "core" / package / "__init__.py"
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), package
+        assert f"`core/{package}/`" in readme, f"README's module map lacks core/{package}/"
