@@ -49,8 +49,6 @@ __all__ = ["add_config_values", "config_inited", "site_options"]
 
 logger = logging.getLogger(__name__)
 
-_STATIC = Path(__file__).resolve().parent / "core" / "static"
-
 
 def add_config_values(app: Sphinx) -> None:
     """Register every ``netviz_*`` config value (documented in this module's docstring)."""
@@ -158,10 +156,12 @@ def site_options(config: Config, *, warn: bool = False) -> Options:
 
 def config_inited(app: Sphinx, config: Config) -> None:
     site_options(config, warn=True)  # validate once, naming bad keys
-    if _STATIC.is_dir():
+    from sphinx_netviz.core.adapter import STATIC_DIR  # the core's one copy of the assets
+
+    if Path(STATIC_DIR).is_dir():
         static = list(config.html_static_path)
-        if str(_STATIC) not in static:
-            config.html_static_path = [*static, str(_STATIC)]
+        if str(STATIC_DIR) not in static:
+            config.html_static_path = [*static, str(STATIC_DIR)]
     if config.netviz_autodoc:
         from sphinx_netviz.autodoc import connect_autodoc
 
