@@ -1,0 +1,266 @@
+"""Matching two versions of a model, node for node, respecting the hierarchy (issue 21).
+
+``match_graphs(old, new)`` pairs each node of ``old`` with its counterpart in ``new``, if it
+has one. Matching runs level by level down the hierarchy (shared/DESIGN.md section 5): the top
+levels are matched first, then the internals of each matched pair of nested models or
+composite layers, so a layer is only ever matched inside its parent's counterpart (its place
+in the hierarchy), and a changed ``BertLayer`` never swallows a layer of another block.
+
+Within one level, in IR order (the call order, a topological order):
+
+1. **Names**, within one framework: a node matches the node of the same name (and call
+   index) when the two are the same kind of thing (same type twin or category). Anchors that
+   disagree in order are dropped (longest increasing subsequence). Positional names (``0``,
+   ``1``: ``nn.Sequential`` and ``ModuleList`` entries) are not names: they shift when a layer
+   is inserted. A level whose names mostly do not carry over (Keras's generated ``dense_7``
+   in another session) is matched by structure alone.
+2. **Structure**, between the anchors, aligned like a sequence diff (diff_align.py) in three
+   passes of falling strictness: type and output shape, then type alone (a layer whose width
+   changed), then category (``Conv2D`` -> ``SeparableConv2D``). Types are compared through
+   the cross-framework twins, so a Keras model and its PyTorch port align.
+3. **Repeats**: what is left unmatched may be extra (or missing) copies of a repeated block;
+   those become one :class:`RepeatChange` (diff_repeats.py), not added or removed nodes.
+
+Cost: every level is aligned in near-linear time; nothing compares all pairs of nodes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .diff_align import align, increasing_pairs
+from .diff_repeats import Level, RepeatChange, find_run, label_of
+from .diff_side import HIERARCHY_KINDS, Side
+
+if TYPE_CHECKING:
+    from .graph import Graph
+
+__all__ = ["Matching", "RepeatChange", "match_graphs"]
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Which node of ``old`` is which node of ``new``.
+
+    Attributes:
+        old, new: The two graphs.
+        sides: Their indexes (diff_side.py), for the summary to reuse.
+        pairs: Old id -> new id, for every node with a counterpart.
+        added: New ids with no counterpart, outside repeat changes (internals included).
+        removed: Old ids with no counterpart, outside repeat changes (internals included).
+        repeats: Repeated blocks whose count changed; their extra or dropped copies are in
+            :attr:`RepeatChange.extra` / ``dropped``, not in ``added`` / ``removed``.
+        by_name: New ids that were matched through their name (the rest by structure).
+        cross_framework: The graphs come from two frameworks (configuration keys are then
+            not comparable, only types, shapes and trainable parameters).
+    """
+
+    old: Graph = field(repr=False)
+    new: Graph = field(repr=False)
+    sides: tuple[Side, Side] = field(repr=False, compare=False)
+    pairs: dict[str, str]
+    added: frozenset[str]
+    removed: frozenset[str]
+    repeats: tuple[RepeatChange, ...]
+    by_name: frozenset[str]
+    cross_framework: bool
+
+    @cached_property
+    def new_to_old(self) -> dict[str, str]:
+        """New id -> old id, for every node with a counterpart."""
+        return {n: o for o, n in self.pairs.items()}
+
+    @cached_property
+    def extra(self) -> frozenset[str]:
+        """New ids of repeats gained (all repeat changes)."""
+        return frozenset(i for r in self.repeats for i in r.extra)
+
+    @cached_property
+    def dropped(self) -> frozenset[str]:
+        """Old ids of repeats lost (all repeat changes)."""
+        return frozenset(i for r in self.repeats for i in r.dropped)
+
+
+def match_graphs(old: Graph, new: Graph) -> Matching:
+    """Pair the nodes of two versions of a model (see the module docstring)."""
+    so, sn = Side(old), Side(new)
+    cross = bool(so.framework and sn.framework and so.framework != sn.framework)
+    pairs: dict[str, str] = {}
+    by_name: set[str] = set()
+    repeats: list[RepeatChange] = []
+    queue: deque[tuple[str | None, str | None]] = deque([(None, None)])
+    while queue:
+        parent_old, parent_new = queue.popleft()
+        lo, ln = Level(so, parent_old), Level(sn, parent_new)
+        level_pairs, named = _match_level(lo, ln, cross)
+        for i, j in level_pairs:
+            o, n = lo.ids[i], ln.ids[j]
+            pairs[o] = n
+            if j in named:
+                by_name.add(n)
+            if so.opened(o) and sn.opened(n):
+                queue.append((o, n))
+        repeats.extend(_repeats(lo, ln, level_pairs))
+    extra = {i for r in repeats for i in r.extra}
+    dropped = {i for r in repeats for i in r.dropped}
+    matched_new = set(pairs.values())
+    return Matching(
+        old=old,
+        new=new,
+        sides=(so, sn),
+        pairs=pairs,
+        added=frozenset(n.id for n in new.nodes if n.id not in matched_new and n.id not in extra),
+        removed=frozenset(n.id for n in old.nodes if n.id not in pairs and n.id not in dropped),
+        repeats=tuple(repeats),
+        by_name=frozenset(by_name),
+        cross_framework=cross,
+    )
+
+
+# -- one level -------------------------------------------------------------------------------
+Token = Callable[[Side, str], Hashable]
+#: The structural passes, strictest first.
+_PASSES: tuple[Token, ...] = (Side.detail_token, Side.coarse_token, Side.category_token)
+
+
+def _match_level(lo: Level, ln: Level, cross: bool) -> tuple[list[tuple[int, int]], set[int]]:
+    """Position pairs of one level (old, new), and the new positions matched by name."""
+    pairs = [] if cross else _name_anchors(lo, ln)
+    named = {j for _, j in pairs}
+    for token in _PASSES:
+        regions = _regions(pairs, len(lo), len(ln))
+        if not regions:
+            break
+        found: list[tuple[int, int]] = []
+        for a_lo, a_hi, b_lo, b_hi in regions:
+            ta = [token(lo.side, lo.ids[i]) for i in range(a_lo, a_hi)]
+            tb = [token(ln.side, ln.ids[j]) for j in range(b_lo, b_hi)]
+            found.extend((a_lo + i, b_lo + j) for i, j in align(ta, tb))
+        pairs = sorted(pairs + found)
+    return pairs, named
+
+
+def _regions(pairs: list[tuple[int, int]], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    """The stretches between consecutive pairs where both sides have unmatched nodes."""
+    out: list[tuple[int, int, int, int]] = []
+    prev_i, prev_j = 0, 0
+    for i, j in [*pairs, (n, m)]:
+        if i > prev_i and j > prev_j:
+            out.append((prev_i, i, prev_j, j))
+        prev_i, prev_j = i + 1, j + 1
+    return out
+
+
+def _kind_class(kind: str) -> str:
+    return "input" if kind == "input" else "block" if kind in HIERARCHY_KINDS else "layer"
+
+
+def _name_anchors(lo: Level, ln: Level) -> list[tuple[int, int]]:
+    """Pairs of nodes with the same (non-positional) name, compatible, in agreeing order."""
+    keys_old = _name_keys(lo)
+    keys_new = _name_keys(ln)
+    shared = [(i, keys_new[key]) for key, i in keys_old.items() if key in keys_new]
+    if 2 * len(shared) < min(len(lo), len(ln)):
+        return []  # names do not carry over here: structure decides
+    old_side, new_side = lo.side, ln.side
+    candidates: list[tuple[int, int]] = []
+    for i, j in shared:  # in old position order: keys_old was filled in that order
+        a, b = old_side.by_id[lo.ids[i]], new_side.by_id[ln.ids[j]]
+        if a.type == b.type and a.kind == b.kind:
+            candidates.append((i, j))
+        elif _kind_class(a.kind) != _kind_class(b.kind):
+            continue
+        elif old_side.coarse_token(a.id) == new_side.coarse_token(b.id):
+            candidates.append((i, j))
+        else:
+            category = old_side.category_token(a.id)
+            if category is not None and category == new_side.category_token(b.id):
+                candidates.append((i, j))
+    return increasing_pairs(candidates)
+
+
+def _name_keys(level: Level) -> dict[tuple[str, int], int]:
+    """Name and call index -> position, for names that occur once and are not positional."""
+    keys: dict[tuple[str, int], int] = {}
+    repeated: set[tuple[str, int]] = set()
+    by_id = level.side.by_id
+    for i, node_id in enumerate(level.ids):
+        node = by_id[node_id]
+        name = node.name
+        if not name or name.isdigit():
+            continue
+        key = (name, node.call_index)
+        if key in keys:
+            repeated.add(key)
+        keys[key] = i
+    for key in repeated:
+        del keys[key]
+    return keys
+
+
+# -- repeats ---------------------------------------------------------------------------------
+def _unmatched_runs(length: int, matched: dict[int, int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i in range(length + 1):
+        if i < length and i not in matched:
+            if start is None:
+                start = i
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _repeats(lo: Level, ln: Level, level_pairs: list[tuple[int, int]]) -> list[RepeatChange]:
+    """Gaps of either side read as extra or missing copies of a block both sides repeat."""
+    if len(level_pairs) == len(lo) == len(ln):
+        return []
+    old_to_new = dict(level_pairs)
+    new_to_old = {j: i for i, j in level_pairs}
+    covered: dict[bool, set[int]] = {True: set(), False: set()}  # by "is the new side"
+    out: list[RepeatChange] = []
+    for this, other, matched, is_new in ((ln, lo, new_to_old, True), (lo, ln, old_to_new, False)):
+        for gap in _unmatched_runs(len(this), matched):
+            if gap[0] in covered[is_new]:
+                continue
+            run = find_run(this, gap, matched, other)
+            if run is None:
+                continue
+            covered[is_new].update(range(*run.this))
+            covered[not is_new].update(range(*run.other))
+            new_run, old_run = (run.this, run.other) if is_new else (run.other, run.this)
+            out.append(_repeat_change(lo, ln, old_run, new_run, run.period, old_to_new, new_to_old))
+    return out
+
+
+def _repeat_change(
+    lo: Level,
+    ln: Level,
+    old_run: tuple[int, int],
+    new_run: tuple[int, int],
+    p: int,
+    old_to_new: dict[int, int],
+    new_to_old: dict[int, int],
+) -> RepeatChange:
+    old_units = [lo.ids[k : k + p] for k in range(old_run[0], old_run[1], p)]
+    new_units = [ln.ids[k : k + p] for k in range(new_run[0], new_run[1], p)]
+    extra = [x for j in range(*new_run) if j not in new_to_old for x in ln.side.subtree(ln.ids[j])]
+    dropped = [
+        x for i in range(*old_run) if i not in old_to_new for x in lo.side.subtree(lo.ids[i])
+    ]
+    return RepeatChange(
+        label=label_of(ln.side, new_units),
+        old_parent=lo.parent,
+        new_parent=ln.parent,
+        old_count=len(old_units),
+        new_count=len(new_units),
+        old_units=tuple(tuple(u) for u in old_units),
+        new_units=tuple(tuple(u) for u in new_units),
+        extra=tuple(extra),
+        dropped=tuple(dropped),
+    )
