@@ -6,12 +6,14 @@ on long sequences of few distinct tokens (a chain of 10,000 ``Dense`` layers) it
 O(n * m). Here alignment is near-linear for the cases a diff sees in practice:
 
 1. the common prefix and suffix are paired first (a chain that differs in one layer is done);
-2. tokens that occur exactly once on each side are anchors, kept when they agree in order
-   (the longest increasing subsequence: "patience diff"), and the gaps between anchors are
-   aligned the same way;
-3. a gap with no unique token left is aligned by Myers' O((n + m) D) algorithm (D: the number
-   of insertions and deletions), which gives up beyond ``max_edits`` and pairs nothing there
-   (the items then read as removed and added: honest, if coarse, for very different models).
+2. what is left is aligned exactly by Myers' O((n + m) D) algorithm (D: the number of
+   insertions and deletions) when D is small (``FEW_EDITS``);
+3. else tokens that occur exactly once on each side are anchors, kept when they agree in
+   order (the longest increasing subsequence: "patience diff"), and the gaps between anchors
+   are aligned the same way;
+4. a gap with no unique token left is aligned by Myers with a larger budget, ``max_edits``,
+   beyond which it pairs nothing there (the items then read as removed and added: honest, if
+   coarse, for very different models).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ __all__ = ["align", "increasing_pairs"]
 
 #: Beyond this many insertions plus deletions in one gap, Myers' search stops.
 MAX_EDITS = 1000
+#: A gap this close to its counterpart is aligned exactly (Myers) before unique anchors are
+#: tried: an anchor can be a poor choice (a unique layer that moved), an exact alignment not.
+FEW_EDITS = 32
 
 
 def increasing_pairs(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -77,7 +82,12 @@ def align(
             out.append((a_hi, b_hi))
         if a_lo == a_hi or b_lo == b_hi:
             continue
-        # 2. unique tokens as anchors
+        # 2. few edits: Myers, exact
+        exact = _myers(a[a_lo:a_hi], b[b_lo:b_hi], FEW_EDITS)
+        if exact is not None:
+            out.extend((a_lo + i, b_lo + j) for i, j in exact)
+            continue
+        # 3. unique tokens as anchors
         anchors = _unique_anchors(a, a_lo, a_hi, b, b_lo, b_hi)
         if anchors:
             out.extend(anchors)
@@ -87,8 +97,8 @@ def align(
                     stack.append((prev_i, i, prev_j, j))
                 prev_i, prev_j = i + 1, j + 1
             continue
-        # 3. Myers on what is left
-        pairs = _myers(a[a_lo:a_hi], b[b_lo:b_hi], max_edits)
+        # 4. Myers on what is left
+        pairs = _myers(a[a_lo:a_hi], b[b_lo:b_hi], max_edits) or []
         out.extend((a_lo + i, b_lo + j) for i, j in pairs)
     out.sort()
     return out
@@ -105,9 +115,12 @@ def _unique_anchors(
     return increasing_pairs(pairs)
 
 
-def _myers(a: Sequence[Hashable], b: Sequence[Hashable], max_edits: int) -> list[tuple[int, int]]:
+def _myers(
+    a: Sequence[Hashable], b: Sequence[Hashable], max_edits: int
+) -> list[tuple[int, int]] | None:
     """Pairs of a shortest edit script between ``a`` and ``b`` (Myers 1986, greedy forward
-    search; the frontier of each round is kept for the walk back, O(D^2) memory)."""
+    search; the frontier of each round is kept for the walk back, O(D^2) memory), or None
+    when it needs more than ``max_edits`` insertions and deletions."""
     n, m = len(a), len(b)
     limit = min(n + m, max_edits)
     v: dict[int, int] = {1: 0}
@@ -123,7 +136,7 @@ def _myers(a: Sequence[Hashable], b: Sequence[Hashable], max_edits: int) -> list
             v[k] = x
             if x >= n and y >= m:
                 return _walk_back(trace, a, b, n, m)
-    return []
+    return None
 
 
 def _from_above(v: dict[int, int], k: int, d: int) -> bool:

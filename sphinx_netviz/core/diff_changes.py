@@ -225,13 +225,15 @@ def _config_diff(
 
 
 def _value(value: Any) -> str:
+    """A configuration value as the user wrote it: ``3``, ``relu``, ``[3, 3]``."""
     if isinstance(value, list | tuple):
-        return "(" + ", ".join(_value(v) for v in value) + ")"
-    return "None" if value is None else str(value)
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)
 
 
 def _shapes(shapes: tuple[Shape, ...]) -> str:
-    text = [_value(s) for s in shapes]
+    """Output shapes as tuples, as tooltips print them: ``(128,)``, ``(None, 32)``."""
+    text = [str(tuple(s)) for s in shapes]
     return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
 
 
