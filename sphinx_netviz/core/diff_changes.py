@@ -108,7 +108,10 @@ class Changes:
         ghost_anchors: For each removed id, the new ids its removed part hung between
             (matched predecessors, matched successors): where to draw it ghosted.
         added_roots, removed_roots: Added/removed ids whose parent is not itself added or
-            removed: what the reader counts (one added composite is one addition).
+            removed: what the reader counts (one added composite is one addition). Shape
+            plumbing (``view``, ``transpose``, ``getitem``...: operations that only reshape,
+            folded into the glyph they serve) is not counted: moving a ``view`` is no
+            change of architecture.
     """
 
     added: tuple[str, ...]
@@ -126,8 +129,8 @@ class Changes:
     def differ(self) -> bool:
         """Whether the architectures differ (``--exit-code`` exits 1)."""
         return bool(
-            self.added
-            or self.removed
+            self.added_roots
+            or self.removed_roots
             or self.changed
             or self.repeats
             or self.added_edges
@@ -177,9 +180,14 @@ def summarize(matching: Matching) -> Changes:
         added_edges=added_edges,
         removed_edges=removed_edges,
         ghost_anchors=_ghost_anchors(matching),
-        added_roots=tuple(i for i in added if sn.by_id[i].parent not in matching.added),
-        removed_roots=tuple(i for i in removed if so.by_id[i].parent not in matching.removed),
+        added_roots=_roots(sn, added, matching.added),
+        removed_roots=_roots(so, removed, matching.removed),
     )
+
+
+def _roots(side: Side, ids: tuple[str, ...], group: frozenset[str]) -> tuple[str, ...]:
+    """Ids whose parent is not in ``group`` too, shape plumbing left out."""
+    return tuple(i for i in ids if side.by_id[i].parent not in group and not side.plumbing(i))
 
 
 # -- one pair --------------------------------------------------------------------------------
@@ -195,8 +203,13 @@ def _compare(so: Side, sn: Side, old_id: str, new_id: str, cross: bool) -> NodeC
         return None  # the common case, decided without building any token
     if a.kind == "input" and a.parent is not None and b.parent is not None:
         return None  # a block's own input: its shape is its caller's business
-    kind_a, kind_b = type_key(a), type_key(b)
-    type_change = (a.type, b.type) if kind_a != kind_b else None
+    type_change = (a.type, b.type) if type_key(a) != type_key(b) else None
+    if (
+        type_change
+        and cross
+        and so.category_token(old_id) == sn.category_token(new_id) == "reshape"
+    ):
+        type_change = None  # Flatten ~ x.view(n, -1): between frameworks the shape decides
     inputs_changed = so.in_shapes(a) != sn.in_shapes(b)
     config = () if cross else _config_diff(a.config, b.config, inputs_changed)
     shapes = (a.output_shapes, b.output_shapes) if so.out_shapes(a) != sn.out_shapes(b) else None
@@ -268,9 +281,11 @@ def _edges(matching: Matching) -> tuple[tuple[Edge2, ...], tuple[Edge2, ...]]:
             run_new.update((x, k) for i in unit for x in sn.subtree(i))
 
     def old_key(x: str) -> object:
+        x = matching.fused_old.get(x, x)  # a fused activation is its host layer
         return ("run", run_old[x]) if x in run_old else matching.pairs.get(x, ("old", x))
 
     def new_key(x: str) -> object:
+        x = matching.fused_new.get(x, x)
         return ("run", run_new[x]) if x in run_new else x
 
     old_edges = {

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Hashable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .categories import node_category
 from .diff_align import align, increasing_pairs
 from .diff_repeats import Level, RepeatChange, find_run, label_of
-from .diff_side import HIERARCHY_KINDS, Side
+from .diff_side import HIERARCHY_KINDS, Side, fused_activation, type_key
 
 if TYPE_CHECKING:
     from .graph import Graph
@@ -57,6 +59,9 @@ class Matching:
         by_name: New ids that were matched through their name (the rest by structure).
         cross_framework: The graphs come from two frameworks (configuration keys are then
             not comparable, only types, shapes and trainable parameters).
+        fused_old, fused_new: Between frameworks, standalone activations the other side
+            fuses into the layer before (``Conv2D(activation="relu")`` ~ ``Conv2d, ReLU``):
+            id -> that layer's id, on the same side. Neither added nor removed.
     """
 
     old: Graph = field(repr=False)
@@ -68,6 +73,8 @@ class Matching:
     repeats: tuple[RepeatChange, ...]
     by_name: frozenset[str]
     cross_framework: bool
+    fused_old: dict[str, str] = field(default_factory=dict)
+    fused_new: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def new_to_old(self) -> dict[str, str]:
@@ -105,20 +112,51 @@ def match_graphs(old: Graph, new: Graph) -> Matching:
             if so.opened(o) and sn.opened(n):
                 queue.append((o, n))
         repeats.extend(_repeats(lo, ln, level_pairs))
-    extra = {i for r in repeats for i in r.extra}
-    dropped = {i for r in repeats for i in r.dropped}
-    matched_new = set(pairs.values())
+    back = {n: o for o, n in pairs.items()}
+    accounted_old = pairs.keys() | {i for r in repeats for i in r.dropped}
+    accounted_new = back.keys() | {i for r in repeats for i in r.extra}
+    fused_old = _fused(so, sn, accounted_old, pairs) if cross else {}
+    fused_new = _fused(sn, so, accounted_new, back) if cross else {}
     return Matching(
         old=old,
         new=new,
         sides=(so, sn),
         pairs=pairs,
-        added=frozenset(n.id for n in new.nodes if n.id not in matched_new and n.id not in extra),
-        removed=frozenset(n.id for n in old.nodes if n.id not in pairs and n.id not in dropped),
+        added=frozenset(
+            n.id for n in new.nodes if n.id not in accounted_new and n.id not in fused_new
+        ),
+        removed=frozenset(
+            n.id for n in old.nodes if n.id not in accounted_old and n.id not in fused_old
+        ),
         repeats=tuple(repeats),
         by_name=frozenset(by_name),
         cross_framework=cross,
+        fused_old=fused_old,
+        fused_new=fused_new,
     )
+
+
+def _fused(
+    this: Side, other: Side, accounted: AbstractSet[str], counterpart: dict[str, str]
+) -> dict[str, str]:
+    """Activations of ``this`` side that the other side fuses into the layer before them.
+
+    Keras writes ``Conv2D(..., activation="relu")`` where PyTorch writes ``nn.Conv2d`` then
+    ``nn.ReLU``: the same architecture. An unmatched activation whose single predecessor's
+    counterpart names that activation in its configuration is *fused* into the predecessor
+    (id -> predecessor's id, on this side): neither added nor removed.
+    """
+    out: dict[str, str] = {}
+    for node in this.graph.nodes:
+        if node.id in accounted or node.kind not in ("layer", "op") or node.params:
+            continue
+        preds = this.preds.get(node.id, [])
+        if len(preds) != 1 or preds[0] not in counterpart:
+            continue
+        host = other.by_id[counterpart[preds[0]]]
+        if fused_activation(host) == type_key(node) and node_category(node) == "activation":
+            out[node.id] = preds[0]
+    return out
 
 
 # -- one level -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .categories import canonical_type, category_of, node_category
 if TYPE_CHECKING:
     from .graph import Graph, Node, Shape
 
-__all__ = ["HIERARCHY_KINDS", "Side", "framework_of", "type_key"]
+__all__ = ["HIERARCHY_KINDS", "Side", "framework_of", "fused_activation", "type_key"]
 
 #: Node kinds whose internals are recorded under their id (as in hierarchy.py).
 HIERARCHY_KINDS = ("model", "composite")
@@ -54,12 +54,18 @@ def type_key(node: Node) -> str:
         return "H:" + node.type
     twin = canonical_type(node.type, node.module)
     if twin == "Activation":
-        function = node.config.get("activation")
-        if isinstance(function, str):
-            named = canonical_type(function)
-            if category_of(named) == "activation":
-                return named
+        return fused_activation(node) or twin
     return twin
+
+
+def fused_activation(node: Node) -> str | None:
+    """The activation a layer applies itself (Keras's ``activation`` argument), spelled as
+    :func:`type_key` spells a standalone activation layer; None for none or ``linear``."""
+    function = node.config.get("activation")
+    if not isinstance(function, str) or function == "linear":
+        return None
+    named = canonical_type(function)
+    return named if category_of(named) == "activation" else None
 
 
 class Side:
@@ -132,6 +138,11 @@ class Side:
             chain.append(parent)
             parent = self.by_id[parent].parent
         return chain
+
+    def plumbing(self, node_id: str) -> bool:
+        """A raw operation that only reshapes (``view``, ``transpose``, ``getitem``...)."""
+        node = self.by_id[node_id]
+        return node.kind == "op" and node_category(node) == "reshape"
 
     # -- tokens ------------------------------------------------------------------------------
     def detail_token(self, node_id: str) -> tuple[str, tuple[Shape, ...]]:

@@ -38,9 +38,11 @@ def check_conservation(m: Matching) -> None:
     assert len(new_matched) == len(m.pairs), "two old nodes matched one new node"
     for node in m.old.nodes:
         roles = [node.id in m.pairs, node.id in m.removed, node.id in m.dropped]
+        roles.append(node.id in m.fused_old)
         assert roles.count(True) == 1, (node.id, roles)
     for node in m.new.nodes:
         roles = [node.id in new_matched, node.id in m.added, node.id in m.extra]
+        roles.append(node.id in m.fused_new)
         assert roles.count(True) == 1, (node.id, roles)
     # a matched node's parent is matched to its counterpart's parent: the hierarchy holds
     old_by_id = {n.id: n for n in m.old.nodes}
@@ -178,6 +180,38 @@ def test_keras_cnn_and_its_pytorch_twin_have_no_changes():
     pairs = match_graphs(k, t).pairs
     assert t.node(pairs["conv1"]).type == "Conv2d"
     assert t.node(pairs["fc2"]).type == "Linear"
+
+
+def test_fused_activations_and_views_are_the_same_architecture_across_frameworks():
+    torch = pytest.importorskip("torch")
+    from torch import nn
+    from torch.nn import functional as F
+
+    class Functional(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+            self.fc = nn.Linear(8 * 16 * 16, 10)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x = F.max_pool2d(F.relu(self.conv(x)), 2)
+            return F.softmax(self.fc(x.view(x.size(0), -1)), dim=-1)
+
+    layers = keras.layers
+    fused = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            layers.Conv2D(8, 3, padding="same", activation="relu", name="conv"),
+            layers.MaxPooling2D(2, name="pool"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(10, activation="softmax", name="fc"),
+        ]
+    )
+    k, t = graph_of(fused), graph_of((Functional(), torch.randn(1, 3, 32, 32)))
+    matching = match_graphs(k, t)
+    assert matching.fused_new == {"relu": "conv", "softmax": "fc"}
+    assert t.node(matching.pairs["flatten"]).type == "view"  # Flatten ~ x.view(n, -1)
+    assert not diff(k, t).differ and not diff(t, k).differ
 
 
 def test_a_change_across_frameworks_reads_as_shape_and_parameters():
