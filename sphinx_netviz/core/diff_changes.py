@@ -28,31 +28,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .diff_match import Matching, match_graphs
-from .diff_side import Side, type_key
+from .diff_side import INPUT_DERIVED, Side, type_key
 
 if TYPE_CHECKING:
     from .diff_repeats import RepeatChange
     from .graph import Graph, Shape
 
-__all__ = ["INPUT_DERIVED", "Changes", "NodeChange", "diff_graphs", "summarize"]
-
-#: Configuration keys that restate the size of a layer's input (PyTorch spells the input
-#: width into the module); a difference there is a ripple when the input changed.
-INPUT_DERIVED = frozenset(
-    {
-        "in_features",
-        "in1_features",
-        "in2_features",
-        "in_channels",
-        "num_features",
-        "num_channels",
-        "normalized_shape",
-        "input_size",
-        "embed_dim",
-        "kdim",
-        "vdim",
-    }
-)
+__all__ = ["Changes", "NodeChange", "diff_graphs", "summarize"]
 
 Edge2 = tuple[str, str]
 

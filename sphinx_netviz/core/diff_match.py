@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from .categories import node_category
 from .diff_align import align, increasing_pairs
-from .diff_repeats import Level, RepeatChange, find_run, label_of
+from .diff_repeats import Level, RepeatChange, level_repeats
 from .diff_side import HIERARCHY_KINDS, Side, fused_activation, type_key
 
 if TYPE_CHECKING:
@@ -104,15 +104,16 @@ def match_graphs(old: Graph, new: Graph) -> Matching:
         parent_old, parent_new = queue.popleft()
         lo, ln = Level(so, parent_old), Level(sn, parent_new)
         level_pairs, named = _match_level(lo, ln, cross)
+        by_name.update(ln.ids[j] for j in named)
+        found, level_pairs = level_repeats(lo, ln, level_pairs)
+        repeats.extend(found)
         for i, j in level_pairs:
             o, n = lo.ids[i], ln.ids[j]
             pairs[o] = n
-            if j in named:
-                by_name.add(n)
             if so.opened(o) and sn.opened(n):
                 queue.append((o, n))
-        repeats.extend(_repeats(lo, ln, level_pairs))
     back = {n: o for o, n in pairs.items()}
+    by_name &= back.keys()  # a slide may have undone a name anchor
     accounted_old = pairs.keys() | {i for r in repeats for i in r.dropped}
     accounted_new = back.keys() | {i for r in repeats for i in r.extra}
     fused_old = _fused(so, sn, accounted_old, pairs) if cross else {}
@@ -166,20 +167,49 @@ _PASSES: tuple[Token, ...] = (Side.detail_token, Side.coarse_token, Side.categor
 
 
 def _match_level(lo: Level, ln: Level, cross: bool) -> tuple[list[tuple[int, int]], set[int]]:
-    """Position pairs of one level (old, new), and the new positions matched by name."""
-    pairs = [] if cross else _name_anchors(lo, ln)
-    named = {j for _, j in pairs}
-    for token in _PASSES:
-        regions = _regions(pairs, len(lo), len(ln))
-        if not regions:
-            break
-        found: list[tuple[int, int]] = []
-        for a_lo, a_hi, b_lo, b_hi in regions:
-            ta = [token(lo.side, lo.ids[i]) for i in range(a_lo, a_hi)]
-            tb = [token(ln.side, ln.ids[j]) for j in range(b_lo, b_hi)]
-            found.extend((a_lo + i, b_lo + j) for i, j in align(ta, tb))
-        pairs = sorted(pairs + found)
-    return pairs, named
+    """Position pairs of one level (old, new), and the new positions matched by name.
+
+    Name anchors whose type and output shape agree are taken first; a name whose node
+    changed shape is only trusted where the strict structural pass left both ends open
+    (ResNet50V2's ``conv4_block6`` is the stage's strided last block, ResNet101V2's is an
+    ordinary one: by structure, the strided block matches ``conv4_block23``).
+    """
+    names = [] if cross else _name_anchors(lo, ln)
+    pairs = [(i, j) for i, j in names if lo.detail(i) == ln.detail(j)]
+    for step, token in enumerate(_PASSES):
+        pairs = _align_regions(lo, ln, pairs, token)
+        if step == 0 and len(pairs) < len(names):
+            pairs = sorted(pairs + _fitting(pairs, names, len(lo), len(ln)))
+    anchored = set(names)
+    return pairs, {j for i, j in pairs if (i, j) in anchored}
+
+
+def _align_regions(
+    lo: Level, ln: Level, pairs: list[tuple[int, int]], token: Token
+) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    for a_lo, a_hi, b_lo, b_hi in _regions(pairs, len(lo), len(ln)):
+        ta = [token(lo.side, lo.ids[i]) for i in range(a_lo, a_hi)]
+        tb = [token(ln.side, ln.ids[j]) for j in range(b_lo, b_hi)]
+        found.extend((a_lo + i, b_lo + j) for i, j in align(ta, tb))
+    return sorted(pairs + found) if found else pairs
+
+
+def _fitting(
+    pairs: list[tuple[int, int]], candidates: list[tuple[int, int]], n: int, m: int
+) -> list[tuple[int, int]]:
+    """The candidate pairs (increasing) whose two ends lie in one region left open."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    for a_lo, a_hi, b_lo, b_hi in _regions(pairs, n, m):
+        while k < len(candidates) and candidates[k][0] < a_lo:
+            k += 1
+        while k < len(candidates) and candidates[k][0] < a_hi:
+            i, j = candidates[k]
+            if b_lo <= j < b_hi:
+                out.append((i, j))
+            k += 1
+    return out
 
 
 def _regions(pairs: list[tuple[int, int]], n: int, m: int) -> list[tuple[int, int, int, int]]:
@@ -238,67 +268,3 @@ def _name_keys(level: Level) -> dict[tuple[str, int], int]:
     for key in repeated:
         del keys[key]
     return keys
-
-
-# -- repeats ---------------------------------------------------------------------------------
-def _unmatched_runs(length: int, matched: dict[int, int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    start = None
-    for i in range(length + 1):
-        if i < length and i not in matched:
-            if start is None:
-                start = i
-        elif start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
-
-
-def _repeats(lo: Level, ln: Level, level_pairs: list[tuple[int, int]]) -> list[RepeatChange]:
-    """Gaps of either side read as extra or missing copies of a block both sides repeat."""
-    if len(level_pairs) == len(lo) == len(ln):
-        return []
-    old_to_new = dict(level_pairs)
-    new_to_old = {j: i for i, j in level_pairs}
-    covered: dict[bool, set[int]] = {True: set(), False: set()}  # by "is the new side"
-    out: list[RepeatChange] = []
-    for this, other, matched, is_new in ((ln, lo, new_to_old, True), (lo, ln, old_to_new, False)):
-        for gap in _unmatched_runs(len(this), matched):
-            if gap[0] in covered[is_new]:
-                continue
-            run = find_run(this, gap, matched, other)
-            if run is None:
-                continue
-            covered[is_new].update(range(*run.this))
-            covered[not is_new].update(range(*run.other))
-            new_run, old_run = (run.this, run.other) if is_new else (run.other, run.this)
-            out.append(_repeat_change(lo, ln, old_run, new_run, run.period, old_to_new, new_to_old))
-    return out
-
-
-def _repeat_change(
-    lo: Level,
-    ln: Level,
-    old_run: tuple[int, int],
-    new_run: tuple[int, int],
-    p: int,
-    old_to_new: dict[int, int],
-    new_to_old: dict[int, int],
-) -> RepeatChange:
-    old_units = [lo.ids[k : k + p] for k in range(old_run[0], old_run[1], p)]
-    new_units = [ln.ids[k : k + p] for k in range(new_run[0], new_run[1], p)]
-    extra = [x for j in range(*new_run) if j not in new_to_old for x in ln.side.subtree(ln.ids[j])]
-    dropped = [
-        x for i in range(*old_run) if i not in old_to_new for x in lo.side.subtree(lo.ids[i])
-    ]
-    return RepeatChange(
-        label=label_of(ln.side, new_units),
-        old_parent=lo.parent,
-        new_parent=ln.parent,
-        old_count=len(old_units),
-        new_count=len(new_units),
-        old_units=tuple(tuple(u) for u in old_units),
-        new_units=tuple(tuple(u) for u in new_units),
-        extra=tuple(extra),
-        dropped=tuple(dropped),
-    )

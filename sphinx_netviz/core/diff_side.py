@@ -23,10 +23,36 @@ from .categories import canonical_type, category_of, node_category
 if TYPE_CHECKING:
     from .graph import Graph, Node, Shape
 
-__all__ = ["HIERARCHY_KINDS", "Side", "framework_of", "fused_activation", "type_key"]
+__all__ = [
+    "HIERARCHY_KINDS",
+    "INPUT_DERIVED",
+    "Side",
+    "framework_of",
+    "fused_activation",
+    "type_key",
+]
 
 #: Node kinds whose internals are recorded under their id (as in hierarchy.py).
 HIERARCHY_KINDS = ("model", "composite")
+
+#: Configuration keys that restate the size of a layer's input (PyTorch spells the input
+#: width into the module; an input node spells its own shape): they change with whatever
+#: feeds the layer, so they do not tell a layer, or a change of it, apart.
+INPUT_DERIVED = frozenset(
+    {
+        "in_features",
+        "in1_features",
+        "in2_features",
+        "in_channels",
+        "num_features",
+        "num_channels",
+        "normalized_shape",
+        "input_size",
+        "embed_dim",
+        "kdim",
+        "vdim",
+    }
+)
 
 
 def framework_of(graph: Graph) -> str:
@@ -122,6 +148,8 @@ class Side:
 
     def subtree(self, node_id: str) -> list[str]:
         """The node and all its internals, nested ones included."""
+        if node_id not in self.children:
+            return [node_id]
         out: list[str] = []
         stack = [node_id]
         while stack:
@@ -162,9 +190,11 @@ class Side:
         return None if category == "other" else category
 
     def content(self, node_id: str) -> str:
-        """Everything that makes two nodes of *one* graph repeats of each other: type, kind,
-        configuration, shapes, parameters and, for a hierarchy node, its internals (types,
-        configuration and wiring, recursively). Names are left out: repeats differ in name."""
+        """What makes two nodes of *one* graph repeats of each other: kind, type,
+        configuration and, for a hierarchy node, its internals (the same, and their wiring,
+        recursively). Names are left out (repeats differ in name), and so is all that follows
+        from the input's size: shapes, parameter counts, ``in_channels`` (a DenseNet's layers
+        are repeats although each reads a wider concatenation)."""
         cached = self._content.get(node_id)
         if cached is not None:
             return cached
@@ -174,11 +204,12 @@ class Side:
             if current in self._content:
                 continue
             node = self.by_id[current]
-            config = json.dumps(node.config, sort_keys=True, default=str)
+            own = {k: v for k, v in node.config.items() if k not in INPUT_DERIVED}
+            if node.kind == "input" and node.parent is not None:
+                own = {}  # a block's own input spells its caller's shape
+            config = json.dumps(own, sort_keys=True, default=str)
             inner = self._inner_hash(current) if current in self.children else ""
-            self._content[current] = (
-                f"{node.kind}|{node.type}|{config}|{node.output_shapes}|{node.params}|{inner}"
-            )
+            self._content[current] = f"{node.kind}|{node.type}|{config}|{inner}"
         return self._content[node_id]
 
     def _inner_hash(self, node_id: str) -> str:

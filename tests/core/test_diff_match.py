@@ -147,13 +147,11 @@ def test_the_same_spec_twice_has_no_changes(tmp_path):
         assert not diff(old, other).differ
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_random_graphs_match_themselves_by_name_and_renamed(seed):
-    graph = random_dag(seed)
-    assert not diff(graph, graph).differ
-    # every id and name changed: structure alone must find the same pairs
+def renamed(graph: Graph) -> Graph:
+    """The graph with every id and name changed (``v2_0``, ``v2_1``...): names carry over
+    nothing, structure alone must match."""
     rename = {n.id: f"v2_{i}" for i, n in enumerate(graph.nodes)}
-    renamed = Graph(
+    return Graph(
         name=graph.name,
         nodes=tuple(replace(n, id=rename[n.id], name=rename[n.id]) for n in graph.nodes),
         edges=tuple(
@@ -161,10 +159,18 @@ def test_random_graphs_match_themselves_by_name_and_renamed(seed):
         ),
         inputs=tuple(rename[i] for i in graph.inputs),
         outputs=tuple(rename[o] for o in graph.outputs),
+        meta=graph.meta,
     )
-    matching = match_graphs(graph, renamed)
-    assert matching.pairs == rename
-    assert not diff(graph, renamed).differ
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs_match_themselves_by_name_and_renamed(seed):
+    graph = random_dag(seed)
+    assert not diff(graph, graph).differ
+    other = renamed(graph)
+    matching = match_graphs(graph, other)
+    assert matching.pairs == {n.id: f"v2_{i}" for i, n in enumerate(graph.nodes)}
+    assert not diff(graph, other).differ
 
 
 # -- across frameworks ---------------------------------------------------------------------------
@@ -317,6 +323,35 @@ def test_resnet50_to_resnet101_is_the_fourth_stage_count_only():
     assert len(repeat.extra) == 17 * 10 and not repeat.dropped
     assert not changes.added_edges and not changes.removed_edges
     assert diff(r101, r50).stat_lines()[3:] == ["conv4_block: x22 -> x5"]
+
+
+@pytest.mark.slow
+def test_resnet_stage_counts_by_name_and_by_structure_alone():
+    apps = keras.applications
+    r50, r152 = graph_of(apps.ResNet50(weights=None)), graph_of(apps.ResNet152(weights=None))
+    counts = ["conv3_block: x3 -> x7", "conv4_block: x5 -> x35"]
+    assert diff(r50, r152).stat_lines() == ["added: 0", "removed: 0", "changed: 2", *counts]
+    # names that carry over nothing: the insertions are slid to whole blocks, same counts
+    by_structure = diff(r50, renamed(r152))
+    assert [(r.old_count, r.new_count) for r in by_structure.repeats] == [(3, 7), (5, 35)]
+    assert not by_structure.added and not by_structure.removed and not by_structure.changed
+
+
+@pytest.mark.slow
+def test_resnet_v2_names_that_mislead_give_way_to_structure():
+    # ResNet50V2's conv4_block6 is the stage's strided last block; ResNet101V2's
+    # conv4_block6 is an ordinary one, its strided block is conv4_block23
+    apps = keras.applications
+    old, new = graph_of(apps.ResNet50V2(weights=None)), graph_of(apps.ResNet101V2(weights=None))
+    changes = diff(old, new)
+    assert changes.stat_lines() == [
+        "added: 0",
+        "removed: 0",
+        "changed: 1",
+        "conv4_block: x4 -> x21",
+    ]
+    pairs = match_graphs(old, new).pairs
+    assert pairs["conv4_block6_2_conv"] == "conv4_block23_2_conv"
 
 
 # -- long chains ---------------------------------------------------------------------------------
