@@ -2,8 +2,9 @@
 
 Target: two 10,000-layer chains that differ in one layer diff in at most 2x the render time
 of one of them. Measured here for a chain whose layer names carry over (matched by name),
-one whose names all changed (matched by structure alone), and the synthetic 10,000-layer
-network of residual and inception cells with one layer widened. Timed as CPU time of this
+one whose names all changed (matched by structure alone), the synthetic 10,000-layer
+network of residual and inception cells with one layer's configuration changed, and (the
+repeat path) a chain against one with 100 more copies of its layer. Timed as CPU time of this
 process, best of N, interleaved with the renders (the machine is shared; wall time there
 measures the neighbours).
 """
@@ -65,9 +66,17 @@ def run(quick: bool) -> list[Row]:
     ]
     synthetic = irgraphs.synthetic(10_000, seed=0)
     cases.append(("synthetic 10k network, one layer differs", synthetic, widened(synthetic)))
+    cases.append(
+        (
+            "10k chains, 100 more copies of the layer, every name differs (a count change)",
+            base,
+            chain(10_100, prefix="v2_"),
+        )
+    )
     rows: list[Row] = []
     for case, old, new in cases:
-        assert len(diff_graphs(old, new).changed) == 1  # the diff finds the one change
+        changes = diff_graphs(old, new)
+        assert len(changes.changed) + len(changes.repeats) == 1  # the diff finds the change
         render(old)  # warm imports and caches
         diff_times: list[float] = []
         render_times: list[float] = []
