@@ -4,8 +4,10 @@ Every ``import`` statement of ``sphinx_netviz/`` and ``mkdocs_netviz/`` counts, 
 stands: at module level, inside a function, or under ``TYPE_CHECKING`` (an import moved into a
 function to dodge a circle is still a circle). The stage order is shared/DESIGN.md's:
 
-    ir <- options;  ir <- extract <- worker <- store
+    ir <- options;  ir <- diff;  ir <- extract <- worker <- store
     ir <- view <- group <- layout <- draw <- diagram <- embed <- pipeline <- adapters
+
+(``diff``, the matching of two IRs, sits beside ``options``: every drawing stage may read it.)
 
 The adapters (the Sphinx extension and the MkDocs plugin) import only the user API
 (``sphinx_netviz.core``) and the adapter API (``sphinx_netviz.core.adapter``).
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sphinx_netviz", "mkdocs_netviz")
 CORE = "sphinx_netviz.core"
 
-_BELOW_VIEW = {"ir", "options"}
+_BELOW_VIEW = {"ir", "options", "diff"}
 _EXTRACTION = {"ir", "options", "extract", "worker", "store"}
 _DRAWING = ("view", "group", "layout", "draw")
 
@@ -32,6 +34,7 @@ _DRAWING = ("view", "group", "layout", "draw")
 ALLOWED: dict[str, set[str]] = {
     "ir": set(),
     "options": {"ir"},
+    "diff": {"ir"},
     "extract": {"ir", "options"},
     "worker": {"ir", "options", "extract"},
     "store": {"ir", "options", "extract", "worker"},
@@ -39,17 +42,17 @@ ALLOWED: dict[str, set[str]] = {
     "group": _BELOW_VIEW | {"view"},
     "layout": _BELOW_VIEW | {"view", "group"},
     "draw": _BELOW_VIEW | {"view", "group", "layout"},
-    "diagram": _EXTRACTION | set(_DRAWING),
-    "embed": _EXTRACTION | set(_DRAWING) | {"diagram"},
-    "pipeline": _EXTRACTION | set(_DRAWING) | {"diagram", "embed"},
-    "adapter": _EXTRACTION | set(_DRAWING) | {"diagram", "embed", "pipeline", "api"},
-    "cli": _EXTRACTION | set(_DRAWING) | {"diagram", "embed", "pipeline", "api"},
-    "api": _EXTRACTION | set(_DRAWING) | {"diagram", "embed", "pipeline"},
+    "diagram": _EXTRACTION | _BELOW_VIEW | set(_DRAWING),
+    "embed": _EXTRACTION | _BELOW_VIEW | set(_DRAWING) | {"diagram"},
+    "pipeline": _EXTRACTION | _BELOW_VIEW | set(_DRAWING) | {"diagram", "embed"},
+    "adapter": _EXTRACTION | _BELOW_VIEW | set(_DRAWING) | {"diagram", "embed", "pipeline", "api"},
+    "cli": _EXTRACTION | _BELOW_VIEW | set(_DRAWING) | {"diagram", "embed", "pipeline", "api"},
+    "api": _EXTRACTION | _BELOW_VIEW | set(_DRAWING) | {"diagram", "embed", "pipeline"},
     "sphinx": {"api", "adapter"},
     "mkdocs": {"api", "adapter"},
 }
 STAGE_PACKAGES = ("ir", "options", "extract", "worker", "store", "view", "group", "layout")
-STAGE_PACKAGES += ("draw", "embed")
+STAGE_PACKAGES += ("draw", "embed", "diff")
 TOP_MODULES = {"diagram": "diagram", "pipeline": "pipeline", "cli": "cli", "adapter": "adapter"}
 
 

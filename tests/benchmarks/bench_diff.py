@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from sphinx_netviz.core.diagram import render
-from sphinx_netviz.core.diff_changes import diff_graphs
-from sphinx_netviz.core.graph import Graph
+from sphinx_netviz.core.diff.changes import diff_graphs
+from sphinx_netviz.core.ir.graph import Graph
 from tests.core import irgraphs
 
 from .common import Row

@@ -1,4 +1,4 @@
-"""Sequence alignment for the architecture diff (diff_align.py): valid, maximal, near-linear.
+"""Sequence alignment for the architecture diff (diff/align.py): valid, maximal, near-linear.
 
 Checked against a plain dynamic-programming longest common subsequence on many small random
 sequences, and on the long, low-variety sequences where ``difflib`` would take O(n * m).
@@ -11,8 +11,8 @@ from itertools import pairwise
 
 import pytest
 
-from sphinx_netviz.core.diff_align import _myers, align, increasing_pairs
-from sphinx_netviz.core.diff_repeats import smallest_period
+from sphinx_netviz.core.diff.align import _myers, align, increasing_pairs
+from sphinx_netviz.core.diff.repeats import smallest_period
 
 
 def lcs_length(a: list[str], b: list[str]) -> int:

@@ -27,12 +27,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .diff_match import Matching, match_graphs
-from .diff_side import INPUT_DERIVED, Side, type_key
+from .match import Matching, match_graphs
+from .side import INPUT_DERIVED, Side, type_key
 
 if TYPE_CHECKING:
-    from .diff_repeats import RepeatChange
-    from .graph import Graph, Shape
+    from ..ir.graph import Graph, Shape
+    from .repeats import RepeatChange
 
 __all__ = ["Changes", "NodeChange", "diff_graphs", "summarize"]
 

@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .categories import node_category
-from .diff_align import align, increasing_pairs
-from .diff_repeats import Level, RepeatChange, level_repeats
-from .diff_side import HIERARCHY_KINDS, Side, fused_activation, type_key
+from ..ir.categories import node_category
+from .align import align, increasing_pairs
+from .repeats import Level, RepeatChange, level_repeats
+from .side import HIERARCHY_KINDS, Side, fused_activation, type_key
 
 if TYPE_CHECKING:
-    from .graph import Graph
+    from ..ir.graph import Graph
 
 __all__ = ["Matching", "RepeatChange", "match_graphs"]
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from .categories import canonical_type
-from .diff_side import HIERARCHY_KINDS, Side
+from ..ir.categories import canonical_type
+from .side import HIERARCHY_KINDS, Side
 
 __all__ = ["Level", "RepeatChange", "RunMatch", "find_run", "label_of", "level_repeats"]
 

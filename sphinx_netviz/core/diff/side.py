@@ -18,10 +18,10 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .categories import canonical_type, category_of, node_category
+from ..ir.categories import canonical_type, category_of, node_category
 
 if TYPE_CHECKING:
-    from .graph import Graph, Node, Shape
+    from ..ir.graph import Graph, Node, Shape
 
 __all__ = [
     "HIERARCHY_KINDS",
