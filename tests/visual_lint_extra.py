@@ -1,0 +1,88 @@
+"""Visual lint, extra rules: what issue 19 asks for but its Targets table does not count.
+
+- :func:`weak_group_names`: heuristic group names that do not describe the block (``Block``,
+  ``Residual A``, ``Linear-view-transpose``);
+- :func:`near_legend_colors`: two legend fills a reader cannot tell apart (CIE76 distance
+  under 10), such as two groups in near-identical yellows, or a group in a shade of a layer
+  type's colour.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from tests.visual_lint_doc import Doc, Finding, as_doc, where
+
+__all__ = ["near_legend_colors", "weak_group_names"]
+
+
+def _lab(color: str) -> tuple[float, float, float] | None:
+    m = re.fullmatch(r"#([0-9A-Fa-f]{6})", color)
+    if m is None:
+        return None
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(int(m[1][i : i + 2], 16) / 255) for i in (0, 2, 4))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def near_legend_colors(doc: Doc, *, min_distance: float = 10.0) -> list[Finding]:
+    """(Extra rule) Legend fills that differ but closer than ``min_distance`` (CIE76 ΔE):
+    the near-identical yellows of two groups. Patterns are compared by :func:`legend_collisions`."""
+    d = as_doc(doc)
+    labs = [(item, _lab(item.look)) for item in d.legend]
+    found: list[Finding] = []
+    for i, (a, la) in enumerate(labs):
+        for b, lb in labs[i + 1 :]:
+            if la is None or lb is None or a.look == b.look:
+                continue
+            dist = math.dist(la, lb)
+            if dist < min_distance:
+                found.append(
+                    Finding(
+                        f"{where(d)}: legend entries {a.type} ({a.look}) and {b.type} "
+                        f"({b.look}) are {dist:.1f} apart (CIE76)",
+                        min_distance - dist,
+                    )
+                )
+    return found
+
+
+_GENERIC = re.compile(r"^(Block|Group|Stage|Cell|Layer|Module|Unit)( ?[A-Z0-9]+)?$")
+_LETTER = re.compile(r"\s[A-Z]$")
+_PLUMBING = re.compile(r"(^|-)(view|transpose|reshape|permute|getitem|contiguous|expand)(-|$)")
+
+
+def weak_group_names(doc: Doc) -> list[Finding]:
+    """(Extra rule) Heuristic group names that do not describe the block: a bare generic
+    word (``Block``, ``Cell``), a letter suffix (``Residual A``), shape plumbing in a chain
+    name (``Linear-view-transpose``). Legend entries of groups are judged."""
+    d = as_doc(doc)
+    found: list[Finding] = []
+    for item in d.legend:
+        if item.kind != "group":
+            continue
+        name = item.type
+        why = (
+            "a bare generic word"
+            if _GENERIC.match(name)
+            else "a letter suffix"
+            if _LETTER.search(name)
+            else "shape plumbing in the name"
+            if _PLUMBING.search(name)
+            else ""
+        )
+        if why:
+            found.append(Finding(f"{where(d)}: group name {name!r} is {why}"))
+    return found
