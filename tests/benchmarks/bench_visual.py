@@ -24,6 +24,7 @@ import sys
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from sphinx_netviz.core import Graph, render
@@ -97,13 +98,13 @@ def zoo(quick: bool) -> Iterator[tuple[str, Callable[[], Graph]]]:
     for name, make in {**irgraphs.ALL, **extra, "cell_chain": irgraphs.cell_chain}.items():
         yield f"ir:{name}", make
     for name in KERAS_ZOO:
-        yield f"keras:{name}", lambda name=name: _spec_graph(f"tests.zoo.models:{name}")
+        yield f"keras:{name}", partial(_spec_graph, f"tests.zoo.models:{name}")
     for name in PAPERS:
-        yield f"keras:{name}", lambda name=name: _spec_graph(f"tests.zoo.papers:{name}")
+        yield f"keras:{name}", partial(_spec_graph, f"tests.zoo.papers:{name}")
     if not quick:
         for name, shape, dtype in TORCH_ZOO:
             spec = f"tests.zoo.torch_models:{name}"
-            yield f"torch:{name}", lambda s=spec, sh=shape, dt=dtype: _spec_graph(s, sh, dt)
+            yield f"torch:{name}", partial(_spec_graph, spec, shape, dtype)
         for name in ("BertBackbone", "GPT2Backbone"):
             yield f"keras_hub:{name}", _backbone(name)
     for name in APPS[:1] if quick else APPS:
