@@ -14,11 +14,12 @@ DenseNet121 and NASNetMobile with ``weights=None``) is extracted once and render
 
 Targets: 0 for every rule; the CNN zoo keeps its glyph counts (ResNet50 13, InceptionV3 20,
 DenseNet121 16) and 0 crossings. The worst examples of each rule are printed and written to
-``results/visual_lint.md``.
+``results/visual_lint.md`` (every finding: ``results/visual_lint.json``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -248,3 +249,7 @@ def _write_examples(tally: Tally, models: int, failed: list[str]) -> None:
     print(text, file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "visual_lint.md").write_text(text)
+    every = {k: sorted(v, key=lambda t: -v[t].score) for k, v in sorted(tally.found.items())}
+    (RESULTS / "visual_lint.json").write_text(
+        json.dumps(every, indent=1, ensure_ascii=False) + "\n"
+    )
