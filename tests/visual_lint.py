@@ -15,10 +15,10 @@ one string per violation (empty when the rule holds):
 - :func:`small_labels`: label text under 9 px at an 800 px column (one finding per diagram);
 - :func:`unbalanced_rows`: a wrapped row with fewer than half the glyphs of the fullest row.
 
-:func:`lint` runs every single-diagram rule. Two extra rules that the issue asks for but its
-table does not count are here too, reported apart: :func:`weak_group_names` (``Block``,
-``Residual A``, op names in a heuristic name) and :func:`near_legend_colors` (two legend
-looks a reader cannot tell apart, CIE76 distance under 10).
+:func:`lint` runs every single-diagram rule. Extra rules that the issue asks for but its
+table does not count are reported apart (``tests/visual_lint_extra.py``): weak heuristic
+group names (``Block``, ``Residual A``, op names), legend looks a reader cannot tell apart
+(CIE76 distance under 10), group glyphs whose name no legend entry carries.
 
 How tall a tensor is drawn is read from the diagram itself: every plain glyph (a trapezoid,
 one port per side) shows the height of its input on its left side and of its output on its
@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from tests.visual_lint_doc import Doc, Finding, Glyph, SvgDoc, as_doc, where
-from tests.visual_lint_extra import near_legend_colors, weak_group_names
+from tests.visual_lint_extra import near_legend_colors, unlisted_groups, weak_group_names
 
 __all__ = [
     "EXTRA_RULES",
@@ -50,6 +50,7 @@ __all__ = [
     "small_labels",
     "tensor_heights",
     "unbalanced_rows",
+    "unlisted_groups",
     "weak_group_names",
     "wrapped_rows",
 ]
@@ -185,7 +186,8 @@ def nameless_groups(doc: Doc) -> list[Finding]:
         if g.kind != "group" or not g.type:
             continue
         row = label_row(d, g)
-        if not any(g.type in text for text in row):
+        # A long name may be broken over two lines of the row.
+        if not any(g.type in text for text in (*row, " ".join(row), "".join(row))):
             found.append(
                 Finding(
                     f"{where(d)}: group {g.id!r} ({g.type!r}) has the label row {' | '.join(row)!r}"
@@ -313,6 +315,7 @@ RULES: dict[str, Callable[[SvgDoc], list[Finding]]] = {
 EXTRA_RULES: dict[str, Callable[[SvgDoc], list[Finding]]] = {
     "weak group names": weak_group_names,
     "near legend colours": near_legend_colors,
+    "groups missing from the legend": unlisted_groups,
 }
 
 

@@ -4,7 +4,9 @@
   ``Residual A``, ``Linear-view-transpose``);
 - :func:`near_legend_colors`: two legend fills a reader cannot tell apart (CIE76 distance
   under 10), such as two groups in near-identical yellows, or a group in a shade of a layer
-  type's colour.
+  type's colour;
+- :func:`unlisted_groups`: a group glyph whose name no legend entry carries (a folded
+  NASNet cell drawn as ``Cell`` while the legend lists ``Cell A`` to ``Cell E``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 from tests.visual_lint_doc import Doc, Finding, as_doc, where
 
-__all__ = ["near_legend_colors", "weak_group_names"]
+__all__ = ["near_legend_colors", "unlisted_groups", "weak_group_names"]
 
 
 def _lab(color: str) -> tuple[float, float, float] | None:
@@ -86,3 +88,18 @@ def weak_group_names(doc: Doc) -> list[Finding]:
         if why:
             found.append(Finding(f"{where(d)}: group name {name!r} is {why}"))
     return found
+
+
+def unlisted_groups(doc: Doc) -> list[Finding]:
+    """(Extra rule) Group glyphs whose name (``data-type``) is not a legend entry: the reader
+    cannot look them up. Only judged when the diagram carries its legend."""
+    d = as_doc(doc)
+    if not d.legend:
+        return []
+    listed = {item.type for item in d.legend}
+    missing = sorted({g.type for g in d.glyphs if g.kind == "group" and g.type not in listed})
+    return [
+        Finding(f"{where(d)}: group glyphs named {name!r} have no legend entry (legend: "
+                f"{', '.join(i.type for i in d.legend if i.kind == 'group')})")
+        for name in missing
+    ]  # fmt: skip

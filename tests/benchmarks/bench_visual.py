@@ -214,6 +214,8 @@ def run(quick: bool = False) -> list[Row]:
     rows.append(_row("weak group names (extra rule)", tally.count("weak group names"), ""))
     rows.append(_row("near legend colours, CIE76 < 10 (extra rule)",
                      tally.count("near legend colours"), ""))  # fmt: skip
+    rows.append(_row("group glyphs named apart from the legend (extra rule)",
+                     tally.count("groups missing from the legend"), ""))  # fmt: skip
     for name in APPS:
         info = infos.get(f"app:{name}")
         if info is None:

@@ -20,6 +20,7 @@ from tests.visual_lint import (
     small_labels,
     tensor_heights,
     unbalanced_rows,
+    unlisted_groups,
     weak_group_names,
     wrapped_rows,
 )
@@ -212,6 +213,17 @@ def test_a_group_label_row_without_the_name_is_found() -> None:
 
 def test_a_group_label_row_with_the_name_passes() -> None:
     assert nameless_groups(group_pic([f"BertLayer {X}6", "768"])) == []
+
+
+def test_a_long_name_may_take_two_lines_of_the_row() -> None:
+    assert nameless_groups(group_pic(["Bert", f"Layer {X}6"])) == []
+
+
+def test_a_group_glyph_named_apart_from_its_legend_entry() -> None:
+    pic = Pic().box("fold:2", "Cell", 10, 10, 28, 40, group=True)
+    found = unlisted_groups(pic.legend(("group", "Cell A", "#000000")).svg())
+    assert len(found) == 1 and "'Cell' have no legend entry (legend: Cell A)" in found[0]
+    assert unlisted_groups(pic.legend(("group", "Cell", "#111111")).svg()) == []
 
 
 def test_weak_heuristic_names() -> None:
