@@ -18,7 +18,8 @@ one string per violation (empty when the rule holds):
 :func:`lint` runs every single-diagram rule. Extra rules that the issue asks for but its
 table does not count are reported apart (``tests/visual_lint_extra.py``): weak heuristic
 group names (``Block``, ``Residual A``, op names), legend looks a reader cannot tell apart
-(CIE76 distance under 10), group glyphs whose name no legend entry carries.
+(CIE76 distance under 10), group glyphs whose name no legend entry carries, a legend taller
+than its diagram plus two rows.
 
 How tall a tensor is drawn is read from the diagram itself: every plain glyph (a trapezoid,
 one port per side) shows the height of its input on its left side and of its output on its
@@ -33,7 +34,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from tests.visual_lint_doc import Doc, Finding, Glyph, SvgDoc, as_doc, where
-from tests.visual_lint_extra import near_legend_colors, unlisted_groups, weak_group_names
+from tests.visual_lint_extra import (
+    near_legend_colors,
+    oversized_legend,
+    unlisted_groups,
+    weak_group_names,
+)
 
 __all__ = [
     "EXTRA_RULES",
@@ -46,6 +52,7 @@ __all__ = [
     "merge_spikes",
     "nameless_groups",
     "near_legend_colors",
+    "oversized_legend",
     "resized_glyphs",
     "small_labels",
     "tensor_heights",
@@ -316,6 +323,7 @@ EXTRA_RULES: dict[str, Callable[[SvgDoc], list[Finding]]] = {
     "weak group names": weak_group_names,
     "near legend colours": near_legend_colors,
     "groups missing from the legend": unlisted_groups,
+    "oversized legend": oversized_legend,
 }
 
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]
 
 #: How far apart two coordinates may be and still count as one (coordinates carry 2 decimals).
 EPS = 0.011
@@ -201,6 +202,24 @@ class SvgDoc:
     legend: tuple[LegendItem, ...]
     has_style: bool = False
     by_id: dict[str, Glyph] = field(default_factory=dict, compare=False, repr=False)
+    #: (x0, y0, x1, y1) of everything the legend draws (swatches, miniatures, text)
+    legend_box: Box | None = None
+
+    @cached_property
+    def diagram_box(self) -> Box | None:
+        """(x0, y0, x1, y1) of the diagram itself: glyphs, edges and labels, no legend."""
+        xs: list[float] = []
+        ys: list[float] = []
+        for g in self.glyphs:
+            xs += [g.bbox[0], g.bbox[2]]
+            ys += [g.bbox[1], g.bbox[3]]
+        for e in self.edges:
+            xs += [p[0] for p in e.points]
+            ys += [p[1] for p in e.points]
+        for t in self.labels:
+            xs.append(t.x)
+            ys += [t.y - t.size, t.y + 3]
+        return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
     @property
     def labels(self) -> tuple[Text, ...]:
@@ -279,6 +298,25 @@ def _walk(
         _walk(child, in_legend or "nv-legend" in cls, glyphs, edges, texts, legend)
 
 
+def _legend_box(root: ET.Element) -> Box | None:
+    xs: list[float] = []
+    ys: list[float] = []
+    for g in root.iter():
+        if _local(g.tag) != "g" or "nv-legend" not in (g.get("class") or "").split():
+            continue
+        for el in g.iter():
+            tag = _local(el.tag)
+            if tag in ("polygon", "polyline"):
+                pts = _points(el.get("points", ""))
+                xs += [p[0] for p in pts]
+                ys += [p[1] for p in pts]
+            elif tag == "text":
+                size = float(el.get("font-size", "16"))
+                xs.append(float(el.get("x", "0")))
+                ys += [float(el.get("y", "0")) - size, float(el.get("y", "0")) + 3]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
 def parse_svg(svg: str) -> SvgDoc:
     """Parse one diagram SVG (a document, or an inlined drill-down scene)."""
     root = ET.fromstring(svg)
@@ -303,6 +341,7 @@ def parse_svg(svg: str) -> SvgDoc:
         legend=tuple(legend),
         has_style=any(_local(c.tag) == "style" for c in root.iter()),
         by_id={g.id: g for g in glyphs},
+        legend_box=_legend_box(root),
     )
 
 

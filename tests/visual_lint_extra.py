@@ -6,7 +6,9 @@
   under 10), such as two groups in near-identical yellows, or a group in a shade of a layer
   type's colour;
 - :func:`unlisted_groups`: a group glyph whose name no legend entry carries (a folded
-  NASNet cell drawn as ``Cell`` while the legend lists ``Cell A`` to ``Cell E``).
+  NASNet cell drawn as ``Cell`` while the legend lists ``Cell A`` to ``Cell E``);
+- :func:`oversized_legend`: a legend taller than the diagram plus two legend rows, or wider
+  than the diagram where the diagram fills the 800 px column.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 
 from tests.visual_lint_doc import Doc, Finding, as_doc, where
 
-__all__ = ["near_legend_colors", "unlisted_groups", "weak_group_names"]
+__all__ = ["near_legend_colors", "oversized_legend", "unlisted_groups", "weak_group_names"]
 
 
 def _lab(color: str) -> tuple[float, float, float] | None:
@@ -103,3 +105,31 @@ def unlisted_groups(doc: Doc) -> list[Finding]:
                 f"{', '.join(i.type for i in d.legend if i.kind == 'group')})")
         for name in missing
     ]  # fmt: skip
+
+
+#: Two legend rows: a swatch (28 px) and the gap between rows (16 px), twice.
+TWO_ROWS = 2 * (28.0 + 16.0)
+
+
+def oversized_legend(doc: Doc, *, column: float = 800.0) -> list[Finding]:
+    """(Extra rule) A legend taller than its diagram plus two rows (its composition
+    miniatures), or wider than both its diagram and the column."""
+    d = as_doc(doc)
+    if d.legend_box is None or d.diagram_box is None:
+        return []
+    lw = d.legend_box[2] - d.legend_box[0]
+    lh = d.legend_box[3] - d.legend_box[1]
+    dw = d.diagram_box[2] - d.diagram_box[0]
+    dh = d.diagram_box[3] - d.diagram_box[1]
+    found: list[Finding] = []
+    if lh > dh + TWO_ROWS:
+        found.append(
+            Finding(f"{where(d)}: the legend is {lh:.0f} px tall, the diagram {dh:.0f} px "
+                    f"(limit {dh + TWO_ROWS:.0f})", lh / (dh + TWO_ROWS))
+        )  # fmt: skip
+    if lw > max(dw, column) + 1:
+        found.append(
+            Finding(f"{where(d)}: the legend is {lw:.0f} px wide, the diagram {dw:.0f} px",
+                    lw / max(dw, column))
+        )  # fmt: skip
+    return found

@@ -216,6 +216,8 @@ def run(quick: bool = False) -> list[Row]:
                      tally.count("near legend colours"), ""))  # fmt: skip
     rows.append(_row("group glyphs named apart from the legend (extra rule)",
                      tally.count("groups missing from the legend"), ""))  # fmt: skip
+    rows.append(_row("legend taller than diagram + 2 rows, or too wide (extra rule)",
+                     tally.count("oversized legend"), ""))  # fmt: skip
     for name in APPS:
         info = infos.get(f"app:{name}")
         if info is None:

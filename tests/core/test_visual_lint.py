@@ -16,6 +16,7 @@ from tests.visual_lint import (
     merge_spikes,
     nameless_groups,
     near_legend_colors,
+    oversized_legend,
     resized_glyphs,
     small_labels,
     tensor_heights,
@@ -232,6 +233,19 @@ def test_weak_heuristic_names() -> None:
          "Conv-BN-ReLU x3", "Attention projection", "BertLayer"])))  # fmt: skip
     found = weak_group_names(pic.svg())
     assert [f.split("'")[1] for f in found] == ["Block", "Residual A", "Linear-view-transpose"]
+
+
+def test_a_legend_taller_than_its_diagram_plus_two_rows() -> None:
+    pic = Pic().box("a", "Conv2D", 10, 10, 20, 60).legend(("group", "Cell A", "#000000"))
+    # The group's miniature: a tall drawing inside the legend item.
+    tall = pic.svg().replace(
+        '<text class="nv-label" x="20" y="14"',
+        '<polygon class="nv-shape" points="0,40 8,40 8,400 0,400" fill="#fff" />'
+        '<text class="nv-label" x="20" y="14"',
+    )
+    found = oversized_legend(tall)
+    assert len(found) == 1 and "the legend is 400 px tall, the diagram 60 px" in found[0]
+    assert oversized_legend(pic.svg()) == []
 
 
 # -- rule 4 ----------------------------------------------------------------------------------
