@@ -19,7 +19,7 @@ one string per violation (empty when the rule holds):
 table does not count are reported apart (``tests/visual_lint_extra.py``): weak heuristic
 group names (``Block``, ``Residual A``, op names), legend looks a reader cannot tell apart
 (CIE76 distance under 10), group glyphs whose name no legend entry carries, a legend taller
-than its diagram plus two rows.
+than its diagram plus two rows, a glyph drawn in another look than its legend entry.
 
 How tall a tensor is drawn is read from the diagram itself: every plain glyph (a trapezoid,
 one port per side) shows the height of its input on its left side and of its output on its
@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 
 from tests.visual_lint_doc import Doc, Finding, Glyph, SvgDoc, as_doc, where
 from tests.visual_lint_extra import (
+    legend_mismatch,
     near_legend_colors,
     oversized_legend,
     unlisted_groups,
@@ -47,6 +48,7 @@ __all__ = [
     "Finding",
     "label_row",
     "legend_collisions",
+    "legend_mismatch",
     "lint",
     "lint_by_rule",
     "merge_spikes",
@@ -324,6 +326,7 @@ EXTRA_RULES: dict[str, Callable[[SvgDoc], list[Finding]]] = {
     "near legend colours": near_legend_colors,
     "groups missing from the legend": unlisted_groups,
     "oversized legend": oversized_legend,
+    "legend shows another look": legend_mismatch,
 }
 
 

@@ -8,7 +8,9 @@
 - :func:`unlisted_groups`: a group glyph whose name no legend entry carries (a folded
   NASNet cell drawn as ``Cell`` while the legend lists ``Cell A`` to ``Cell E``);
 - :func:`oversized_legend`: a legend taller than the diagram plus two legend rows, or wider
-  than the diagram where the diagram fills the 800 px column.
+  than the diagram where the diagram fills the 800 px column;
+- :func:`legend_mismatch`: a glyph whose fill differs from its legend entry's (the legend
+  must show the look the diagram draws).
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ from __future__ import annotations
 import math
 import re
 
-from tests.visual_lint_doc import Doc, Finding, as_doc, where
+from tests.visual_lint_doc import Doc, Finding, LegendItem, as_doc, where
 
-__all__ = ["near_legend_colors", "oversized_legend", "unlisted_groups", "weak_group_names"]
+__all__ = [
+    "legend_mismatch",
+    "near_legend_colors",
+    "oversized_legend",
+    "unlisted_groups",
+    "weak_group_names",
+]
 
 
 def _lab(color: str) -> tuple[float, float, float] | None:
@@ -133,3 +141,22 @@ def oversized_legend(doc: Doc, *, column: float = 800.0) -> list[Finding]:
                     lw / max(dw, column))
         )  # fmt: skip
     return found
+
+
+def legend_mismatch(doc: Doc) -> list[Finding]:
+    """(Extra rule) Glyph kinds drawn with another fill than their legend entry shows (a
+    composite layer drawn as a layer but listed with a group's darker fill). One finding
+    per kind; patterns compare by index."""
+    d = as_doc(doc)
+    entries = {item.type: item for item in d.legend}
+    found: dict[str, Finding] = {}
+    for g in d.glyphs:
+        item = entries.get(g.type)
+        if item is None or g.type in found:
+            continue
+        drawn = LegendItem(item.kind, g.type, g.fill, "").look
+        if drawn != item.look:
+            found[g.type] = Finding(
+                f"{where(d)}: {g.type} is drawn {drawn} but its legend entry shows {item.look}"
+            )
+    return list(found.values())

@@ -38,7 +38,7 @@ from .common import Row
 RESULTS = Path(__file__).resolve().parent / "results"
 PALETTES = ("net2vis", "interpolate", "colorblind", "mono")
 #: Rules whose findings depend on the palette (counted per palette, not once).
-COLOUR_RULES = frozenset({"legend collisions", "near legend colours"})
+COLOUR_RULES = frozenset({"legend collisions", "near legend colours", "legend shows another look"})
 APPS = ("ResNet50", "InceptionV3", "DenseNet121", "NASNetMobile")
 #: The CNN zoo's top-level glyphs with the default options (issues 10 and 19: unchanged).
 ZOO_GLYPHS = {"ResNet50": 13, "InceptionV3": 20, "DenseNet121": 16}
@@ -218,6 +218,8 @@ def run(quick: bool = False) -> list[Row]:
                      tally.count("groups missing from the legend"), ""))  # fmt: skip
     rows.append(_row("legend taller than diagram + 2 rows, or too wide (extra rule)",
                      tally.count("oversized legend"), ""))  # fmt: skip
+    rows.append(_row("glyphs drawn in another look than their legend entry (extra rule)",
+                     tally.count("legend shows another look"), ""))  # fmt: skip
     for name in APPS:
         info = infos.get(f"app:{name}")
         if info is None:

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 from sphinx_netviz.core import render
 from tests.visual_lint import (
     legend_collisions,
+    legend_mismatch,
     lint,
     lint_by_rule,
     merge_spikes,
@@ -195,6 +196,13 @@ def test_near_colours_are_an_extra_rule() -> None:
         near_legend_colors(Pic().legend(("type", "A", "#000000"), ("type", "B", "#E69F00")).svg())
         == []
     )
+
+
+def test_a_glyph_drawn_in_another_look_than_its_legend_entry() -> None:
+    pic = Pic().box("enc", "BertEncoder", 10, 10, 20, 60, fill="#7DF0FF")
+    found = legend_mismatch(pic.legend(("group", "BertEncoder", "#4AEAFF")).svg())
+    assert found == ["tiny: BertEncoder is drawn #7DF0FF but its legend entry shows #4AEAFF"]
+    assert legend_mismatch(pic.legend(("group", "BertEncoder", "#7dF0ff")).svg()) == []
 
 
 # -- rule 3 ----------------------------------------------------------------------------------
