@@ -133,14 +133,16 @@ def merge_spikes(doc: Doc, *, tolerance: float = TOLERANCE) -> list[Finding]:
         ins, outs = g.shapes
         known = [heights[s] for s in (*ins, *outs) if s in heights]
         # Tensors whose shape no plain glyph shows: their producer's or consumer's end.
+        # (An end is one tensor when that side has one port and one edge.)
         for s in sources[g.id]:
             src = d.by_id.get(s)
-            if src is not None and src.plain:
+            if src is not None and len(src.right_runs) == 1 and fan_out[s] == 1:
                 known.append(src.h_out)
         for t in targets[g.id]:
             dst = d.by_id.get(t)
-            if dst is not None and dst.plain and not dst.vector_out:
-                known.append(dst.h_in)
+            if dst is not None and len(dst.left_runs) == 1 and fan_in[t] == 1:
+                if not dst.vector_out:
+                    known.append(dst.h_in)
         if not known:
             continue
         tallest = max(known)

@@ -148,6 +148,22 @@ def test_a_split_spike_and_a_merge_judged_by_its_neighbours() -> None:
     assert [f.split(" glyph ")[1].split()[0] for f in found] == ["'a#split'", "'cat'"]
 
 
+def test_fans_whose_ends_touch_look_plain_but_are_judged() -> None:
+    """A Split and an Add whose two lanes touch are 4-point polygons 60 px tall: neither may
+    serve as the yardstick of the other (the 30 px tensor is)."""
+    pic = Pic().box("a", "Conv2D", 10, 35, 30, 30, conv(SHAPE))
+    pic.glyph("a#split", "Split", [(50, 35), (60, 20), (60, 80), (50, 65)],
+              f"Split: {SHAPE} to 2 consumers", synthetic=True)  # fmt: skip
+    pic.box("b", "Conv2D", 70, 20, 20, 30).box("c", "Conv2D", 70, 50, 20, 30)
+    tip = f"add (Add)\nin {SHAPE}, {SHAPE} \u2192 out {SHAPE}\nparams: 0"
+    pic.glyph("add", "Add", [(100, 20), (110, 35), (110, 65), (100, 80)], tip)
+    for u, v, y in (("a", "a#split", 50), ("a#split", "b", 35), ("a#split", "c", 65),
+                    ("b", "add", 35), ("c", "add", 65)):  # fmt: skip
+        pic.edge(u, v, [(0, y), (1, y)])
+    found = merge_spikes(pic.svg())
+    assert len(found) == 2 and all("60 px tall, its tallest tensor 30 px" in f for f in found)
+
+
 def test_tensor_heights_follow_the_sizing_formula_on_a_real_render() -> None:
     """Net2Vis's formula (reference/net2vis.md 2.3): height = 30 + 70 * (s - s_min) /
     (s_max - s_min), s the geometric mean of the spatial axes, over the chain's tensors."""
