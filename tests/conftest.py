@@ -4,6 +4,8 @@
   including in worker subprocesses (``ROOT`` goes on PYTHONPATH).
 - Browser tests are skipped when Chromium is missing, except in CI (``CI=true``), where a
   missing browser is a failure: CI must not go green by skipping them.
+- ``NETVIZ_VISUAL_LINT=1`` (or a directory) lints every diagram the run renders
+  (``tests/visual_lint_plugin.py``); unset, nothing of it is imported.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("NETVIZ_VISUAL_LINT"):
+        from tests.visual_lint_plugin import register
+
+        register(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -120,6 +120,21 @@ def multi_io() -> keras.Model:
     return keras.Model([title, body], [priority, department], name="multi_io")
 
 
+def image_metadata() -> keras.Model:
+    """An image branch and a metadata branch joined by a Concatenate (issue 19: the merge of
+    two lanes must stay sized by its own tensors)."""
+    image = keras.Input((32, 32, 3), name="image")
+    meta = keras.Input((8,), name="metadata")
+    x = layers.Conv2D(8, 3, activation="relu", name="conv")(image)
+    x = layers.MaxPooling2D(name="pool")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    m = layers.Dense(8, activation="relu", name="meta_dense")(meta)
+    x = layers.Concatenate(name="join")([x, m])
+    x = layers.Dropout(0.2, name="dropout")(x)
+    outputs = layers.Dense(3, activation="softmax", name="label")(x)
+    return keras.Model([image, meta], outputs, name="image_metadata")
+
+
 def _encoder() -> keras.Model:
     inputs = keras.Input((8,), name="enc_in")
     x = layers.Dense(6, activation="relu", name="enc_hidden")(inputs)
