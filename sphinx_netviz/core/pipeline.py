@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import NetvizError, RenderError
 from .keys import diagram_key
 from .loader import ModelLoader
+from .unknown_types import unknown_types_message
 
 if TYPE_CHECKING:
     from .options import Options
@@ -60,6 +61,7 @@ class DiagramBuilder:
         snapshot_dir: Path | None = None,
         offline: bool = False,
     ) -> None:
+        self._on_warning = on_warning
         self.loader = ModelLoader(
             cache_dir=cache_dir,
             base_dir=base_dir,
@@ -94,6 +96,10 @@ class DiagramBuilder:
             memory_limit=options.memory_limit,
             extract=extract,
         )
+        if options.hide or options.colors:
+            unknown = unknown_types_message(loaded.graph, options)
+            if unknown is not None and self._on_warning is not None:
+                self._on_warning(f"model spec {spec.strip()!r}: {unknown}")
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]
