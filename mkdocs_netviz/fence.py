@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FENCE_NAME",
+    "SOURCE_MARK",
     "FenceBlock",
     "FenceRenderer",
     "FenceRequest",
@@ -50,6 +51,9 @@ __all__ = [
 
 #: The info string that marks a diagram fence.
 FENCE_NAME = "netviz"
+#: How a fence put into a docstring by the griffe extension names that docstring (a comment
+#: line, which :func:`parse_fence` ignores): ``# netviz-autodoc: pkg.models.mlp path:line``.
+SOURCE_MARK = "# netviz-autodoc:"
 
 _OPEN = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*"

@@ -33,8 +33,9 @@ from sphinx_netviz.core import (
     resolve_options,
     unique_ids,
 )
+from sphinx_netviz.core.hints import for_front_end
 
-from .fence import FenceBlock, fence_key, find_fences, parse_fence
+from .fence import SOURCE_MARK, FenceBlock, fence_key, find_fences, parse_fence
 from .html import Embed, figure_html, placeholder_html, source_html
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class BuilderSettings:
     timeout: float
     snapshot_dir: Path | None = None
     offline: bool = False
+    #: layer types the plugin's ``defaults`` name in ``hide``/``colors`` (see TypeCheck)
+    site_types: tuple[str, ...] = ()
 
 
 @dataclass
@@ -144,6 +147,8 @@ class DiagramSession:
         #: diagrams asked of the builder / answered from the memo (tests and benchmarks read them)
         self.builder_calls = 0
         self.memo_hits = 0
+        #: (spec, options) of every diagram of the current build (``netviz snapshot --project``)
+        self.requests: list[tuple[str, Options]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -173,6 +178,7 @@ class DiagramSession:
         self.assets = {}
         self.failures = 0
         self.page = None
+        self.requests = []
 
     @property
     def builder(self) -> DiagramBuilder:
@@ -186,7 +192,7 @@ class DiagramSession:
             where = f"{self._location}: "
         else:
             where = f"{self.page.src_uri}: " if self.page else ""
-        self.log.warning(f"{where}{message}")
+        self.log.warning(f"{where}{for_front_end(message, 'mkdocs')}")
 
     @property
     def builder_started(self) -> bool:
@@ -205,7 +211,7 @@ class DiagramSession:
         """HTML for one fence. Never raises (except with ``fail_fast``): problems become a
         warning naming the page and line, and a visible placeholder."""
         page_line = self.page.line_of(source) if self.page else None
-        where = self._where(page_line if page_line is not None else line)
+        where = self._where(page_line if page_line is not None else line, _docstring(source))
         spec = source.strip().splitlines()[0].strip() if source.strip() else ""
         if not self.enabled:
             return source_html(source)
@@ -214,6 +220,7 @@ class DiagramSession:
             request = parse_fence(source)
             spec = request.spec
             options = resolve_options(self.defaults, header, dict(request.values))
+            self.requests.append((spec, options))
             return self._render(spec, options)
         except NetvizError as exc:
             return self._fail(where, spec, str(exc), header)
@@ -267,7 +274,16 @@ class DiagramSession:
         page_url = self.page.url if self.page else ""
         return get_relative_url(site_path, page_url)
 
-    def _where(self, line: int | None) -> str:
+    def _where(self, line: int | None, docstring: tuple[str, str] | None = None) -> str:
+        """``page:line``; for a fence the griffe extension put into a docstring, the
+        docstring's file and line first (``src/pkg/models.py:12``), as griffe's own
+        warnings say, then the object and the page."""
+        if docstring is not None:
+            name, source = docstring
+            path, _, lineno = source.rpartition(":")
+            shown = _relative(path, self.settings.base_dir)
+            page = f", on {self.page.src_uri}" if self.page is not None else ""
+            return f"{shown}:{lineno} (docstring of {name}{page})"
         if self.page is None:
             return "<markdown>" if line is None else f"<markdown>:{line}"
         if line is None:
@@ -276,6 +292,7 @@ class DiagramSession:
 
     def _fail(self, where: str, spec: str, cause: str, header: Mapping[str, str]) -> str:
         self.failures += 1
+        cause = for_front_end(cause, "mkdocs")
         message = f"{where}: netviz diagram {spec!r} failed: {cause}"
         if self.fail_fast:
             raise FenceFailed(message)
@@ -285,6 +302,24 @@ class DiagramSession:
         except NetvizError:
             embed = Embed()
         return placeholder_html(spec=spec, message=cause, embed=embed)
+
+
+def _docstring(source: str) -> tuple[str, str] | None:
+    """``(object, file:line)`` from the comment the griffe extension puts in its fences."""
+    for line in source.splitlines():
+        text = line.strip()
+        if text.startswith(SOURCE_MARK):
+            name, _, where = text[len(SOURCE_MARK) :].strip().partition(" ")
+            return (name, where) if where else None
+    return None
+
+
+def _relative(path: str, base: Path) -> str:
+    """``path`` relative to the project when inside it (as MkDocs names pages)."""
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _import_path(base_dir: Path, extra: Sequence[str]) -> tuple[str, ...]:
@@ -314,4 +349,5 @@ def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) 
         on_warning=on_warning,
         snapshot_dir=settings.snapshot_dir,
         offline=settings.offline,
+        site_types=settings.site_types,
     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import NetvizError, RenderError
 from .keys import diagram_key
 from .loader import ModelLoader
-from .unknown_types import unknown_types_message
+from .unknown_types import TypeCheck
 
 if TYPE_CHECKING:
     from .options import Options
@@ -60,8 +60,12 @@ class DiagramBuilder:
         on_warning: Callable[[str], None] | None = None,
         snapshot_dir: Path | None = None,
         offline: bool = False,
+        site_types: Sequence[str] = (),
     ) -> None:
+        """``site_types``: the layer types the site-wide options name in ``hide`` and
+        ``colors``, checked against the models more leniently (:class:`TypeCheck`)."""
         self._on_warning = on_warning
+        self._types = TypeCheck(site_types)
         self.loader = ModelLoader(
             cache_dir=cache_dir,
             base_dir=base_dir,
@@ -97,7 +101,7 @@ class DiagramBuilder:
             extract=extract,
         )
         if options.hide or options.colors:
-            unknown = unknown_types_message(loaded.graph, options)
+            unknown = self._types.message(loaded.graph, options)
             if unknown is not None and self._on_warning is not None:
                 self._on_warning(f"model spec {spec.strip()!r}: {unknown}")
         key = diagram_key(loaded.graph, options)

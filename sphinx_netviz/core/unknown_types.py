@@ -6,18 +6,22 @@ type name; whether the model has it is known once the graph is loaded, so this c
 then, in every front-end: :class:`~.pipeline.DiagramBuilder` reports it through the build's
 warning channel (Sphinx and MkDocs, located at the diagram), the CLI on stderr. One message
 per diagram names every unknown type and, for each, the closest type the model does have.
+Site-wide types are treated apart (:class:`TypeCheck`).
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+
+from .categories import KNOWN_TYPES, canonical_type
 
 if TYPE_CHECKING:
     from .graph import Graph
     from .options import Options
 
-__all__ = ["model_types", "unknown_types_message"]
+__all__ = ["TypeCheck", "framework_type", "model_types", "unknown_types_message"]
 
 #: Types every diagram may draw without the IR having a node of them (Net2Vis's Split).
 _SYNTHETIC = frozenset({"Split"})
@@ -45,16 +49,20 @@ def _described(name: str, known: frozenset[str]) -> str:
     return repr(name)
 
 
-def unknown_types_message(graph: Graph, options: Options) -> str | None:
+def unknown_types_message(
+    graph: Graph, options: Options, keep: Callable[[str], bool] | None = None
+) -> str | None:
     """One line naming the types in ``hide`` and ``colors`` that ``graph`` lacks, or None.
 
-    Options are named the schema's way (``option 'hide'``), which each front-end rewrites
-    into its own syntax (:func:`~.hints.for_front_end`)."""
+    ``keep`` filters the unknown types worth a word (:class:`TypeCheck` drops site-wide
+    ones). Options are named the schema's way (``option 'hide'``), which each front-end
+    rewrites into its own syntax (:func:`~.hints.for_front_end`)."""
     known = model_types(graph)
     parts = []
     unmatched = False
     for name, types in (("hide", options.hide), ("colors", tuple(t for t, _ in options.colors))):
         missing = sorted(t for t in dict.fromkeys(types) if t not in known)
+        missing = [t for t in missing if keep is None or keep(t)]
         if missing:
             unmatched = unmatched or any(_closest(t, known) is None for t in missing)
             shown = ", ".join(_described(t, known) for t in missing)
@@ -69,3 +77,35 @@ def unknown_types_message(graph: Graph, options: Options) -> str | None:
         listed = ", ".join(real[:_LISTED]) + (", ..." if len(real) > _LISTED else "")
         text += f" (its types: {listed})"
     return text
+
+
+def framework_type(name: str) -> bool:
+    """True for a layer class name some framework has (``Dropout``, ``nn.Conv2d``'s
+    ``Conv2d``): a site-wide ``hide: Dropout`` is meant for the models that have one."""
+    return name in KNOWN_TYPES or canonical_type(name) in KNOWN_TYPES
+
+
+class TypeCheck:
+    """The check for one build: each diagram's own types, and site-wide ones once.
+
+    Site-wide ``hide``/``colors`` (``netviz_defaults``, the plugin's ``defaults``) apply to
+    every model, and most models lack some of those types; so a site-wide type is reported
+    only when no framework has a layer of that name (a typo: ``Dropuot``), and only once per
+    build, with the first diagram that lacks it."""
+
+    def __init__(self, site_types: Iterable[str] = ()) -> None:
+        self.site_types = frozenset(site_types)
+        self._reported: set[str] = set()
+
+    def message(self, graph: Graph, options: Options) -> str | None:
+        """The warning for ``graph`` drawn with ``options``, or None."""
+
+        def keep(name: str) -> bool:
+            if name not in self.site_types:
+                return True
+            if framework_type(name) or name in self._reported:
+                return False
+            self._reported.add(name)
+            return True
+
+        return unknown_types_message(graph, options, keep)

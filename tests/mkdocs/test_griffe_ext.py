@@ -78,7 +78,9 @@ def test_only_argument_free_model_factories_get_a_diagram() -> None:
 def test_fence_names_the_factory_and_carries_options() -> None:
     models = _load()
     value = models["plain"].docstring.value
-    assert "```netviz\nzoopkg.models:plain\ngroup: none\n```" in value
+    assert "```netviz\nzoopkg.models:plain\n# netviz-autodoc: zoopkg.models.plain " in value
+    assert value.split("# netviz-autodoc: ")[1].split("\n")[0].endswith("/zoopkg/models.py:8")
+    assert "\ngroup: none\n```" in value
     # inserted after the summary, before the Args section
     assert value.index("Build it.") < value.index("```netviz") < value.index("Args:")
     sections = [s.kind.value for s in models["plain"].docstring.parse("google")]
