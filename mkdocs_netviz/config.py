@@ -61,8 +61,8 @@ class AutodocOverrides(base.BaseConfigOption[dict[str, dict[str, Any]]]):
     def run_validation(self, value: object) -> dict[str, dict[str, Any]]:
         entries, problems = parse_overrides(value)
         for problem in problems:
-            key = f"[{problem.key!r}]" if problem.key else ""
-            self.warnings.append(f"autodoc_overrides{key}: {problem.message}")
+            key = f"{problem.key!r}: " if problem.key else ""
+            self.warnings.append(f"{key}{problem.message}")
         return {
             name: {**({ARGUMENTS: e.arguments} if e.arguments else {}), **e.options}
             for name, e in entries.items()

@@ -80,7 +80,8 @@ def _check_arguments(text: str) -> str | None:
 def parse_overrides(raw: object) -> tuple[dict[str, AutodocEntry], list[OverrideProblem]]:
     """Validate an overrides mapping against the one schema, entry by entry, option by
     option: the good entries (keyed by dotted name) and one problem per bad key, so a typo
-    costs one warning and everything else still applies."""
+    costs one warning and everything else still applies. An entry whose ``arguments`` are
+    not literals is dropped whole: its object cannot be called as meant."""
     if raw is None:
         return {}, []
     if not isinstance(raw, Mapping):
@@ -96,14 +97,17 @@ def parse_overrides(raw: object) -> tuple[dict[str, AutodocEntry], list[Override
             continue
         arguments = ""
         options: dict[str, Any] = {}
+        broken = False
         for opt_name, opt_value in value.items():
             if str(opt_name).strip() == ARGUMENTS:
                 text = "" if opt_value is None else str(opt_value).strip()
                 bad = _check_arguments(text) if text else None
                 if bad is not None:
+                    # Without its arguments the object cannot be called as meant: the entry
+                    # goes whole (one warning, not a second one when the call fails).
                     problems.append(OverrideProblem(str(key), ARGUMENTS, bad))
-                else:
-                    arguments = text
+                    broken = True
+                arguments = text
                 continue
             try:
                 opt = option(str(opt_name))
@@ -112,7 +116,8 @@ def parse_overrides(raw: object) -> tuple[dict[str, AutodocEntry], list[Override
                 problems.append(OverrideProblem(str(key), str(opt_name), str(exc)))
                 continue
             options[opt.name] = opt_value
-        entries[name] = AutodocEntry(name=name, arguments=arguments, options=options)
+        if not broken:
+            entries[name] = AutodocEntry(name=name, arguments=arguments, options=options)
     return entries, problems
 
 
