@@ -154,6 +154,7 @@ class NetvizDirective(SphinxDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, node visitors, config values and event handlers."""
     from .builders import VISITORS
+    from .snapshots import builder_class
 
     add_config_values(app)
 
@@ -167,6 +168,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=VISITORS["texinfo"],
     )
     app.add_directive("netviz", NetvizDirective)
+    app.add_builder(builder_class())
     app.add_css_file("netviz.css")
     app.add_js_file("netviz.js", loading_method="defer")
 

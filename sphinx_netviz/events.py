@@ -39,8 +39,9 @@ __all__ = ["RENDERED_FORMATS", "Location", "connect_events", "env_requests"]
 
 logger = logging.getLogger(__name__)
 
-#: Builder formats whose visitors draw the diagram (others get a text paragraph).
-RENDERED_FORMATS = frozenset({"html", "latex", "text", "man", "texinfo"})
+#: Builder formats whose visitors draw the diagram (others get a text paragraph), and the
+#: ``netviz-snapshots`` builder's, which draws nothing but builds every diagram.
+RENDERED_FORMATS = frozenset({"html", "latex", "text", "man", "texinfo", "netviz-snapshots"})
 
 
 # -- env storage (merged across parallel readers) --------------------------------------------

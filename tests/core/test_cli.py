@@ -292,3 +292,19 @@ def test_snapshot_command_writes_one_file_per_spec(tmp_path: Path) -> None:
     missing = netviz("inspect", "tests.zoo.models:mlp", "--snapshot-dir", str(folder), "--offline")
     assert missing.returncode == 1
     assert missing.stderr.startswith("netviz: model spec 'tests.zoo.models:mlp': extraction is off")
+
+
+def test_snapshot_project_needs_a_docs_project(tmp_path: Path) -> None:
+    res = netviz("snapshot", "--project", str(tmp_path))
+    assert res.returncode == 2
+    assert res.stderr == (
+        f"netviz: usage error: --project {str(tmp_path)!r} is neither a Sphinx project (no "
+        "conf.py) nor a MkDocs project (no mkdocs.yml)\n"
+    )
+    # A Sphinx project without a snapshot folder (and no -d): said so, exit 2, nothing built.
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx_netviz"]\n')
+    (tmp_path / "index.rst").write_text("Home\n====\n")
+    res = netviz("snapshot", "--project", str(tmp_path))
+    assert res.returncode == 2, res.stderr
+    assert "no snapshot folder: set netviz_snapshot_dir in conf.py or pass -d DIR" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["conf.py", "index.rst"]
