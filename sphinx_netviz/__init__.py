@@ -1,4 +1,4 @@
-"""netviz: Net2Vis-style diagrams of Keras models in Sphinx and MkDocs documentation.
+"""netviz: Net2Vis-style diagrams of Keras and PyTorch models in Sphinx and MkDocs documentation.
 
 This package is the Sphinx extension (``extensions = ["sphinx_netviz"]``) and holds the shared
 rendering core in :mod:`sphinx_netviz.core`. Sphinx is imported only when :func:`setup` runs,

@@ -52,13 +52,13 @@ def _add_common(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
             nargs="*",
             metavar="SPEC",
             help="'pkg.module:factory', 'pkg.module:factory(depth=18)' or a saved model file "
-            "(.keras, .h5, .pt2, .onnx); or none, with --project",
+            "(.keras, .h5, .pt2); or none, with --project",
         )
     else:
         parser.add_argument(
             "spec",
             help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a saved model file "
-            "(.keras, .h5, .pt2, .onnx) or a saved IR .json file",
+            "(.keras, .h5, .pt2) or a saved IR .json file",
         )
     parser.add_argument(
         "--base-dir",
@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``netviz`` argument parser (flags derived from the options schema)."""
     parser = _Parser(
         prog="netviz",
-        description="Net2Vis-style diagrams of Keras and PyTorch models (also ONNX files and "
-        "Hugging Face configs): SVG, PDF or PNG, and the snapshots a docs build draws from.",
+        description="Net2Vis-style diagrams of Keras and PyTorch models (Hugging Face models "
+        "included): SVG, PDF or PNG, and the snapshots a docs build draws from.",
     )
     parser.add_argument("--version", action="version", version=f"netviz {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
