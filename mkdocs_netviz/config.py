@@ -15,8 +15,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from sphinx_netviz.core import OptionError, option, resolve_options
-from sphinx_netviz.core.autodoc_rules import ARGUMENTS, parse_overrides
+from sphinx_netviz.core import ARGUMENTS, OptionError, option, parse_overrides, resolve_options
 
 __all__ = ["AutodocOverrides", "DiagramDefaults", "NetvizConfig", "Timeout"]
 

@@ -30,14 +30,14 @@ from typing import Any
 
 import griffe
 
-from sphinx_netviz.core import is_model_annotation
-from sphinx_netviz.core.autodoc_rules import (
+from sphinx_netviz.core import (
     AutodocEntry,
+    annotation_names,
     draws_class,
     entry_spec,
+    is_model_annotation,
     parse_overrides,
 )
-from sphinx_netviz.core.model_classes import annotation_names
 
 from .fence import SOURCE_MARK
 

@@ -240,7 +240,7 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
     def _check_overrides(self) -> None:
         """One warning per ``autodoc_overrides`` entry that names no object mkdocstrings
         loaded (skipped when it loaded none in this build: a serve rebuild reusing them)."""
-        from sphinx_netviz.core.autodoc_rules import unknown_objects
+        from sphinx_netviz.core import unknown_objects
 
         from .griffe_ext import documented_objects
 

@@ -29,11 +29,11 @@ from sphinx_netviz.core import (
     Stamps,
     deferred_links,
     file_stamps,
+    for_front_end,
     link_table,
     resolve_options,
     unique_ids,
 )
-from sphinx_netviz.core.hints import for_front_end
 
 from .fence import SOURCE_MARK, FenceBlock, fence_key, find_fences, parse_fence
 from .html import Embed, figure_html, placeholder_html, source_html
@@ -293,6 +293,9 @@ class DiagramSession:
     def _fail(self, where: str, spec: str, cause: str, header: Mapping[str, str]) -> str:
         self.failures += 1
         cause = for_front_end(cause, "mkdocs")
+        if "(docstring of " in where and "give the option" in cause:
+            name = where.split("(docstring of ", 1)[1].split(",", 1)[0].rstrip(")")
+            cause += f" (for an autodoc diagram: the plugin's autodoc_overrides entry {name})"
         message = f"{where}: netviz diagram {spec!r} failed: {cause}"
         if self.fail_fast:
             raise FenceFailed(message)

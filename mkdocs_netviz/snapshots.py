@@ -50,8 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError:
         print(_MISSING, file=sys.stderr)
         return 2
-    from sphinx_netviz.core import NetvizError, parse_spec
-    from sphinx_netviz.core.project import expected_snapshot
+    from sphinx_netviz.core import NetvizError, expected_snapshot, parse_spec
 
     config_file = args.config.resolve()
     base_dir = config_file.parent

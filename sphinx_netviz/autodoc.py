@@ -23,15 +23,22 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from .config import autodoc_entries, autodoc_site_options, conf_location
-from .core import is_model_annotation
-from .core.autodoc_rules import AutodocEntry, draws_class, entry_spec, unknown_objects
-from .core.model_classes import annotation_names, is_model_class
+from .core import (
+    annotation_names,
+    draws_class,
+    entry_spec,
+    is_model_annotation,
+    is_model_class,
+    unknown_objects,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from .core import AutodocEntry
 
 __all__ = ["class_spec", "connect_autodoc", "factory_spec", "process_docstring"]
 

@@ -45,8 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core import OptionError, Options, resolve_options
-from .core.autodoc_rules import AutodocEntry, parse_overrides
+from .core import AutodocEntry, OptionError, Options, parse_overrides, resolve_options
 from .directive_options import valid_options
 
 if TYPE_CHECKING:

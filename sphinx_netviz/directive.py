@@ -26,8 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
 from .config import add_config_values, site_options
-from .core import OPTIONS, NetvizError, parse_spec
-from .core.hints import for_front_end
+from .core import OPTIONS, NetvizError, for_front_end, parse_spec
 from .dependencies import module_file, spec_dependencies
 from .directive_options import name_spec, parse_options, request_values
 from .events import connect_events, env_requests

@@ -18,6 +18,7 @@ When the core runs, and why:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
@@ -168,6 +169,18 @@ def _build(app: Sphinx, request: Request, location: Location) -> Outcome:
     return state.build(app, request, location)
 
 
+_DOCSTRING = re.compile(r":docstring of (?P<name>[\w.]+):\d+$")
+
+
+def _autodoc_hint(where: Location, message: str) -> str:
+    """For a diagram in a docstring, where its options go when autodoc put it there."""
+    found = _DOCSTRING.search(where) if isinstance(where, str) else None
+    if found is None or "give the option" not in message:
+        return message
+    name = found["name"]
+    return f"{message} (for an autodoc diagram: netviz_autodoc_overrides[{name!r}] in conf.py)"
+
+
 def _warn_once(app: Sphinx, outcome: Outcome, spec: str, where: Location, key: str) -> None:
     state = get_state(app)
     marker = (str(where), key)
@@ -176,7 +189,7 @@ def _warn_once(app: Sphinx, outcome: Outcome, spec: str, where: Location, key: s
     state.warned.add(marker)
     logger.warning(
         "netviz: %s",
-        name_spec(spec, outcome.error),
+        _autodoc_hint(where, name_spec(spec, outcome.error)),
         location=where,
         type="netviz",
         subtype=outcome.subtype,

@@ -48,8 +48,7 @@ def builder_class() -> type:
 def expected_files(app: Sphinx, folder: Path, failed: set[str]) -> tuple[list[Path], int]:
     """The snapshot file of every diagram the project's pages request (IR files have none),
     and how many of them failed to build (their request keys in ``failed``)."""
-    from .core import NetvizError, parse_spec
-    from .core.project import expected_snapshot
+    from .core import NetvizError, expected_snapshot, parse_spec
     from .events import env_requests
     from .state import options_from_values, request_key
 
@@ -93,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError:
         print(MISSING_SPHINX, file=sys.stderr)
         return 2
-    from .core.loader import default_cache_dir
+    from .core import default_cache_dir
     from .state import snapshot_dir
 
     confdir = args.config.resolve().parent

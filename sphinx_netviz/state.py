@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .core import NetvizError, Options, option, resolve_options
-from .core.hints import for_front_end
+from .core import NetvizError, Options, for_front_end, option, resolve_options
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -25,6 +25,15 @@ from .graph import SCHEMA_VERSION, Edge, Graph, Node
 from .options import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
+    from .autodoc_rules import (
+        ARGUMENTS,
+        AutodocEntry,
+        OverrideProblem,
+        draws_class,
+        entry_spec,
+        parse_overrides,
+        unknown_objects,
+    )
     from .cache import Stamps, file_stamps
     from .diagram import Diagram, render
     from .embed import (
@@ -43,19 +52,24 @@ if TYPE_CHECKING:
     )
     from .export import svg_to_pdf
     from .factories import is_model_annotation
+    from .hints import for_front_end
     from .inline import inline_svg, unique_ids
     from .layout import LayoutStats
-    from .loader import LoadedModel, ModelLoader, load_graph
+    from .loader import LoadedModel, ModelLoader, default_cache_dir, load_graph
+    from .model_classes import annotation_names, is_model_class
     from .pipeline import BuiltDiagram, DiagramBuilder
+    from .project import expected_snapshot
     from .snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
     from .spec import ModelSpec, parse_spec
 
 __all__ = [
+    "ARGUMENTS",
     "FULL_SIZE_TEXT",
     "OPTIONS",
     "SCHEMA_VERSION",
     "STATIC_DIR",
     "STATIC_FILES",
+    "AutodocEntry",
     "BuiltDiagram",
     "Diagram",
     "DiagramBuilder",
@@ -72,20 +86,29 @@ __all__ = [
     "Option",
     "OptionError",
     "Options",
+    "OverrideProblem",
     "RenderError",
     "Snapshot",
     "SpecError",
     "Stamps",
     "absolute_links",
+    "annotation_names",
     "class_candidates",
+    "default_cache_dir",
     "deferred_links",
+    "draws_class",
+    "entry_spec",
+    "expected_snapshot",
     "figure_html",
     "file_stamps",
+    "for_front_end",
     "inline_svg",
     "is_model_annotation",
+    "is_model_class",
     "link_table",
     "load_graph",
     "option",
+    "parse_overrides",
     "parse_spec",
     "placeholder_html",
     "placeholder_svg",
@@ -96,10 +119,23 @@ __all__ = [
     "snapshot_filename",
     "svg_to_pdf",
     "unique_ids",
+    "unknown_objects",
     "write_snapshot",
 ]
 
 _LAZY = {
+    "ARGUMENTS": "autodoc_rules",
+    "AutodocEntry": "autodoc_rules",
+    "OverrideProblem": "autodoc_rules",
+    "draws_class": "autodoc_rules",
+    "entry_spec": "autodoc_rules",
+    "parse_overrides": "autodoc_rules",
+    "unknown_objects": "autodoc_rules",
+    "for_front_end": "hints",
+    "default_cache_dir": "loader",
+    "annotation_names": "model_classes",
+    "is_model_class": "model_classes",
+    "expected_snapshot": "project",
     "LoadedModel": "loader",
     "ModelLoader": "loader",
     "load_graph": "loader",

@@ -80,6 +80,9 @@ def test_override_problems_are_located(tmp_path: Path, netviz_cache: Path) -> No
     line = models.read_text().splitlines().index("def mlp() -> nn.Module:") + 2  # its docstring
     assert f"src/torchapi/models.py:{line} (docstring of torchapi.models.mlp, on api.md)" in inputs
     assert "give the option 'input-shape:' (no batch axis" in inputs
+    assert "(for an autodoc diagram: the plugin's autodoc_overrides entry torchapi.models.mlp)" in (
+        inputs
+    )
     # A site-wide typo in hide: one warning for the build, naming the model's types.
     hidden = one("Dropuot")
     assert "option 'hide:' names a type model" in hidden and "(its types: " in hidden

@@ -151,6 +151,7 @@ def test_autodoc_override_errors_are_located(make_app, tmp_path, rollback_sysmod
     assert inputs.startswith(f"{models}:docstring of torchpkg.models.mlp:"), inputs
     assert "give the option :input-shape: (no batch axis" in inputs
     assert "with :input-dtype: int64" in inputs
+    assert "(for an autodoc diagram: netviz_autodoc_overrides['torchpkg.models.mlp'] in " in inputs
     hidden = one("'Dropuot'")
     index = src / "index.rst"
     assert hidden.startswith(f"{index}:{_line_of(index, 'torchpkg.models:mlp')}: WARNING")
