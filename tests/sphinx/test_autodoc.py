@@ -126,18 +126,20 @@ def test_autodoc_override_errors_are_located(make_app, tmp_path, rollback_sysmod
                         '"torchpkg.models.small_cnn": {"input-shape": "3,32,32",\n'
                         '                              "palete": "mono"}')  # fmt: skip
     text = text.replace('"arguments": "width=16"', "\"arguments\": \"width=open('x')\"")
-    conf.write_text(text + 'netviz_defaults = {"hide": "Dropout"}\n')
+    conf.write_text(text + 'netviz_defaults = {"hide": "Dropout", "pallette": "mono"}\n')
     with (src / "index.rst").open("a") as fh:
         fh.write("\n.. netviz:: torchpkg.models:mlp\n   :input-shape: 784\n   :hide: Dropuot\n")
     app = make_app("html", srcdir=src, confoverrides=CACHED)
     app.build(force_all=True)
     warnings = netviz_warnings(re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue()))
-    assert len(warnings) == 5, "\n".join(warnings)
+    assert len(warnings) == 6, "\n".join(warnings)
 
     def one(fragment: str) -> str:
         (found,) = [w for w in warnings if fragment in w]
         return found
 
+    defaults = one("netviz_defaults['pallette']: unknown option 'pallette'")
+    assert defaults.startswith(f"{conf}:{_line_of(conf, 'pallette')}: WARNING")
     palete = one("unknown option 'palete'; did you mean 'palette'?")
     assert palete.startswith(f"{conf}:{_line_of(conf, 'palete')}: WARNING: netviz: ")
     assert "netviz_autodoc_overrides['torchpkg.models.small_cnn']" in palete
