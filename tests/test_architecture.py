@@ -53,7 +53,14 @@ ALLOWED: dict[str, set[str]] = {
 }
 STAGE_PACKAGES = ("ir", "options", "extract", "worker", "store", "view", "group", "layout")
 STAGE_PACKAGES += ("draw", "embed", "diff")
-TOP_MODULES = {"diagram": "diagram", "pipeline": "pipeline", "cli": "cli", "adapter": "adapter"}
+TOP_MODULES = {
+    "diagram": "diagram",
+    "pipeline": "pipeline",
+    "cli": "cli",
+    "cli_checks": "cli",
+    "cli_project": "cli",
+    "adapter": "adapter",
+}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

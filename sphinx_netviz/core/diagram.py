@@ -64,6 +64,8 @@ class Diagram:
     stats: LayoutStats | None = None
     #: (layer type, defining module) of every drawn class, for links to API docs
     classes: tuple[tuple[str, str], ...] = ()
+    #: the model's name (``graph.name``)
+    name: str = ""
     _scenes: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     _legend: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
@@ -81,6 +83,11 @@ class Diagram:
         Made on first use: only a page embedding the diagram needs them, so the CLI,
         Jupyter and ``save`` never pay for them."""
         return self._scenes() if self._scenes is not None else ""
+
+    def __repr__(self) -> str:
+        """One line for a REPL (the SVG itself is ``.svg``; notebooks show the picture)."""
+        glyphs = f"{self.glyphs} glyph" + ("" if self.glyphs == 1 else "s")
+        return f"<Diagram {self.name!r}: {glyphs}, {self.width:.0f}x{self.height:.0f} px>"
 
     def _repr_svg_(self) -> str:
         """Jupyter (and sphinx-gallery, MyST-NB, which use the same reprs) show the diagram."""
@@ -213,6 +220,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         summary=summary,
         stats=scene.stats,
         classes=drawn_classes(graph),
+        name=graph.name,
         _scenes=scenes,
         _legend=lambda: legend_only_svg(legend, parts),
     )

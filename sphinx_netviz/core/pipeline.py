@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .ir.errors import NetvizError, RenderError
 from .ir.keys import diagram_key
+from .options.unknown_types import TypeCheck
 from .store.loader import ModelLoader
 
 if TYPE_CHECKING:
@@ -59,7 +60,12 @@ class DiagramBuilder:
         on_warning: Callable[[str], None] | None = None,
         snapshot_dir: Path | None = None,
         offline: bool = False,
+        site_types: Sequence[str] = (),
     ) -> None:
+        """``site_types``: the layer types the site-wide options name in ``hide`` and
+        ``colors``, checked against the models more leniently (:class:`TypeCheck`)."""
+        self._on_warning = on_warning
+        self._types = TypeCheck(site_types)
         self.loader = ModelLoader(
             cache_dir=cache_dir,
             base_dir=base_dir,
@@ -94,6 +100,10 @@ class DiagramBuilder:
             memory_limit=options.memory_limit,
             extract=extract,
         )
+        if options.hide or options.colors:
+            unknown = self._types.message(loaded.graph, options)
+            if unknown is not None and self._on_warning is not None:
+                self._on_warning(f"model spec {spec.strip()!r}: {unknown}")
         key = diagram_key(loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sphinx_netviz.core.options.schema import OPTIONS, Option
 
@@ -324,18 +323,7 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
 
 def format_default(opt: Option) -> str:
     """The default of ``opt`` as a reader would write it in a directive or fence."""
-    value: Any = opt.default
-    if opt.kind == "size":
-        from sphinx_netviz.core.worker.memory import format_size
-
-        return format_size(int(value)).replace(" ", "")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None or value in ((), ""):
-        return "(none)"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return opt.default_text or "(none)"
 
 
 def option_rows(scope: str | None = None) -> list[tuple[str, str, str, str]]:

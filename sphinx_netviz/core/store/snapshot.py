@@ -29,15 +29,19 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..ir.errors import ExtractionError
 from ..ir.graph import Graph
 from ..worker.sources import Fingerprint, changed_sources
 
+if TYPE_CHECKING:
+    from ..options.schema import Options
+
 __all__ = [
     "SNAPSHOT_SCHEMA",
     "Snapshot",
+    "expected_snapshot",
     "extractable",
     "framework_importable",
     "offline_from_env",
@@ -230,3 +234,8 @@ def read_snapshot(
 def extractable(snap: Snapshot) -> bool:
     """Whether this environment could re-extract the snapshot's model (cheap: find_spec)."""
     return all(framework_importable(m) for m in required_modules(snap.graph))
+
+
+def expected_snapshot(folder: Path, spec: str, options: Options) -> Path:
+    """The file a build with ``options`` looks ``spec`` up in (the loader's own key)."""
+    return folder / snapshot_filename(spec, options.graph_values())
