@@ -233,7 +233,7 @@ def test_input_shape_and_dtype_options() -> None:
 
 
 def test_accepts_by_type_only() -> None:
-    routes = [r for r in EXTRACTORS if "torch_module" in r]  # the Keras route is the seam's
+    routes = [r for r in EXTRACTORS if "torch.module" in r]  # the Keras route is the seam's
     extractor = find_extractor(torch.nn.Linear(2, 2), routes)
     assert extractor is not None and extractor.name == "torch"
     assert "torch" in extractor.version()
