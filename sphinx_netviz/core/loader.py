@@ -34,7 +34,7 @@ from .sources import (
     relative_sources,
     resolved_paths,
 )
-from .spec import ModelSpec, parse_spec
+from .spec import ModelSpec, missing_file, parse_spec
 from .worker import WorkerClient
 
 __all__ = ["LoadedModel", "ModelLoader", "default_cache_dir", "load_graph"]
@@ -191,9 +191,7 @@ class ModelLoader:
         if parsed.kind == "file":
             assert parsed.path is not None
             if not parsed.path.is_file():
-                raise ExtractionError(
-                    f"model spec {parsed.text!r}: no such file {str(parsed.path)!r}"
-                )
+                raise ExtractionError(missing_file(parsed))
         key = self._key(parsed, input_shape, extract)
         if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
             self._worker.restart()

@@ -114,6 +114,8 @@ EXTRACTORS: list[str] = [
     "sphinx_netviz.core.extract.config:EXTRACTOR",
     "sphinx_netviz.core.extract.torch_module:EXTRACTOR",
     "sphinx_netviz.core.extract.torch_export:EXTRACTOR",
+    "sphinx_netviz.core.extract.onnx.route:EXTRACTOR",
+    "sphinx_netviz.core.extract.hf:EXTRACTOR",
 ]
 
 
