@@ -15,9 +15,10 @@ and the PyTorch route (:mod:`.torch_module`) traces it with example inputs from 
 - ``input_features`` (``num_mel_bins x 2 * max_source_positions``, Whisper) or
   ``input_values`` (one second at 16 kHz, wav2vec2) for speech models.
 
-The options ``input-shape`` / ``input-dtype`` replace these. Bad folders get one line each:
-no ``config.json``, a ``config.json`` without ``model_type``, a ``model_type`` the installed
-transformers does not know, transformers not installed.
+The options ``input-shape`` / ``input-dtype`` replace these (token ids stay integers: a
+float ``input-dtype``, the option's default, is taken as ``int64`` for them). Bad folders
+get one line each: no ``config.json``, a ``config.json`` without ``model_type``, a
+``model_type`` the installed transformers does not know, transformers not installed.
 """
 
 from __future__ import annotations
@@ -247,7 +248,9 @@ class HfFolderExtractor:
 
         if request.input_shapes:
             main = getattr(model, "main_input_name", "input_ids")
-            dtype = request.input_dtype or ("int64" if main.endswith("_ids") else None)
+            dtype = request.input_dtype
+            if main.endswith("_ids") and (dtype is None or "float" in dtype):
+                dtype = "int64"  # token ids are integers (float32 is only the option's default)
             traced = ExtractRequest(request.source, request.input_shapes, dtype)
         else:
             inputs, axes = example_inputs(model, config)

@@ -68,13 +68,17 @@ class _Builder:
         self.path_calls: dict[str, int] = defaultdict(int)
         self.scope_params: dict[str, set[str]] = defaultdict(set)
         self.scope_ids: dict[str, str] = {}
+        self.suffix: dict[str, int] = {}
 
     # -- ids and shapes ------------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
-        candidate, k = wanted, 1
+        """``wanted``, or ``wanted_k`` with the next free ``k`` (counted per name: an
+        unnamed graph asks for ``Conv`` thousands of times)."""
+        candidate, k = wanted, self.suffix.get(wanted, 1)
         while candidate in self.calls:
             candidate = f"{wanted}_{k}"
             k += 1
+        self.suffix[wanted] = k
         return candidate
 
     def shape(self, tensor: str) -> Shape | None:

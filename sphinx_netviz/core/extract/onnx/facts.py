@@ -51,6 +51,8 @@ def _rank(op: OpNode, infos: dict[str, TensorInfo]) -> int | None:
 
 def _main(unit: Unit, file: OnnxFile, plan: Plan, infos: dict[str, TensorInfo]) -> OpNode:
     """The unit's most telling operator (a Conv over its bias Add), first on ties."""
+    if len(unit.members) == 1:
+        return file.nodes[unit.members[0]]
     best = None
     for i in unit.members:
         op = file.nodes[i]
@@ -97,6 +99,7 @@ def unit_facts(unit: Unit, file: OnnxFile, plan: Plan, infos: dict[str, TensorIn
     main = _main(unit, file, plan, infos)
     weights = _weights_of(main, plan)
     type_name, category = describe(main, _rank(main, infos), weights)
+    op_type = type_name
     module = "onnx"
     place = unit.place
     if unit.kind == "leaf":
@@ -127,7 +130,7 @@ def unit_facts(unit: Unit, file: OnnxFile, plan: Plan, infos: dict[str, TensorIn
         for k, n in enumerate(main.inputs)
         if k in weights and n in infos
     }
-    config = op_config(main, type_name, weight_dims)
+    config = op_config(main, op_type, weight_dims)
     out = next((o for o in main.outputs if o), "")
     info = infos.get(out)
     return UnitFacts(

@@ -54,8 +54,14 @@ NOWHERE = Place()
 
 
 def _literal_list(text: str | None) -> list[str] | None:
+    """A list of strings written as Python source (``"['', 'encoder']"``); plain quoted
+    names are split directly (a graph holds thousands), anything else is parsed safely."""
     if not text:
         return None
+    if text.startswith("['") and text.endswith("']") and "\\" not in text and '"' not in text:
+        parts = text[2:-2].split("', '")
+        if not any("'" in part for part in parts):
+            return parts
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):

@@ -11,7 +11,7 @@ route does. Names the ``dim-names`` option would refuse (``unk__3``, ``2*sequenc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ... import dims
@@ -35,13 +35,13 @@ class TensorInfo:
 
     dims: tuple[Dim, ...] | None
     dtype: str | None = None
+    #: The IR shape: batch axis dropped, symbols unknown; ``None`` for an unknown rank.
+    shape: Shape | None = field(init=False, default=None)
 
-    @property
-    def shape(self) -> Shape | None:
-        """The IR shape: batch axis dropped, symbols unknown; ``None`` for an unknown rank."""
-        if self.dims is None:
-            return None
-        return tuple(d if isinstance(d, int) else None for d in self.dims[1:])
+    def __post_init__(self) -> None:
+        if self.dims is not None:
+            shape = tuple(d if isinstance(d, int) else None for d in self.dims[1:])
+            object.__setattr__(self, "shape", shape)
 
     @property
     def rank(self) -> int | None:
