@@ -191,7 +191,9 @@ def read_model(model: Any, source: str, fallback_name: str = "model") -> OnnxFil
             domain=n.domain,
             inputs=tuple(n.input),
             outputs=tuple(n.output),
-            metadata=tuple((p.key, p.value) for p in n.metadata_props),
+            metadata=tuple((p.key, p.value) for p in n.metadata_props)
+            if len(n.metadata_props)
+            else (),
             proto=n,
         )
         for k, n in enumerate(graph.node)
@@ -199,10 +201,13 @@ def read_model(model: Any, source: str, fallback_name: str = "model") -> OnnxFil
     if not raw and not inputs:
         raise _fail(source, "the ONNX graph is empty (no operators and no inputs)")
     ordered = _topological(raw, set(inputs) | set(initializers), source)
-    nodes = tuple(
-        OpNode(k, n.name, n.op_type, n.domain, n.inputs, n.outputs, n.metadata, n.proto)
-        for k, n in enumerate(ordered)
-    )
+    if all(n.index == k for k, n in enumerate(ordered)):
+        nodes = tuple(ordered)  # the file's order is topological, as ONNX requires
+    else:
+        nodes = tuple(
+            OpNode(k, n.name, n.op_type, n.domain, n.inputs, n.outputs, n.metadata, n.proto)
+            for k, n in enumerate(ordered)
+        )
     produced = {o for n in nodes for o in n.outputs} | set(inputs) | set(initializers)
     for out in graph.output:
         if out.name not in produced:

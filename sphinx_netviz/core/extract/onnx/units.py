@@ -286,6 +286,8 @@ def _acyclic(units: list[Unit], plan: Plan, made_by: dict[str, int], file: OnnxF
     """``units`` with every group that closes a cycle between units split into its
     operators (contracting a group can create a cycle; splitting cannot, and each operator
     alone is acyclic, as the file is)."""
+    if all(len(u.members) == 1 for u in units):
+        return units  # the file's own operators: acyclic, as the file is
     owner = {i: k for k, u in enumerate(units) for i in u.members}
     succ: list[set[int]] = [set() for _ in units]
     for k, unit in enumerate(units):
