@@ -258,6 +258,8 @@ def test_reshape_targets_built_from_shapes_fold_into_the_reshape() -> None:
     assert ir.node("MatMul").folded == ("Cast", "MatMul", "Add")
     assert ir.node("MatMul").output_shapes == ((5,),)  # from shape inference
     every_operator_once(ir, model)
+    _, _, texts = facts(render(ir).svg)  # the tooltip lists the operators behind a glyph
+    assert any("operators: Cast, MatMul, Add" in t for t in texts)
 
 
 def test_ten_thousand_operators_are_read_and_drawn() -> None:
