@@ -169,15 +169,22 @@ def test_every_name_and_scope_stripped_still_folds_x4_by_structure(bert_file: Pa
     accounted(graph)
 
 
-def test_resnet_style_cnn_draws_like_the_pytorch_route(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dynamo", [True, False], ids=["dynamo", "torchscript"])
+def test_resnet_style_cnn_draws_like_the_pytorch_route(tmp_path: Path, dynamo: bool) -> None:
     torch = pytest.importorskip("torch")
     pytest.importorskip("onnxscript")
     from tests.zoo.torch_models import ResNetLike
 
     torch.manual_seed(0)
     module = ResNetLike().eval()
-    path = zoo.export(module, (torch.randn(1, 3, 64, 64),), tmp_path / "resnet.onnx")
+    path = zoo.export(
+        module, (torch.randn(1, 3, 64, 64),), tmp_path / "resnet.onnx", dynamo=dynamo,
+        input_names=["x"],
+    )  # fmt: skip
     graph = read(path)
+    assert {"layer1", "layer1.0", "layer2.1"} <= {
+        n.id for n in graph.nodes if n.kind == "composite"
+    }
     live = render(module, input_shape=(3, 64, 64))
     for options in ({}, {"depth": 1}, {"depth": 2}):
         onnx_glyphs, _, _ = facts(render(graph, **options).svg)

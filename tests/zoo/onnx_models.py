@@ -109,17 +109,22 @@ def strip(model: onnx.ModelProto, *, metadata: bool) -> onnx.ModelProto:
     return copy
 
 
-def export(module: Any, args: tuple[Any, ...], path: Path, **kwargs: Any) -> Path:
-    """``torch.onnx.export`` of ``module`` (eval mode) with the dynamo exporter."""
+def export(
+    module: Any, args: tuple[Any, ...], path: Path, *, dynamo: bool = True, **kwargs: Any
+) -> Path:
+    """``torch.onnx.export`` of ``module`` (eval mode): the dynamo exporter (scopes in node
+    metadata), or with ``dynamo=False`` the TorchScript one (scopes in node names)."""
     import contextlib
     import io
+    import warnings
 
     import torch
 
     module.eval()
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), torch.no_grad():
-        torch.onnx.export(module, args, str(path), dynamo=True, verbose=False, **kwargs)
+    with contextlib.redirect_stdout(sink), torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, args, str(path), dynamo=dynamo, verbose=False, **kwargs)
     return path
 
 

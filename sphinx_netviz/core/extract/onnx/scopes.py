@@ -6,8 +6,8 @@ Exporters keep the module structure in one of two places:
   (``['', 'encoder', 'encoder.layer.0', ..., 'linear_3']``: the module paths, outermost
   first, then the call that made the operator) and ``pkg.torch.onnx.class_hierarchy`` (the
   class of each, ``transformers...BertLayer``);
-- node names: the TorchScript exporter and converters from other frameworks name operators
-  by scope, ``/encoder/layer.0/attention/self/query/MatMul``.
+- node names: the TorchScript exporter names operators by scope,
+  ``/encoder/layer.0/attention/self/query/MatMul`` (a leading ``/`` marks the form).
 
 Both give the same :class:`Place`. Metadata wins, as it also names classes and calls; a file
 with neither (names stripped) has no places, and the route folds it by structure alone.
@@ -88,7 +88,10 @@ def _from_metadata(op: OpNode) -> Place | None:
 
 
 def _from_name(op: OpNode) -> Place | None:
-    if "/" not in op.name:
+    """Scopes from a TorchScript-style name (``/encoder/layer.0/.../MatMul``). Names of
+    other converters (``StatefulPartitionedCall/model/dense/MatMul__12``) hold wrappers
+    and renamings rather than modules, and are left to structure alone."""
+    if not op.name.startswith("/"):
         return None
     parts = [p for p in op.name.split("/") if p]
     segments = parts[:-1]
