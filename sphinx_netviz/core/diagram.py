@@ -324,6 +324,10 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
         cfg = _config_text(node)
         if cfg:
             lines.append(cfg)
+        if len(node.folded) > 1:  # the source's operations behind one call (ONNX)
+            listed = ", ".join(node.folded[:8])
+            more = f", \u2026 (+{len(node.folded) - 8})" if len(node.folded) > 8 else ""
+            lines.append(f"operators: {listed}{more}")
     return "\n".join(lines)
 
 

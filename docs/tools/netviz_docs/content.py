@@ -7,6 +7,7 @@ builds without anyone editing a page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,12 @@ __all__ = [
     "GALLERY",
     "PLOT_MODEL_PNG",
     "REPO_ROOT",
+    "SITE_BASES",
     "Diagram",
     "comparison_rows",
     "format_default",
     "option_rows",
+    "site_spec",
 ]
 
 DOCS_DIR = Path(__file__).resolve().parents[2]
@@ -48,6 +51,20 @@ class Diagram:
     spec: str
     text: str = ""
     options: Mapping[str, str] = field(default_factory=dict)
+    #: A Hugging Face model folder under ``docs/examples`` instead of a factory: its spec is
+    #: a path relative to each site's base directory (:func:`site_spec`).
+    folder: str = ""
+
+
+#: Where each site resolves relative specs: Sphinx's source directory, MkDocs's config's.
+SITE_BASES: dict[str, Path] = {"sphinx": DOCS_DIR / "sphinx", "mkdocs": REPO_ROOT}
+
+
+def site_spec(diagram: Diagram, site: str) -> str:
+    """The spec as ``site`` (``sphinx`` or ``mkdocs``) reads it."""
+    if not diagram.folder:
+        return diagram.spec
+    return Path(os.path.relpath(EXAMPLES_DIR / diagram.folder, SITE_BASES[site])).as_posix()
 
 
 def _ex(name: str) -> str:
@@ -137,6 +154,24 @@ GALLERY: tuple[Diagram, ...] = (
         _ex("multi_io"),
         "An image and a metadata vector in, a class and a score out.",
         {"samples": "true", "caption": "Two inputs, two outputs, with sample boxes."},
+    ),
+    Diagram(
+        "ONNX: BERT exported by torch.onnx.export",
+        "netviz_examples.onnx_models:bert",
+        "The factory returns an onnx.ModelProto (a spec may name an .onnx file too): about "
+        "200 operators, drawn from the module scopes the exporter kept. Shape arithmetic is "
+        "folded into the operators it serves, the four layers fold into one glyph, and the "
+        "sequence axis keeps the name the export gave it. Only the onnx package is needed.",
+        {"depth": "1", "caption": "An ONNX export: embeddings, BertLayer x4, pooler."},
+    ),
+    Diagram(
+        "Hugging Face model folder",
+        "",
+        "A folder holding only the config.json that save_pretrained wrote (no weights): the "
+        "model it configures, with its classification head, is built on the meta device and "
+        "drawn with token ids as example inputs.",
+        {"depth": "2", "caption": "docs/examples/hf/tiny-bert-classifier, from its config."},
+        folder="hf/tiny-bert-classifier",
     ),
     Diagram(
         "Nested models",

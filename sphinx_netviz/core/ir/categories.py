@@ -283,6 +283,8 @@ _TWINS: dict[str, str] = {
     "scaleddotproductattention": "Attention",
     "interpolate": "UpSampling2D",
     "pad": "ZeroPadding2D",
+    # ONNX operators (the ONNX route adds the rank-dependent ones: Conv -> Conv2D)
+    "gemm": "Dense",
 }
 
 _CATEGORY_OF: dict[str, str] = {
@@ -328,6 +330,22 @@ _OP_CATEGORY: dict[str, str] = {
     "minimum": "merge",
     "where": "merge",
     "maskedfill": "merge",
+    # ONNX operators whose category the names above do not give
+    "erf": "activation",
+    "clip": "activation",
+    "selu": "activation",
+    "log": "activation",
+    "reducemean": "pooling",
+    "reducesum": "pooling",
+    "reducemax": "pooling",
+    "reducemin": "pooling",
+    "reducel2": "pooling",
+    "gather": "reshape",
+    "gatherelements": "reshape",
+    "gathernd": "reshape",
+    "resize": "pooling",
+    "depthtospace": "reshape",
+    "spacetodepth": "reshape",
 }
 #: Name patterns for classes the tables do not list (custom layers, other libraries),
 #: tried in order; first match wins.

@@ -77,6 +77,12 @@ class Node:
         model_inputs: For ``kind == "model"`` nodes whose internals were recorded: ids of the
             internal nodes that receive the nested model's inputs, by input position.
         model_outputs: Likewise, ids of the internal nodes that produce its outputs.
+        folded: The source format's own operations this node stands for, by their names
+            there, when a route folds several into one call: an ONNX ``MatMul`` and its bias
+            ``Add`` drawn as one ``Dense``, with the ``Shape``/``Gather``/``Concat`` shape
+            arithmetic and the casts that serve it. Listed so that nothing of the file is
+            lost (each source operation is in exactly one node's list); empty for routes
+            whose nodes are the framework's own calls. Written to JSON only when present.
     """
 
     id: str
@@ -99,6 +105,7 @@ class Node:
     model_inputs: tuple[str, ...] = ()
     model_outputs: tuple[str, ...] = ()
     category: str = ""
+    folded: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; tuples become lists."""
@@ -108,6 +115,10 @@ class Node:
         data["path"] = list(self.path)
         data["model_inputs"] = list(self.model_inputs)
         data["model_outputs"] = list(self.model_outputs)
+        if self.folded:
+            data["folded"] = list(self.folded)
+        else:  # absent, not empty: IR written before the field keeps its content hash
+            del data["folded"]
         return data
 
     @classmethod
@@ -120,6 +131,7 @@ class Node:
         kwargs["path"] = tuple(data.get("path", ()))
         kwargs["model_inputs"] = tuple(data.get("model_inputs", ()))
         kwargs["model_outputs"] = tuple(data.get("model_outputs", ()))
+        kwargs["folded"] = tuple(str(f) for f in data.get("folded") or ())
         kwargs["config"] = dict(data.get("config") or {})
         return cls(**kwargs)
 

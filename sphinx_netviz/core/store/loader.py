@@ -16,7 +16,7 @@ from typing import Any
 
 from ..ir.errors import ExtractionError, NetvizError
 from ..ir.graph import Graph
-from ..ir.spec import ModelSpec, parse_spec
+from ..ir.spec import ModelSpec, missing_file, parse_spec
 from ..options.schema import InputShape, resolve_options
 from ..worker.client import WorkerClient
 from ..worker.sources import (
@@ -179,9 +179,7 @@ class ModelLoader:
         if parsed.kind == "file":
             assert parsed.path is not None
             if not parsed.path.is_file():
-                raise ExtractionError(
-                    f"model spec {parsed.text!r}: no such file {str(parsed.path)!r}"
-                )
+                raise ExtractionError(missing_file(parsed))
         key = self._key(parsed, input_shape, extract)
         if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
             self._worker.restart()

@@ -113,12 +113,15 @@ class Snapshot:
 
 def required_modules(graph: Graph) -> tuple[str, ...]:
     """Top-level modules a worker needs to re-extract ``graph``'s model: the framework and,
-    for Keras 3, its backend (``keras`` is useless without ``tensorflow``/``jax``/``torch``)."""
+    for Keras 3, its backend (``keras`` is useless without ``tensorflow``/``jax``/``torch``);
+    a Hugging Face folder (extractor ``hf``) needs ``transformers`` beside torch."""
     meta = graph.meta
     names = [str(meta.get("framework") or "")]
     backend = meta.get("backend")
     if names[0] == "keras" and isinstance(backend, str) and backend != "numpy":
         names.append(backend)
+    if meta.get("extractor") == "hf":
+        names.append("transformers")
     return tuple(n for n in names if n)
 
 
