@@ -208,6 +208,11 @@ def _resolve(text: str, base_dir: Path | None) -> Path:
         raise _fail(text, f"cannot resolve the path ({exc})") from None
 
 
+#: What a folder spec that does not exist yet may look like: a plain path (``models/bert``,
+#: ``~/tiny-bert``), not text that merely holds a slash (``<b>x</b>`` is a malformed spec).
+_PATH_LIKE = re.compile(r"[\w.~+@ -]*(?:[/\\][\w.~+@ -]*)+")
+
+
 def _folder(text: str, base_dir: Path | None) -> Path | None:
     """The folder a Hugging Face folder spec names: ``.../config.json``, or a text without
     ``:`` that reads like a path or is a directory holding a ``config.json``."""
@@ -216,9 +221,9 @@ def _folder(text: str, base_dir: Path | None) -> Path | None:
         return _resolve(text, base_dir).parent
     if ":" in text or any(text.lower().endswith(s) for s in FILE_SUFFIXES + IR_SUFFIXES):
         return None
-    if "/" in text or "\\" in text:
-        return _resolve(text, base_dir)
     path = _resolve(text, base_dir)
+    if ("/" in text or "\\" in text) and (_PATH_LIKE.fullmatch(text) or path.exists()):
+        return path
     return path if (path / HF_CONFIG).is_file() else None
 
 
