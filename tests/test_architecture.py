@@ -54,6 +54,7 @@ ALLOWED: dict[str, set[str]] = {
 STAGE_PACKAGES = ("ir", "options", "extract", "worker", "store", "view", "group", "layout")
 STAGE_PACKAGES += ("draw", "embed", "diff")
 TOP_MODULES = {"diagram": "diagram", "pipeline": "pipeline", "cli": "cli", "adapter": "adapter"}
+TOP_MODULES["cli_diff"] = "cli"
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -4,7 +4,8 @@ Every diagram option flag is derived from the one schema (:data:`~.options.OPTIO
 ``--group auto``, ``--names`` / ``--names false`` for booleans, and the generic
 ``--option group=auto`` (repeatable). Exit status: 0 on success, 2 on a usage error (unknown
 flag, invalid option value), 1 when the model cannot be loaded or rendered, with one line on
-stderr naming the spec and the cause.
+stderr naming the spec and the cause. ``netviz diff`` and ``--diff-against`` live in
+:mod:`.cli_diff`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from .cli_diff import add_diff_parser, against_reference, cmd_diff
 from .ir.errors import NetvizError, OptionError
 from .options.schema import OPTIONS, resolve_options
 
@@ -145,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(render, render=True)
 
+    add_diff_parser(sub, lambda parser: _add_options(parser, render=True))
+
     bundle = sub.add_parser("bundle", help="zip of diagram and legend, each as SVG and PDF")
     _add_common(bundle)
     bundle.add_argument("-o", "--output", type=Path, required=True, help="output .zip file")
@@ -244,7 +248,10 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
     from .diagram import render
 
     graph = _load(args, options)
-    diagram = render(graph, options)
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
     fmt = args.format or (args.output.suffix.lower().lstrip(".") or "svg")
     if fmt not in _FORMATS:
         fmt = "svg"
@@ -265,7 +272,11 @@ def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
     from .draw import export
 
     graph = _load(args, options)
-    _write(args.output, export.bundle(render(graph, options)))
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
+    _write(args.output, export.bundle(diagram))
     return 0
 
 
@@ -293,6 +304,10 @@ def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
     return 1 if failed else 0
 
 
+def _cmd_diff(args: argparse.Namespace, options: Options) -> int:
+    return cmd_diff(args, options, _loader, _write, _convert)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netviz`` console script; returns the exit status."""
     parser = build_parser()
@@ -307,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "render": _cmd_render,
         "bundle": _cmd_bundle,
         "snapshot": _cmd_snapshot,
+        "diff": _cmd_diff,
     }
     try:
         return commands[args.command](args, options)

@@ -128,11 +128,11 @@ def path_marks(scene: Scene, vg: VGraph) -> dict[tuple[str, str], str]:
             producer = vg.nodes.get(vg.pred[source][0])
             if producer is not None and producer.members:
                 source = glyph_of.get(producer.members[0], source)
-        mark = wanted.get((source, p.target))
-        if mark is None and (source in ghosts or p.target in ghosts):
-            mark = "removed"
-        if mark is not None:
-            out[(p.source, p.target)] = mark
+        found = wanted.get((source, p.target))
+        if found is None and (source in ghosts or p.target in ghosts):
+            found = "removed"
+        if found is not None:
+            out[(p.source, p.target)] = found
     return out
 
 

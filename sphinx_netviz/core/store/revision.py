@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..ir.errors import ExtractionError, SpecError
+from ..ir.errors import ExtractionError, NetvizError, SpecError
 from ..ir.spec import parse_spec
 from .snapshot import graph_from_text, snapshot_filename
 
@@ -34,7 +34,15 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .loader import ModelLoader
 
-__all__ = ["GIT", "GitSpec", "git_show", "is_git_spec", "load_reference", "parse_git_spec"]
+__all__ = [
+    "GIT",
+    "GitSpec",
+    "diff_against",
+    "git_show",
+    "is_git_spec",
+    "load_reference",
+    "parse_git_spec",
+]
 
 #: The prefix of a spec read from git.
 GIT = "git:"
@@ -161,3 +169,20 @@ def load_reference(
     options = {**(extract or {}), "input-shape": input_shape}
     name = snapshot_filename(spec, options)
     return _read(git, name, Path(loader.snapshot_dir).resolve(), spec)
+
+
+def diff_against(
+    ref: str,
+    spec: str,
+    loader: ModelLoader,
+    *,
+    input_shape: Any = None,
+    extract: Mapping[str, Any] | None = None,
+) -> Graph:
+    """:func:`load_reference` for the ``diff-against`` option of model ``spec`` (the docs
+    pipeline and ``netviz render``): an error names the spec and the reference."""
+    try:
+        return load_reference(ref, loader, spec=spec, input_shape=input_shape, extract=extract)
+    except NetvizError as exc:
+        cause = str(exc).removeprefix(f"model spec {ref!r}: ")
+        raise type(exc)(f"model spec {spec.strip()!r}: diff-against {ref!r}: {cause}") from exc

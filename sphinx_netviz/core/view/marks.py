@@ -248,9 +248,9 @@ class _Wiring:
                 vg.add_edge(s, t, self.shapes.get((s, t)))
                 self.view.edges[(self._rep(s), self._rep(t))] = mark
         for a, b in plan.changes.added_edges:
-            s, t = self._new_end(a, "src"), self._new_end(b, "dst")
-            if s is not None and t is not None and s != t and t in vg.succ[s]:
-                self.view.edges[(self._rep(s), self._rep(t))] = "added"
+            head, tail = self._new_end(a, "src"), self._new_end(b, "dst")
+            if head is not None and tail is not None and head != tail and tail in vg.succ[head]:
+                self.view.edges[(self._rep(head), self._rep(tail))] = "added"
 
     # -- where an end of an edge is drawn ----------------------------------------------------
     def _old_end(self, x: str, role: str, depth: int = 0) -> list[str]:

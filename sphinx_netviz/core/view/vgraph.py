@@ -6,8 +6,8 @@ that make and edit one live beside it (:mod:`.build`, :mod:`.edits`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .hierarchy import HIERARCHY_KINDS
