@@ -259,10 +259,12 @@ class Options:
     def render_key(self) -> str:
         """Canonical JSON of the render-scope values: the options part of a cache key.
 
-        ``diff-against`` is left out: its text (``git:main``) does not say what it names, so
-        a diff's key covers the reference's content instead (:func:`~..ir.keys.diff_key`)."""
+        ``diff-against`` is written only when set (keys of plain diagrams stay what they
+        were); its text (``git:main``) does not say what it names, so a diff's diagram key
+        covers the reference's content too (:func:`~..ir.keys.diff_key`)."""
         values = self.values("render")
-        del values["diff-against"]
+        if not values["diff-against"]:
+            del values["diff-against"]
         return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
     def graph_values(self) -> dict[str, Any]:
