@@ -275,6 +275,21 @@ def test_a_change_inside_a_closed_composite_is_shown_when_it_is_opened() -> None
     assert others and not any("data-diff" in body for body in others)
 
 
+def test_a_layer_removed_inside_a_composite_is_a_ghost_where_it_is_drawn() -> None:
+    old, new = graph_of(papers._gpt("gpt_like", 4, 4, 2)), graph_of(papers.gpt_like(4))
+    # composites opened: the ghost is drawn inside its block, among the block's layers
+    opened = diff(old, new, expand_nested=True)
+    assert marked(opened.svg) == {"old:block2/extra": "removed"}
+    ghost = next(g for g in glyphs(opened.svg) if g.get("data-diff") == "removed")
+    assert (ghost.get("data-type"), ghost.get("data-members")) == ("Dense", "1")
+    # closed: the block is changed, and opening it shows the ghost
+    closed = diff(old, new)
+    assert marked(closed.svg) == {"block2": "changed"}
+    assert "changed inside: extra: removed" in tooltip(closed.svg, "block2")
+    inside = scenes(closed.details)["block2"]
+    assert re.findall(r'<g class="nv-layer"[^>]*data-diff="removed"[^>]*>', inside)
+
+
 def test_without_folding_gained_repeats_are_added_and_lost_ones_ghosts() -> None:
     four, six = graph_of(_keras_hub_bert(4)), graph_of(_keras_hub_bert(6))
     d = diff(four, six, group="none")
