@@ -33,6 +33,7 @@ USER_API = [
     "RenderError",
     "SpecError",
     "__version__",
+    "diff",
     "load_graph",
     "option",
     "render",

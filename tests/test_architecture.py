@@ -61,6 +61,7 @@ TOP_MODULES = {
     "cli_project": "cli",
     "adapter": "adapter",
 }
+TOP_MODULES["cli_diff"] = "cli"
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -11,6 +11,8 @@ What a Python script or a notebook calls, and nothing else::
     diagram.stats        # the layout's quality: crossings, bends, width, height
     diagram.save("net.pdf")
     render(model)        # a live keras.Model / torch.nn.Module, walked in this process
+    d = diff("git:main:docs/_snapshots/net.json", model)  # changes against a reference
+    d.changes.stat()     # added / removed / changed, one line each
 
 Option names are the schema's (:data:`OPTIONS`) with ``-`` written ``_``. The Sphinx extension
 and the MkDocs plugin use these names too, plus the adapter API (:mod:`.adapter`: page HTML,
@@ -28,6 +30,8 @@ Names are resolved lazily so that importing the core stays cheap (no svgwrite, n
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from .ir.errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
@@ -35,7 +39,7 @@ from .ir.graph import SCHEMA_VERSION, Edge, Graph, Node
 from .options.schema import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
-    from .diagram import Diagram, render
+    from .diagram import Diagram, diff, render
     from .store.loader import load_graph
 
 #: The netviz release (the distribution's version; the Sphinx extension reports it too).
@@ -56,6 +60,7 @@ __all__ = [
     "RenderError",
     "SpecError",
     "__version__",
+    "diff",
     "load_graph",
     "option",
     "render",
@@ -64,6 +69,7 @@ __all__ = [
 
 _LAZY = {
     "Diagram": "diagram",
+    "diff": "diagram",
     "render": "diagram",
     "load_graph": "store.loader",
 }
@@ -78,3 +84,22 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """What a notebook's completion offers: the user API, not the module's own imports."""
     return sorted(__all__)
+
+
+class _UserApi(types.ModuleType):
+    """This package, keeping its user API's ``diff`` a function.
+
+    ``diff`` is also the name of a stage package (``sphinx_netviz.core.diff``, the matching
+    engine), and importing a submodule sets it as an attribute of its parent: the first
+    ``import ...core.diff.match`` would replace ``from sphinx_netviz.core import diff``'s
+    function by a module. Stages import the package by its dotted name (``from ..diff.match
+    import ...``), which reads ``sys.modules`` and never this attribute.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _UserApi

@@ -6,7 +6,8 @@ Every diagram option flag is derived from the one schema (:data:`~.options.OPTIO
 text. Exit status: 0 on success, 2 on a usage error (unknown flag, invalid option value, an
 output suffix the format cannot write, a folder that is no docs project), 1 when the model
 cannot be loaded or rendered, with one line on stderr naming the spec and the cause. Hints in
-messages name the command line's own flags (``--input-shape``, :mod:`.hints`).
+messages name the command line's own flags (``--input-shape``, :mod:`.hints`). ``netviz diff`` and
+``--diff-against`` live in :mod:`.cli_diff`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .cli_checks import FORMATS, UsageError, check_outputs, check_snapshot, given_options
+from .cli_diff import add_diff_parser, against_reference, cmd_diff
 from .ir.errors import NetvizError, OptionError
 from .options.hints import for_front_end
 from .options.schema import OPTIONS, resolve_options
@@ -160,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(render, render=True)
 
+    add_diff_parser(sub, lambda parser: _add_options(parser, render=True))
+
     bundle = sub.add_parser("bundle", help="zip of diagram and legend, each as SVG and PDF")
     _add_common(bundle)
     bundle.add_argument("-o", "--output", type=Path, required=True, help="output .zip file")
@@ -269,7 +273,10 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
 
     graph = _load(args, options)
     _check_types(graph, options)
-    diagram = render(graph, options)
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
     _write(args.output, _convert(diagram.svg, args.format))
     if args.legend_out is not None:
         _write(args.legend_out, _convert(diagram.legend_svg, args.legend_format))
@@ -284,7 +291,11 @@ def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
 
     graph = _load(args, options)
     _check_types(graph, options)
-    _write(args.output, export.bundle(render(graph, options)))
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
+    _write(args.output, export.bundle(diagram))
     return 0
 
 
@@ -341,6 +352,10 @@ def _snapshot_project(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_diff(args: argparse.Namespace, options: Options) -> int:
+    return cmd_diff(args, options, _loader, _write, _convert)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netviz`` console script; returns the exit status."""
     from .cli_project import ProjectError
@@ -359,6 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "render": _cmd_render,
         "bundle": _cmd_bundle,
         "snapshot": _cmd_snapshot,
+        "diff": _cmd_diff,
     }
     try:
         return commands[args.command](args, options)

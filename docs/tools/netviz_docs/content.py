@@ -179,6 +179,20 @@ GALLERY: tuple[Diagram, ...] = (
         "An encoder model and a Sequential head used as layers, expanded into their insides.",
         {"expand-nested": "true", "caption": "A model built from two nested models."},
     ),
+    Diagram(
+        "Two versions of a model",
+        _ex("resnet_like_v2"),
+        "The next version of the ResNet-style network, drawn with its changes against the "
+        "first (diff-against): the stem's BatchNormalization is gone and drawn ghosted where it "
+        "was (-), the residual block runs x3 -> x5 (one changed group, ~), a Dropout is new "
+        "(+) and the classifier went from 10 to 100 classes (~). Outlines and badges mark the "
+        "changes, so they read in print and in the mono palette too; hover a mark for what "
+        "changed. See Review architecture changes.",
+        {
+            "diff-against": _ex("resnet_like"),
+            "caption": "resnet_like_v2 against resnet_like: removed, added and changed marks.",
+        },
+    ),
 )
 
 #: Option demonstrations: one list of diagrams per topic page, each varying one option.

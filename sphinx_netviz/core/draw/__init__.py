@@ -6,6 +6,9 @@
 - :mod:`.legend`: the legend's geometry; :mod:`.palette` (with :mod:`.palette_colors` and
   :mod:`.palette_slots`): a stable look per layer type and group;
 - :mod:`.details`: what a group or composite reveals when opened in the page;
+- :mod:`.text`: glyph tooltips and the alt-text summary; :mod:`.diffmarks`: a diff's marks
+  (``data-diff``, outlines and ``+``/``~``/``-`` badges that read without colour, marked
+  edges, the legend's key);
 - :mod:`.export`: PDF and PNG (cairosvg) and Net2Vis's zip bundle.
 """
 

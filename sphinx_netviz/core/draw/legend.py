@@ -7,6 +7,7 @@ legend stays readable under a wide diagram and on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from ..layout.sizes import (
 )
 from ..view.edits import insert_splits
 from ..view.structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
+from .diffmarks import MARKS, legend_width
 
 if TYPE_CHECKING:
     from ..options.schema import Options
@@ -39,7 +41,7 @@ __all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
 class LegendEntry:
     """One legend item; coordinates are relative to the legend's top-left corner."""
 
-    kind: str  # "type" | "group"
+    kind: str  # "type" | "group" | "diff" (the key of a diff's marks)
     label: str
     type: str  # layer type, or the group label
     x: float
@@ -141,8 +143,10 @@ def build_legend(
     *,
     max_width: float,
     split_shown: bool,
+    diff_marks: Sequence[str] = (),
 ) -> LegendScene:
-    """Lay the legend out in rows no wider than ``max_width``."""
+    """Lay the legend out in rows no wider than ``max_width``; ``diff_marks``: the marks a
+    diff drew, each keyed at the end (draw/diffmarks.py)."""
     entries: list[LegendEntry] = []
     types = shown_types(vg, grouping)
     if split_shown:
@@ -206,6 +210,9 @@ def build_legend(
                 mini=mini,
             )
         )
+    for mark in MARKS:
+        if mark in diff_marks:
+            items.append(LegendEntry("diff", mark, mark, 0, 0, legend_width(mark), SWATCH_H))
     x = 0.0
     y = 0.0
     row_h = 0.0

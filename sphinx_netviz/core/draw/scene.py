@@ -7,7 +7,7 @@ the same code, scaled down (``mini``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..layout.sizes import (
@@ -25,6 +25,7 @@ from ..layout.sizes import (
     SWATCH_TEXT_GAP,
     SWATCH_W,
 )
+from .diffmarks import edge_attrs, glyph_badge, legend_item, outline_attrs
 from .markup import (
     EDGE,
     FG,
@@ -61,6 +62,8 @@ class SvgParts:
     palette: Palette
     tooltips: dict[str, str]
     group_colors: dict[int, str]
+    #: A diff's marked edges, by (source glyph, target glyph) (draw/diffmarks.py).
+    edge_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 # Monochrome fill patterns (12, like Net2Vis's textures): (size, list of path data, filled).
@@ -123,7 +126,9 @@ def _fill(parts: SvgParts, sw: Swatch) -> str:
     return f"url(#{parts.prefix}-pat-{sw.pattern})" if sw.pattern is not None else sw.fill
 
 
-def _polygon_markup(points: list[tuple[float, float]], sw: Swatch, fill: str, width: float) -> str:
+def _polygon_markup(
+    points: list[tuple[float, float]], sw: Swatch, fill: str, width: float, mark: str = ""
+) -> str:
     shape = {
         "class": "nv-shape",
         "points": points_attr(points),
@@ -132,6 +137,8 @@ def _polygon_markup(points: list[tuple[float, float]], sw: Swatch, fill: str, wi
         "stroke-width": fmt(width),
         "stroke-linejoin": "round",
     }
+    if mark:
+        shape.update(outline_attrs(mark, width))
     return leaf_markup("polygon", shape)
 
 
@@ -165,6 +172,9 @@ def draw_scene(
         if not mini:
             attrs["data-source"] = p.source
             attrs["data-target"] = p.target
+            mark = parts.edge_marks.get((p.source, p.target)) if parts.edge_marks else None
+            if mark is not None:
+                attrs.update(edge_attrs(mark))
         edges.add(Raw(leaf_markup("polyline", attrs)))
     parent.add(edges)
     for bx, by, bw, bh in scene.samples:
@@ -213,11 +223,17 @@ def draw_scene(
             }
             if g.kind == "split":
                 data["data-synthetic"] = "true"
+        mark = "" if mini else g.diff
+        if mark:  # a diff (draw/diffmarks.py): outline, badge and data-diff
+            data["data-diff"] = mark
+            if g.count_old:
+                data["data-count-old"] = str(g.count_old)
         tip = "" if mini else parts.tooltips.get(g.id, g.name)
         # Drill-down scenes leave tooltips out (their glyphs' data attributes say it).
         title = leaf_markup("title", {}, tip) if tip else ""
-        shape = _polygon_markup(mv(g.points), sw, _fill(parts, sw), width)
-        glyphs.add(Raw(parent_markup("g", data, title + shape)))
+        shape = _polygon_markup(mv(g.points), sw, _fill(parts, sw), width, mark)
+        badge = glyph_badge(g, dx, dy) if mark else ""
+        glyphs.add(Raw(parent_markup("g", data, title + shape + badge)))
     parent.add(glyphs)
     if scene.labels:
         labels = g_elem("nv-labels")
@@ -249,7 +265,16 @@ def draw_legend(
     box = g_elem("nv-legend")
     for e in legend.entries:
         item = g_elem("nv-legend-item", **{"data-type": e.type, "data-kind": e.kind})
-        if e.kind == "type":
+        if e.kind == "diff":  # the key of a diff's marks (draw/diffmarks.py)
+            item.attribs["data-diff"] = e.type
+            swatch, badge = legend_item(e.type, e.x + dx, e.y + dy)
+            item.add(Raw(swatch))
+            item.add(Raw(badge))
+            x = e.x + dx + SWATCH_W + 12 + SWATCH_TEXT_GAP
+            item.add(
+                text_elem(e.label, x, e.y + dy + SWATCH_H / 2 + 4, anchor="start", size=LEGEND_FONT)
+            )
+        elif e.kind == "type":
             sw = parts.palette.swatch(e.type)
             if sw.pattern is not None:
                 used.add(sw.pattern)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..group.grouping import Grouping
     from ..ir.graph import Graph
     from ..options.schema import Options
+    from ..view.marks import DiffPlan
     from ..view.vgraph import VGraph
     from .scene import Scene
 
@@ -46,13 +47,20 @@ def with_graph_names(graph: Graph, options: Options) -> Options:
     return replace(options, dim_names=(*graph.dim_names, *options.dim_names))
 
 
-def prepare(graph: Graph, options: Options) -> Prepared:
-    """View, decompose, group and lay out ``graph``."""
-    return _prepare(graph, with_graph_names(graph, options))
+def prepare(
+    graph: Graph, options: Options, diff: DiffPlan | None = None, root: str | None = None
+) -> Prepared:
+    """View, decompose, group and lay out ``graph``; with a ``diff``, marked against its
+    reference (``root``: the composite whose inside ``graph`` is, for a drill-down)."""
+    return _prepare(graph, with_graph_names(graph, options), diff, root)
 
 
-def _prepare(graph: Graph, options: Options) -> Prepared:
+def _prepare(
+    graph: Graph, options: Options, diff: DiffPlan | None = None, root: str | None = None
+) -> Prepared:
     vg = build_view(graph, options, splits=False)
+    if diff is not None:  # before folding: marked nodes fold apart, ghosts never
+        diff.apply(vg, root=root, hide=options.hide)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
     insert_splits(vg)

@@ -30,6 +30,7 @@ from .cache import DiskCache, Stamps, default_cache_dir, file_stamps, ir_key, so
 from .snapshot import (
     Snapshot,
     extractable,
+    graph_from_text,
     offline_from_env,
     read_snapshot,
     write_snapshot,
@@ -54,7 +55,8 @@ class LoadedModel:
 
 
 def read_ir_file(spec: ModelSpec) -> Graph:
-    """Read a saved IR JSON file; errors name the spec."""
+    """Read a saved IR JSON file (``netviz inspect --json``) or a snapshot file; errors
+    name the spec."""
     assert spec.path is not None
     try:
         text = spec.path.read_text(encoding="utf-8")
@@ -67,8 +69,8 @@ def read_ir_file(spec: ModelSpec) -> Graph:
             f"model spec {spec.text!r}: cannot read the IR file ({exc})"
         ) from None
     try:
-        return Graph.from_json(text)
-    except (ValueError, KeyError, TypeError) as exc:
+        return graph_from_text(text)[0]  # an IR file, or a snapshot file
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExtractionError(
             f"model spec {spec.text!r}: not a netviz IR JSON file ({first})"

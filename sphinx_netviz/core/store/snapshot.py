@@ -44,6 +44,7 @@ __all__ = [
     "expected_snapshot",
     "extractable",
     "framework_importable",
+    "graph_from_text",
     "offline_from_env",
     "read_snapshot",
     "required_modules",
@@ -232,6 +233,23 @@ def read_snapshot(
         sources=sources,
         options=dict(data.get("options") or {}),
     )
+
+
+def graph_from_text(text: str) -> tuple[Graph, str | None]:
+    """The graph of a snapshot file's or an IR file's text, and the spec a snapshot
+    records (None for a bare IR): either kind of file names a model. Raises ValueError."""
+    data = json.loads(text)
+    if isinstance(data, dict) and "netviz_snapshot" in data:
+        if data.get("netviz_snapshot") != SNAPSHOT_SCHEMA:
+            raise ValueError(f"not a netviz snapshot of version {SNAPSHOT_SCHEMA}")
+        try:
+            return Graph.from_dict(data["graph"]), str(data.get("spec", ""))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"unreadable snapshot ({type(exc).__name__}: {exc})") from None
+    try:
+        return Graph.from_dict(data), None
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
 
 
 def extractable(snap: Snapshot) -> bool:
