@@ -30,8 +30,6 @@ Names are resolved lazily so that importing the core stays cheap (no svgwrite, n
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from .ir.errors import ExtractionError, NetvizError, OptionError, RenderError, SpecError
@@ -84,22 +82,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """What a notebook's completion offers: the user API, not the module's own imports."""
     return sorted(__all__)
-
-
-class _UserApi(types.ModuleType):
-    """This package, keeping its user API's ``diff`` a function.
-
-    ``diff`` is also the name of a stage package (``sphinx_netviz.core.diff``, the matching
-    engine), and importing a submodule sets it as an attribute of its parent: the first
-    ``import ...core.diff.match`` would replace ``from sphinx_netviz.core import diff``'s
-    function by a module. Stages import the package by its dotted name (``from ..diff.match
-    import ...``), which reads ``sys.modules`` and never this attribute.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _UserApi

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import __version__
 from .cli_checks import FORMATS, UsageError, check_outputs, check_snapshot, given_options
 from .cli_diff import add_diff_parser, against_reference, cmd_diff
+from .cli_project import snapshot_projects
 from .ir.errors import NetvizError, OptionError
 from .options.hints import for_front_end
 from .options.schema import OPTIONS, resolve_options
@@ -312,7 +313,7 @@ def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
     """Extract each spec (or take it from the cache) and write its snapshot into ``--dir``;
     one stderr line per spec that fails, the others are still written."""
     if args.project is not None:
-        return _snapshot_project(args)
+        return snapshot_projects(args.project, args.dir, args.cache_dir, args.no_cache)
     from .store.snapshot import snapshot_filename
 
     folder = args.dir.resolve()
@@ -332,24 +333,6 @@ def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
             name = snapshot_filename(spec, {**extract, "input-shape": options.input_shape})
             print(str(folder / name))
     return 1 if failed else 0
-
-
-def _snapshot_project(args: argparse.Namespace) -> int:
-    """``--project DOCS_DIR``: each project (Sphinx, MkDocs, or both in one folder) read by
-    its own tool (:mod:`.project`); the written files on stdout."""
-    from .cli_project import ProjectError, find_projects, run_collector
-
-    status = 0
-    for project in find_projects(args.project):
-        code, written = run_collector(
-            project, snapshot_dir=args.dir, cache_dir=args.cache_dir, no_cache=args.no_cache
-        )
-        for path in written:
-            print(str(path))
-        if code == 2:
-            raise ProjectError(f"--project {str(args.project)!r}: cannot read {project.config}")
-        status = max(status, code)
-    return status
 
 
 def _cmd_diff(args: argparse.Namespace, options: Options) -> int:

@@ -139,8 +139,8 @@ def cmd_diff(
     convert: Callable[[str, str], str | bytes],
 ) -> int:
     """Run ``netviz diff`` (``loader``, ``write``, ``convert``: the CLI's own helpers)."""
+    from .compare.changes import diff_graphs
     from .diagram import render_diff
-    from .diff.changes import diff_graphs
 
     if options.diff_against:
         return _usage("--diff-against is render's; netviz diff takes OLD and NEW")

@@ -31,6 +31,7 @@ __all__ = [
     "ProjectError",
     "find_projects",
     "run_collector",
+    "snapshot_projects",
 ]
 
 Tool = Literal["sphinx", "mkdocs"]
@@ -114,3 +115,21 @@ def run_collector(
     )
     written = [Path(line) for line in done.stdout.splitlines() if line.strip()]
     return done.returncode, written
+
+
+def snapshot_projects(
+    docs_dir: Path, snapshot_dir: Path | None, cache_dir: Path | None, no_cache: bool
+) -> int:
+    """``netviz snapshot --project DOCS_DIR``: each project (Sphinx, MkDocs, or both in one
+    folder) read by its own tool; the written files on stdout; the worst exit status."""
+    status = 0
+    for project in find_projects(docs_dir):
+        code, written = run_collector(
+            project, snapshot_dir=snapshot_dir, cache_dir=cache_dir, no_cache=no_cache
+        )
+        for path in written:
+            print(str(path))
+        if code == 2:
+            raise ProjectError(f"--project {str(docs_dir)!r}: cannot read {project.config}")
+        status = max(status, code)
+    return status

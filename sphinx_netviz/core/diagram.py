@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diff.changes import summarize as summarize_changes
-from .diff.match import match_graphs
+from .compare.changes import summarize as summarize_changes
+from .compare.match import match_graphs
 from .draw.details import DetailScene, build_details, share_scenes
 from .draw.diffmarks import glyph_notes, marks_drawn, path_marks
 from .draw.legend import LegendScene, build_legend, shown_types
@@ -34,7 +34,7 @@ from .options.schema import Options, resolve_options
 from .view.marks import DiffPlan
 
 if TYPE_CHECKING:
-    from .diff.changes import Changes
+    from .compare.changes import Changes
     from .layout import LayoutStats
 
 __all__ = [

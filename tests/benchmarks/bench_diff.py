@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from sphinx_netviz.core.compare.changes import diff_graphs
 from sphinx_netviz.core.diagram import diff, render
-from sphinx_netviz.core.diff.changes import diff_graphs
 from sphinx_netviz.core.ir.graph import Graph
 from tests.core import irgraphs
 

@@ -356,6 +356,6 @@ def test_the_diff_is_deterministic_and_leaves_render_alone(tmp_path) -> None:
 
 def test_the_user_api_diff_is_the_function() -> None:
     import sphinx_netviz.core as core
-    import sphinx_netviz.core.diff.match  # noqa: F401 - the stage package, imported by name
+    import sphinx_netviz.core.compare.match  # noqa: F401 - the stage package, imported by name
 
     assert callable(core.diff) and core.diff.__module__ == "sphinx_netviz.core.diagram"

@@ -18,8 +18,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 keras = pytest.importorskip("keras")
 
 from sphinx_netviz.core import Graph, load_graph  # noqa: E402
-from sphinx_netviz.core.diff.changes import Changes, diff_graphs  # noqa: E402
-from sphinx_netviz.core.diff.match import Matching, match_graphs  # noqa: E402
+from sphinx_netviz.core.compare.changes import Changes, diff_graphs  # noqa: E402
+from sphinx_netviz.core.compare.match import Matching, match_graphs  # noqa: E402
 from sphinx_netviz.core.extract.live import extract_live  # noqa: E402
 from sphinx_netviz.core.options import resolve_options  # noqa: E402
 from tests.zoo import diff_models, papers  # noqa: E402

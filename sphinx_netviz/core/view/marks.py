@@ -1,7 +1,7 @@
 """A diff's marks in the view: what of the new model differs, and ghosts of what it lost.
 
 A diff draws NEW; OLD is only matched (:mod:`..diff`). :class:`DiffPlan` reads a
-:class:`~..diff.match.Matching` and its :class:`~..diff.changes.Changes` once, by IR id, and
+:class:`~..compare.match.Matching` and its :class:`~..compare.changes.Changes` once, by IR id, and
 :meth:`DiffPlan.apply` puts them on one view of NEW (the diagram, or the inside of a
 composite a reader opens), before folding:
 
@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 from .vgraph import VGraph, VNode
 
 if TYPE_CHECKING:
-    from ..diff.changes import Changes, NodeChange
-    from ..diff.match import Matching
+    from ..compare.changes import Changes, NodeChange
+    from ..compare.match import Matching
     from ..ir.graph import Shape
 
 __all__ = ["GHOST", "DiffPlan", "ViewDiff"]
