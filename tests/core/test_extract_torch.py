@@ -180,11 +180,21 @@ def test_dict_outputs_and_pruned_control_flow() -> None:
     assert [n.id for n in gate.nodes] == ["x", "a"]  # x.sum() > 0 is not dataflow
 
 
-def test_hf_bert_with_mask_retries_on_cpu() -> None:
+def test_hf_bert_with_mask_is_traced_on_meta() -> None:
+    """HF reads ``attention_mask.all()`` to skip the mask unless it sees a trace: on fake
+    tensors it builds the mask, and the diagram shows it reaching the encoder."""
     options = resolve_options({})
     graph = extract_spec(parse_spec(f"{Z}:hf_bert(mask=True)"), options.input_shape)
-    assert graph.meta["device"] == "cpu"
+    assert graph.meta["device"] == "meta"
+    assert "notes" not in graph.meta
     assert graph.inputs == ("input_ids", "attention_mask")
+    top = graph.top_level()
+    reach = {"attention_mask"}
+    for edge in top.edges:  # edges are recorded in call order
+        if edge.source in reach:
+            reach.add(edge.target)
+    assert "encoder" in reach
+    assert all(not isinstance(d, str) for n in graph.nodes for s in n.output_shapes for d in s)
 
 
 def test_hf_gpt2_blocks_are_composites() -> None:

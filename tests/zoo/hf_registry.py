@@ -111,7 +111,6 @@ _HEAD_KEYS = frozenset(
         "swa_num_attention_heads",
     }
 )
-_KV_HEAD_KEYS = frozenset({"num_key_value_heads", "swa_num_key_value_heads", "multi_query_group_num"})
 _HEAD_DIM_KEYS = frozenset(
     {"head_dim", "d_kv", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "swa_head_dim",
      "qk_head_dim", "index_head_dim", "linear_key_head_dim", "linear_value_head_dim",

@@ -175,6 +175,7 @@ class Recorder:
         self.leaf_depth = 0
         self.inputs: list[str] = []
         self.outputs: list[str] = []
+        self.notes: list[str] = []  # modules traced on the CPU within a meta trace
 
     # -- ids ---------------------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
