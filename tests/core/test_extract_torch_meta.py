@@ -33,7 +33,7 @@ def on_cpu(module: object, inputs: object) -> Graph:
 def test_stray_cpu_parameter_stays_on_meta_and_live_module_is_given_back() -> None:
     graph = extract(f"{Z}:stray_param")
     assert graph.meta["device"] == "meta"
-    assert [n.type for n in graph.nodes] == ["Input", "add", "Linear"]
+    assert [n.type for n in graph.nodes] == ["Input", "Add", "Linear"]
     with torch.device("meta"):
         model, x = zoo.stray_param()
     assert model.stray.device.type == "cpu" and model.fc.weight.device.type == "meta"

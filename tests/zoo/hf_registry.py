@@ -114,7 +114,7 @@ _HEAD_KEYS = frozenset(
 _HEAD_DIM_KEYS = frozenset(
     {"head_dim", "d_kv", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "swa_head_dim",
      "qk_head_dim", "index_head_dim", "linear_key_head_dim", "linear_value_head_dim",
-     "linear_head_dim", "kv_channels"}
+     "linear_head_dim", "kv_channels", "d_head"}
 )  # fmt: skip
 _EXPERT_KEYS = frozenset(
     {"num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts"}
@@ -143,7 +143,10 @@ _SMALL_KEYS: dict[str, int] = {
     "linear_num_value_heads": 2,
     "linear_num_heads": 2,
     "num_nextn_predict_layers": 0,
+    "num_groups": 4,
 }
+#: Keys recomputed from the rest by the config class (backbone stages follow the depth).
+_DROPPED = frozenset({"out_features", "out_indices", "stage_names"})
 
 
 def layer_keys() -> frozenset[str]:
@@ -170,8 +173,14 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
         None,
     )
     heads = HEADS
+    for key in _DROPPED & set(out):
+        del out[key]
     for key, value in data.items():
-        if isinstance(value, dict):
+        if key in _DROPPED:
+            continue
+        if isinstance(value, dict) and value and all(str(k).isdigit() for k in value):
+            out[key] = {k: v for k, v in value.items() if int(k) < LAYERS}  # per-layer entries
+        elif isinstance(value, dict):
             out[key] = _shrink(value) if key not in ("id2label", "label2id") else value
         elif _is_num(value):
             if key in _LAYER_KEYS and value > LAYERS:
@@ -190,7 +199,7 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
                 out[key] = _SMALL_KEYS[key]
             elif key == "vocab_size" and value > VOCAB:
                 out[key] = VOCAB
-        elif isinstance(value, list) and value and all(_is_num(v) for v in value):
+        elif isinstance(value, list | tuple) and value and all(_is_num(v) for v in value):
             if key == "hidden_sizes" or key in ("embed_dim_per_stage", "stage_out_channels"):
                 out[key] = [min(v, 16 * 2 ** min(i, 2)) for i, v in enumerate(value)]
             elif key in ("depths", "blocks_per_stage", "stage_num_blocks", "num_res_blocks"):
@@ -199,8 +208,10 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
                 out[key] = [min(2**i, HEADS) for i in range(len(value))]
             elif key in ("conv_dim", "tdnn_dim"):
                 out[key] = [min(v, HIDDEN) for v in value]
+            elif key == "axial_pos_embds_dim":
+                out[key] = [HIDDEN // 2, HIDDEN // 2]
         if (
-            isinstance(value, list)
+            isinstance(value, list | tuple)
             and old_layers is not None
             and old_layers > LAYERS
             and len(value) == old_layers
@@ -226,14 +237,19 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def small_config(model_type: str) -> Any:
-    """The class's default config for ``model_type``, shrunk by attribute name."""
+    """The class's default config for ``model_type``, shrunk by attribute name.
+
+    Only the attributes that changed are passed to the config class (a sub-config whole),
+    so whatever the class derives from the rest in its constructor is derived again."""
     from transformers import CONFIG_MAPPING
 
     config_class = CONFIG_MAPPING[model_type]
-    data = _shrink(config_class().to_dict())
-    for key in ("transformers_version", "architectures", "_name_or_path"):
-        data.pop(key, None)
-    return config_class.from_dict(data)
+    default = config_class().to_dict()
+    data = _shrink(default)
+    changed = {k: v for k, v in data.items() if default.get(k) != v}
+    if default.get("prediction_length", 0) is None:  # time-series models
+        changed["prediction_length"] = 8
+    return config_class(**changed)
 
 
 def _sub(config: Any, name: str) -> Any:

@@ -19,6 +19,7 @@ __all__ = [
     "module_category",
     "op_category",
     "op_name",
+    "op_route",
 ]
 
 #: Ordered (pattern, category) rules for module class names; first match wins. Patterns are
@@ -273,6 +274,21 @@ def op_name(raw: str) -> str:
     elif name.endswith("_") and not name.startswith("_") and name not in TRANSPARENT_OPS:
         name = name[:-1]
     return OP_ALIASES.get(name, name)
+
+
+def op_route(func: object, name: str) -> str:
+    """How the model reached an operation, as its author wrote it: ``F.relu``,
+    ``torch.relu``, ``Tensor.relu_`` (``x + y`` is ``Tensor.add``: torch reports both alike)."""
+    raw = str(getattr(func, "__name__", None) or name)
+    qual = str(getattr(func, "__qualname__", None) or raw)
+    module = str(getattr(func, "__module__", None) or "")
+    if module in ("torch.nn.functional", "torch._C._nn"):
+        return f"F.{raw}"
+    if qual.startswith("_VariableFunctionsClass.") or module == "torch":
+        return f"torch.{raw}"
+    if qual.split(".", 1)[0] in ("TensorBase", "Tensor", "_TensorBase"):
+        return f"Tensor.{raw}"
+    return f"{module}.{raw}" if module else raw
 
 
 def op_category(name: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import Edge, Graph, Node, Shape
+from ..op_types import layer_type, op_role
 from .torch_kinds import (
     MODULE_CONFIG_ATTRS,
     SKIPPED_OPS,
@@ -33,6 +34,7 @@ from .torch_kinds import (
     module_category,
     op_category,
     op_name,
+    op_route,
     safe_config_value,
 )
 
@@ -146,6 +148,8 @@ class _Call:
     call_index: int = 0
     model_inputs: tuple[str, ...] = ()
     model_outputs: tuple[str, ...] = ()
+    op: str = ""
+    role: str = ""
 
 
 @dataclass
@@ -338,20 +342,31 @@ class Recorder:
         dim = kwargs.get("dim")
         if isinstance(dim, int):
             config["dim"] = dim
+        in_shapes = tuple(shape_of(t) for t in ins)
+        out_shapes = tuple(shape_of(t) for t in outs)
+        numeric = any(t.dtype.is_floating_point or t.dtype.is_complex for t in (*ins, *outs))
         self.calls.append(
             _Call(
                 id=node_id,
                 name=node_id.rsplit("/", 1)[-1],
-                type=name,
+                type=layer_type(name, in_shapes, out_shapes),
                 module=str(getattr(func, "__module__", None) or "torch"),
                 kind="op",
                 category=op_category(name),
                 parent=self._current_parent,
                 path=self._path,
-                input_shapes=tuple(shape_of(t) for t in ins),
-                output_shapes=tuple(shape_of(t) for t in outs),
+                input_shapes=in_shapes,
+                output_shapes=out_shapes,
                 dtype=str(outs[0].dtype).removeprefix("torch."),
                 config=config,
+                op=op_route(func, name),
+                role=op_role(
+                    name,
+                    in_shapes,
+                    out_shapes,
+                    numeric=numeric,
+                    empty_input=any(t.numel() == 0 for t in ins),
+                ),
             )
         )
         self._consume(scope, ins, node_id)
@@ -382,6 +397,8 @@ class Recorder:
                 model_inputs=c.model_inputs,
                 model_outputs=c.model_outputs,
                 category=c.category,
+                op=c.op,
+                role=c.role,
             )
             for c in calls
         ]
