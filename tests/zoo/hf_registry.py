@@ -216,12 +216,15 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
             and old_layers > LAYERS
             and len(value) == old_layers
         ):
-            out[key] = value[:LAYERS]  # per-layer lists (layer_types, mlp_only_layers...)
+            out[key] = list(out[key])[:LAYERS]  # per-layer lists (layer_types, depths...)
     if "num_key_value_heads" in out and _is_num(out["num_key_value_heads"]):
         kv = data["num_key_value_heads"]
         n = out.get("num_attention_heads", HEADS)
         same = _is_num(kv) and kv == data.get("num_attention_heads")
         out["num_key_value_heads"] = n if same or not _is_num(n) else min(kv, 2, n)
+    expand, heads_ = out.get("expand"), out.get("num_heads")
+    if _is_num(expand) and _is_num(heads_) and _is_num(out.get("head_dim")):
+        out["head_dim"] = max(expand * out.get("hidden_size", HIDDEN) // heads_, 1)  # mamba2
     for key in ("max_window_layers", "first_k_dense_replace"):
         if _is_num(out.get(key)) and out[key] > LAYERS:
             out[key] = 1
