@@ -82,7 +82,11 @@ class Node:
             matches (``ReLU``; :mod:`.op_types`). Empty when not recorded.
         role: ``"plumbing"`` for shape plumbing and index/mask arithmetic (``view``,
             ``transpose``, ``getitem``...), which serves the glyph next to it and is folded
-            into it by default; empty for everything drawn as a layer. Both fields are written
+            into it by default; empty for everything drawn as a layer.
+        container: For a module call, the qualified name of the ``nn.ModuleList``,
+            ``nn.ModuleDict`` or ``nn.Sequential`` the module is an item of
+            (``encoder.layer`` for ``encoder.layer.2``): the calls of one container are one
+            stack, whatever module calls them. ``op``, ``role`` and ``container`` are written
             to JSON only when set, so graphs without them keep their content hash.
     """
 
@@ -108,11 +112,12 @@ class Node:
     category: str = ""
     op: str = ""
     role: str = ""
+    container: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict; tuples become lists; ``op`` and ``role`` only when set."""
+        """JSON-ready dict; tuples become lists; ``op``, ``role``, ``container`` when set."""
         data = _shallow_dict(self)
-        for optional in ("op", "role"):
+        for optional in ("op", "role", "container"):
             if not data[optional]:
                 del data[optional]
         data["input_shapes"] = [list(s) for s in self.input_shapes]

@@ -133,3 +133,21 @@ def test_op_and_role_round_trip_and_are_absent_when_unset() -> None:
     data = graph.to_dict()
     layer = next(n for n in data["nodes"] if n["type"] == "Linear")
     assert "op" not in layer and "role" not in layer
+
+
+def test_items_of_torch_containers_name_their_container() -> None:
+    """``Node.container``: the stack a module call belongs to, for the view's folds."""
+    from tests.zoo import twins_torch
+    from tests.zoo.torch_models import hf_bert
+
+    model, x = twins_torch.resnet()
+    graph = EXTRACTOR.extract(model, ExtractRequest("live", example_inputs=x))
+    by_id = {n.id: n for n in graph.nodes}
+    assert [by_id[f"stage1.{i}"].container for i in (0, 1)] == ["stage1", "stage1"]
+    assert by_id["stage2.0.shortcut.0"].container == "stage2.0.shortcut"
+    assert by_id["stage1"].container == "" and by_id["fc"].container == ""
+    bert, inputs = hf_bert(layers=2)
+    graph = EXTRACTOR.extract(bert, ExtractRequest("live", example_inputs=inputs))
+    stack = [n.id for n in graph.nodes if n.container == "encoder.layer"]
+    assert stack == ["encoder.layer.0", "encoder.layer.1"]
+    assert all(n.parent == "encoder" for n in graph.nodes if n.id in stack)

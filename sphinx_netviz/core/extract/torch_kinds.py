@@ -12,10 +12,12 @@ import re
 from typing import Any
 
 __all__ = [
+    "CONTAINERS",
     "MODULE_CONFIG_ATTRS",
     "OP_ALIASES",
     "SKIPPED_OPS",
     "TRANSPARENT_OPS",
+    "containers_of",
     "module_category",
     "op_category",
     "op_name",
@@ -274,6 +276,25 @@ def op_name(raw: str) -> str:
     elif name.endswith("_") and not name.startswith("_") and name not in TRANSPARENT_OPS:
         name = name[:-1]
     return OP_ALIASES.get(name, name)
+
+
+#: torch.nn classes that only hold modules: their items are one stack (``Node.container``).
+CONTAINERS: frozenset[str] = frozenset({"ModuleList", "ModuleDict", "Sequential"})
+
+
+def containers_of(root: Any, prefix: str = "") -> dict[int, str]:
+    """``id(module)`` -> qualified name of the torch.nn container it is an item of, for every
+    item of every container below ``root`` (the root itself names no container)."""
+    out: dict[int, str] = {}
+    for name, module in root.named_modules(remove_duplicate=True):
+        kind = type(module)
+        if not name or kind.__name__ not in CONTAINERS:
+            continue
+        if not kind.__module__.startswith("torch.nn"):
+            continue
+        for child in module.children():
+            out.setdefault(id(child), f"{prefix}{name}")
+    return out
 
 
 def op_route(func: object, name: str) -> str:

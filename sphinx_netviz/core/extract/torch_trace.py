@@ -31,6 +31,7 @@ from .torch_kinds import (
     MODULE_CONFIG_ATTRS,
     SKIPPED_OPS,
     TRANSPARENT_OPS,
+    containers_of,
     module_category,
     op_category,
     op_name,
@@ -150,6 +151,7 @@ class _Call:
     model_outputs: tuple[str, ...] = ()
     op: str = ""
     role: str = ""
+    container: str = ""
 
 
 @dataclass
@@ -169,6 +171,7 @@ class Recorder:
         self.prefix = prefix
         self.parent = parent
         self.names = {id(m): name for name, m in root.named_modules(remove_duplicate=True)}
+        self.containers = containers_of(root, prefix)
         self.calls: list[_Call] = []
         self.edges: list[Edge] = []
         self.keep: list[Any] = []  # tensors whose id() we rely on: kept alive
@@ -275,6 +278,7 @@ class Recorder:
             config=_config(module),
             key=key,
             call_index=k,
+            container=self.containers.get(key, ""),
         )
         self.calls.append(call)
         self._consume(scope, tensors, node_id)
@@ -399,6 +403,7 @@ class Recorder:
                 category=c.category,
                 op=c.op,
                 role=c.role,
+                container=c.container,
             )
             for c in calls
         ]
