@@ -46,8 +46,8 @@ def facts(svg: str) -> Facts:
             if cls == "nv-group":
                 folds.append(f"{g.get('data-type')} x{g.get('data-count')}")
         elif cls == "nv-labels":
-            labels = [
-                "".join(t.itertext())
+            labels = [  # spatial sizes are written rotated, feature counts upright
+                "".join(t.itertext()) + (" (rotated)" if t.get("transform") else "")
                 for t in g.iter(f"{NS}text")
                 if "nv-muted" not in (t.get("class") or "")  # layer names, off by default
             ]
@@ -84,8 +84,9 @@ GAPS: dict[tuple[str, str], str] = {
     "MaxPooling2D, Linear/Dense)",
     ("temporal_cnn", "glyphs"): "torch AdaptiveAvgPool1d + Flatten are two glyphs, Keras "
     "GlobalAveragePooling1D one",
-    ("temporal_cnn", "labels"): "torch's AdaptiveAvgPool1d(1) output is labelled 1 and the "
-    "Flatten adds a 32",
+    ("temporal_cnn", "labels"): "Conv1d's (C, L) is drawn channels-last: the 4 input "
+    "channels are labelled as the length and the 64 steps as features; AdaptiveAvgPool1d(1) "
+    "adds a 1 and the Flatten a 32",
     ("temporal_cnn", "legend"): "framework names, AdaptiveAvgPool1d + Flatten",
 }
 
@@ -114,10 +115,19 @@ def test_twins_share_their_factory_names() -> None:
     assert twins_keras.TWINS == twins_torch.TWINS
 
 
-@pytest.mark.parametrize("name", twins_torch.TWINS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=GAPS[(n, "labels")])])
+        if n == "temporal_cnn"
+        else n
+        for n in twins_torch.TWINS
+    ],
+)
 def test_twins_draw_the_same_sizes_in_their_own_layout(name: str) -> None:
     """Channels-first (torch) and channels-last (Keras) inputs read the same at the top level:
-    every label Keras draws is drawn for the torch twin too (torch may draw more, see GAPS)."""
+    every label Keras draws is drawn for the torch twin too, the same way up (torch may draw
+    more, see GAPS)."""
     k, t = pair(name)
     missing = [
         lb for lb in k.labels if lb not in t.labels and not lb.startswith("\N{MULTIPLICATION SIGN}")
