@@ -151,3 +151,24 @@ def test_items_of_torch_containers_name_their_container() -> None:
     stack = [n.id for n in graph.nodes if n.container == "encoder.layer"]
     assert stack == ["encoder.layer.0", "encoder.layer.1"]
     assert all(n.parent == "encoder" for n in graph.nodes if n.id in stack)
+
+
+def test_layers_with_fixed_axes_record_their_data_format() -> None:
+    """``config["data_format"]``: which axis is the channel axis, for the view's one rule
+    (Conv1d's ``(C, L)`` is channels-first, a Linear's ``(L, D)`` channels-last)."""
+    from tests.zoo import twins_torch
+
+    model, x = twins_torch.temporal_cnn()
+    graph = EXTRACTOR.extract(model, ExtractRequest("live", example_inputs=x))
+    formats = {n.type: n.config.get("data_format") for n in graph.nodes}
+    assert formats == {
+        "Input": None,
+        "Conv1d": "channels_first",
+        "ReLU": None,
+        "MaxPool1d": "channels_first",
+        "AdaptiveAvgPool1d": "channels_first",
+        "Flatten": None,
+        "Linear": "channels_last",
+    }
+    ops = EXTRACTOR.extract(Routes(), ExtractRequest("live", example_inputs=torch.randn(1, 8)))
+    assert {n.config.get("data_format") for n in ops.nodes if n.type == "ReLU"} == {None}

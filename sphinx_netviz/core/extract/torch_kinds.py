@@ -18,6 +18,7 @@ __all__ = [
     "SKIPPED_OPS",
     "TRANSPARENT_OPS",
     "containers_of",
+    "data_format",
     "module_category",
     "op_category",
     "op_name",
@@ -276,6 +277,36 @@ def op_name(raw: str) -> str:
     elif name.endswith("_") and not name.startswith("_") and name not in TRANSPARENT_OPS:
         name = name[:-1]
     return OP_ALIASES.get(name, name)
+
+
+#: torch.nn classes (and the layer types of ops, :mod:`..op_types`) whose tensors are
+#: channels-first, ``(C, L)``, ``(C, H, W)``, ``(C, D, H, W)``: convolutions, their pooling,
+#: normalisation, padding, dropout and resampling.
+_CHANNELS_FIRST = re.compile(
+    r"^(?:Lazy)?(?:Conv(?:Transpose)?[123]d|(?:Adaptive)?(?:Max|Avg|LP)Pool[123]d|"
+    r"MaxUnpool[123]d|(?:Lazy)?(?:Batch|Instance)Norm[123]d|SyncBatchNorm|GroupNorm|"
+    r"LocalResponseNorm|Dropout[123]d|FeatureAlphaDropout|(?:Zero|Constant|Reflection|"
+    r"Replication|Circular)Pad[123]d|Upsample|UpsamplingNearest2d|UpsamplingBilinear2d|"
+    r"PixelShuffle|PixelUnshuffle|ChannelShuffle)$"
+)
+#: ... and those whose features are the last axis, ``(L, D)``: the sequence layers.
+_CHANNELS_LAST = re.compile(
+    r"^(?:Lazy)?Linear$|^Bilinear$|^LayerNorm$|^RMSNorm$|^Embedding(?:Bag)?$|"
+    r"^MultiheadAttention$|^DotProductAttention$|^Transformer(?:Encoder|Decoder)?(?:Layer)?$"
+)
+
+
+def data_format(type_name: str, module: str = "") -> str | None:
+    """``channels_first`` / ``channels_last`` for a torch.nn class or an op's layer type
+    whose axes are fixed by what it computes (Keras's ``data_format`` config), else ``None``
+    (elementwise layers, other libraries' classes: their layout is their input's)."""
+    if module and not module.startswith(("torch.nn", "torch")):
+        return None
+    if _CHANNELS_FIRST.match(type_name):
+        return "channels_first"
+    if _CHANNELS_LAST.search(type_name):
+        return "channels_last"
+    return None
 
 
 #: torch.nn classes that only hold modules: their items are one stack (``Node.container``).

@@ -32,6 +32,7 @@ from .torch_kinds import (
     SKIPPED_OPS,
     TRANSPARENT_OPS,
     containers_of,
+    data_format,
     module_category,
     op_category,
     op_name,
@@ -95,6 +96,9 @@ def _params(module: Any) -> tuple[int, int]:
 
 def _config(module: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    layout = data_format(type(module).__name__, type(module).__module__)
+    if layout is not None:
+        out["data_format"] = layout
     for attr in MODULE_CONFIG_ATTRS:
         if attr in vars(module) or attr in type(module).__dict__:
             value = safe_config_value(getattr(module, attr, None))
@@ -348,12 +352,16 @@ class Recorder:
             config["dim"] = dim
         in_shapes = tuple(shape_of(t) for t in ins)
         out_shapes = tuple(shape_of(t) for t in outs)
+        kind = layer_type(name, in_shapes, out_shapes)
+        layout = data_format(kind)
+        if layout is not None:
+            config["data_format"] = layout
         numeric = any(t.dtype.is_floating_point or t.dtype.is_complex for t in (*ins, *outs))
         self.calls.append(
             _Call(
                 id=node_id,
                 name=node_id.rsplit("/", 1)[-1],
-                type=layer_type(name, in_shapes, out_shapes),
+                type=kind,
                 module=str(getattr(func, "__module__", None) or "torch"),
                 kind="op",
                 category=op_category(name),
