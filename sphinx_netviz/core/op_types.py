@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .graph import Shape
 
-__all__ = ["PLUMBING", "layer_type", "op_key", "op_role"]
+__all__ = ["PLUMBING", "layer_type", "module_role", "op_key", "op_role"]
 
 #: torch.nn classes an operation of the same name matches (``F.gelu`` is a ``GELU``).
 _MODULE_TYPES: tuple[str, ...] = (
@@ -122,10 +122,17 @@ def _rank(shapes: tuple[Shape, ...]) -> int | None:
     return len(shapes[0]) if shapes else None
 
 
+def _unit_axes_only(ins: tuple[Shape, ...], outs: tuple[Shape, ...]) -> bool:
+    """True when the reshape only drops or adds axes of size 1 (``(C, 1, 1)`` -> ``(C,)``
+    after a global pooling): the drawn tensor is the same."""
+    return bool(ins and outs) and [d for d in ins[0] if d != 1] == [d for d in outs[0] if d != 1]
+
+
 def _flattens(ins: tuple[Shape, ...], outs: tuple[Shape, ...]) -> str | None:
-    """``Flatten`` for a tensor made a vector, ``Reshape`` for a vector made a tensor."""
+    """``Flatten`` for a tensor made a vector, ``Reshape`` for a vector made a tensor (not
+    when only unit axes come or go)."""
     rank_in, rank_out = _rank(ins), _rank(outs)
-    if rank_in is None or rank_out is None:
+    if rank_in is None or rank_out is None or _unit_axes_only(ins, outs):
         return None
     if rank_in >= 2 and rank_out == 1:
         return "Flatten"
@@ -175,3 +182,13 @@ def op_role(
             return ""
         return "plumbing"
     return "" if numeric else "plumbing"
+
+
+def module_role(
+    type_name: str, input_shapes: tuple[Shape, ...] = (), output_shapes: tuple[Shape, ...] = ()
+) -> str:
+    """``plumbing`` for a ``Flatten``/``Unflatten`` module that does not change the drawn
+    tensor (only unit axes come or go, as after ``AdaptiveAvgPool2d(1)``), else ``""``."""
+    if type_name in ("Flatten", "Unflatten") and _unit_axes_only(input_shapes, output_shapes):
+        return "plumbing"
+    return ""

@@ -114,7 +114,7 @@ def test_resnet_shapes_params_and_categories() -> None:
     assert by_id["maxpool"].output_shapes == ((16, 16, 16),)
     assert by_id["fc"].category == "dense" and by_id["fc"].output_shapes == ((10,),)
     assert by_id["flatten"].kind == "op" and by_id["flatten"].category == "reshape"
-    assert by_id["flatten"].type == "Flatten" and by_id["flatten"].role == ""
+    assert by_id["flatten"].type == "Flatten" and by_id["flatten"].role == "plumbing"  # (C,1,1)
     assert by_id["layer1.0/add"].type == "Add" and by_id["layer1.0/add"].category == "merge"
     assert by_id["layer1.0/add"].op == "Tensor.add_"  # out += identity
     for qual, module in reference.named_modules():

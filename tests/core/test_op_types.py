@@ -69,6 +69,7 @@ def test_one_spelling_whatever_the_case_or_route() -> None:
         ("new_zeros", (), True, "plumbing"),
         ("expand", (), True, "plumbing"),
         ("view", (((8, 4, 4),), ((128,),)), True, ""),  # a flatten: a glyph, as in Net2Vis
+        ("flatten", (((32, 1, 1),), ((32,),)), True, "plumbing"),  # after a global pooling
         ("reshape", (((128,),), ((8, 4, 4),)), True, ""),
         ("add", (), True, ""),
         ("relu", (), True, ""),
@@ -172,3 +173,11 @@ def test_layers_with_fixed_axes_record_their_data_format() -> None:
     }
     ops = EXTRACTOR.extract(Routes(), ExtractRequest("live", example_inputs=torch.randn(1, 8)))
     assert {n.config.get("data_format") for n in ops.nodes if n.type == "ReLU"} == {None}
+
+
+def test_flatten_module_after_global_pooling_is_plumbing() -> None:
+    from sphinx_netviz.core.op_types import module_role
+
+    assert module_role("Flatten", ((32, 1),), ((32,),)) == "plumbing"
+    assert module_role("Flatten", ((8, 4, 4),), ((128,),)) == ""
+    assert module_role("Linear", ((32, 1),), ((32,),)) == ""

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import Edge, Graph, Node, Shape
-from ..op_types import layer_type, op_role
+from ..op_types import layer_type, module_role, op_role
 from .torch_kinds import (
     MODULE_CONFIG_ATTRS,
     SKIPPED_OPS,
@@ -316,6 +316,7 @@ class Recorder:
             call.dtype = str(tensors[0].dtype).removeprefix("torch.")
         if call.kind == "layer":
             self.leaf_depth = 0
+            call.role = module_role(call.type, call.input_shapes, call.output_shapes)
         else:
             inner = self.scopes.pop()
             found = (inner.producers.get(id(t)) for t in tensors)
