@@ -249,7 +249,8 @@ def sweep(types: list[str], *, depths: bool = False, log: bool = True) -> list[R
     from sphinx_netviz.core import ModelLoader
 
     results = []
-    with ModelLoader(cache_dir=None, timeout=240, sys_path=(str(ROOT),)) as loader:
+    loader = ModelLoader(cache_dir=None, timeout=240, sys_path=(str(ROOT),))
+    try:
         for i, model_type in enumerate(types):
             result = Result(model_type)
             try:
@@ -258,9 +259,16 @@ def sweep(types: list[str], *, depths: bool = False, log: bool = True) -> list[R
                     draw(result, loader, depths=depths)
             except Exception:  # the sweep goes on; the row says what broke
                 result.error = "sweep: " + traceback.format_exc(limit=1).splitlines()[-1]
+            if result.built and not result.drawn:
+                # A failed extraction may have left the worker at its memory cap (a CPU
+                # retry of a model too big for it): the next model gets a fresh worker.
+                loader.close()
+                loader = ModelLoader(cache_dir=None, timeout=240, sys_path=(str(ROOT),))
             results.append(result)
             if log:
                 print(f"[{i + 1}/{len(types)}] {_summary(result)}", file=sys.stderr, flush=True)
+    finally:
+        loader.close()
     return results
 
 

@@ -24,6 +24,7 @@ Torch is imported inside functions only.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -101,6 +102,10 @@ def fake_tensors(enabled: bool) -> Iterator[Callable[[Any], Any]]:
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     mode = FakeTensorMode(allow_non_fake_inputs=True)
+    # A kernel that fails on fake tensors is logged at ERROR level with its traceback before
+    # the exception propagates; the failure is ours to report (a note, or the CPU retry).
+    quiet = logging.getLogger("torch._subclasses.fake_tensor")
+    level = quiet.level
 
     def convert(value: Any) -> Any:
         if isinstance(value, torch.Tensor):
@@ -111,5 +116,9 @@ def fake_tensors(enabled: bool) -> Iterator[Callable[[Any], Any]]:
             return {k: convert(v) for k, v in value.items()}
         return value
 
-    with mode:
-        yield convert
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        with mode:
+            yield convert
+    finally:
+        quiet.setLevel(level)
