@@ -173,12 +173,13 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
         None,
     )
     heads = HEADS
-    for key in _DROPPED & set(out):
-        del out[key]
     for key, value in data.items():
-        if key in _DROPPED:
-            continue
-        if isinstance(value, dict) and value and all(str(k).isdigit() for k in value):
+        if (
+            "layer" in str(key)
+            and isinstance(value, dict)
+            and value
+            and all(str(k).isdigit() for k in value)
+        ):
             out[key] = {k: v for k, v in value.items() if int(k) < LAYERS}  # per-layer entries
         elif isinstance(value, dict):
             out[key] = _shrink(value) if key not in ("id2label", "label2id") else value
@@ -222,6 +223,12 @@ def _shrink(data: dict[str, Any]) -> dict[str, Any]:
         n = out.get("num_attention_heads", HEADS)
         same = _is_num(kv) and kv == data.get("num_attention_heads")
         out["num_key_value_heads"] = n if same or not _is_num(n) else min(kv, 2, n)
+    stages_changed = len(out.get("depths") or ()) != len(data.get("depths") or ()) or any(
+        out.get(k) != data.get(k) for k in ("num_hidden_layers", "num_layers")
+    )
+    if "stage_names" in out and stages_changed:  # backbone outputs named after old stages
+        for key in _DROPPED & set(out):
+            del out[key]
     expand, heads_ = out.get("expand"), out.get("num_heads")
     if _is_num(expand) and _is_num(heads_) and _is_num(out.get("head_dim")):
         out["head_dim"] = max(expand * out.get("hidden_size", HIDDEN) // heads_, 1)  # mamba2
