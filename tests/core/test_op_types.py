@@ -181,3 +181,20 @@ def test_flatten_module_after_global_pooling_is_plumbing() -> None:
     assert module_role("Flatten", ((32, 1),), ((32,),)) == "plumbing"
     assert module_role("Flatten", ((8, 4, 4),), ((128,),)) == ""
     assert module_role("Linear", ((32, 1),), ((32,),)) == ""
+
+
+def test_legend_has_one_entry_per_type_whatever_the_route() -> None:
+    """``nn.ReLU`` and ``F.relu``/``torch.relu``/``x.relu()`` share one legend entry."""
+    import xml.etree.ElementTree as ET
+
+    from sphinx_netviz.core import render
+
+    root = ET.fromstring(render((Routes(), torch.randn(1, 8))).svg)
+    types = [
+        g.get("data-type") or ""
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "nv-legend-item"
+    ]
+    folded = [t.casefold() for t in types]
+    assert len(folded) == len(set(folded)), types
+    assert "ReLU" in types and "Add" in types
