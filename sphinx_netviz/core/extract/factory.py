@@ -152,7 +152,7 @@ def _is_model(obj: Any) -> bool:
 #: Model objects of the ONNX route, by class name (``onnx.ModelProto``, ``ONNXProgram``).
 _MODEL_CLASSES = frozenset({"ModelProto", "ONNXProgram"})
 #: Routes that take live objects only (the saved-file routes are found by path).
-_LIVE = ("keras3:EXTRACTOR", "torch_module:EXTRACTOR")
+_LIVE = ("keras.model:EXTRACTOR", "torch.module:EXTRACTOR")
 
 
 def extract_spec(

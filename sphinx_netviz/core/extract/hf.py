@@ -5,7 +5,7 @@ spec names the folder (or the ``config.json`` in it). In the worker, ``transform
 the config from that folder only (``local_files_only``: nothing is downloaded, and
 ``HF_HUB_OFFLINE`` is respected, as every Hub call is), builds the class the config names in
 ``architectures`` (else ``AutoModel``) under the meta device, so a 7B config costs no memory,
-and the PyTorch route (:mod:`.torch_module`) traces it with example inputs from the config:
+and the PyTorch route (:mod:`.torch.module`) traces it with example inputs from the config:
 
 - token ids (``input_ids``, int64) of :data:`DEFAULT_TOKENS` tokens, no longer than the
   model's ``max_position_embeddings``; their length is a named axis (``seq``), as a Keras

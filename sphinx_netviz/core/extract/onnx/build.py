@@ -1,6 +1,6 @@
 """The IR of an ONNX file: one node per unit, one ``composite`` per module scope.
 
-The hierarchy is built as the PyTorch routes build theirs (``torch_trace``, ``torch_export``):
+The hierarchy is built as the PyTorch routes build theirs (``torch.trace``, ``torch.export``):
 every module scope that holds more than one call is a ``composite`` node whose internals
 carry its id as ``parent``, with one ``input`` node per tensor it receives and its internal
 producers listed as ``model_inputs``/``model_outputs``. Edges never cross levels: a tensor
