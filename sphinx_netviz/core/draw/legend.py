@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..group.grouping import Grouping
+from ..ir.categories import display_type
 from ..layout import Scene, Sizer, layout
 from ..layout.sizes import (
     GROUP_H,
@@ -156,6 +157,7 @@ def build_legend(
         if n.manual and n.id in vg.manual_members:
             manual_labels.setdefault(n.manual, vg.manual_members[n.id])
     items: list[LegendEntry] = []
+    named: set[str] = set()
     for t in types:
         if t in manual_labels:
             continue
@@ -166,8 +168,12 @@ def build_legend(
             h = max(GROUP_H, mini.height) + GROUP_LABEL_H
             items.append(LegendEntry("group", t, t, 0, 0, w, h, mini=mini))
             continue
-        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
-        items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
+        shown = display_type(t)  # one entry per type, whatever framework or route wrote it
+        if shown in named:
+            continue
+        named.add(shown)
+        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(shown, LEGEND_FONT)
+        items.append(LegendEntry("type", shown, shown, 0, 0, w, SWATCH_H))
     for label, sub in manual_labels.items():
         mini = _mini_manual(sub, options)
         w = GROUP_W + MINI_X + mini.width

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..ir.categories import canonical_type
+from ..ir.categories import canonical_type, display_type
 from ..view.hierarchy import HIERARCHY_KINDS
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 
@@ -42,7 +42,7 @@ def short_name(layer_type: str) -> str:
     """The abbreviation a group label uses for a layer type (``BN``, ``Conv``...), shared by
     its framework twins (``BatchNorm2d`` reads ``BN`` like ``BatchNormalization``)."""
     twin = canonical_type(layer_type)
-    return _SHORT.get(twin, _SHORT.get(layer_type, layer_type))
+    return _SHORT.get(twin, _SHORT.get(layer_type, display_type(layer_type)))
 
 
 def _blocks(items: list[Item]) -> list[Block]:

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 
 from ..ir.errors import RenderError
 from ..ir.graph import Graph
+from ..ir.layouts import channels_first_nodes
 from .edits import hide_types, insert_splits, manual_groups
 from .hierarchy import HIERARCHY_KINDS, open_levels
 from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
+from .plumbing import fold_plumbing
+from .see_through import see_through
 from .vgraph import VGraph, VNode
 
 if TYPE_CHECKING:
@@ -109,7 +112,9 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     with it)."""
     if not graph.nodes:
         raise RenderError(f"model {graph.name!r}: the graph has no nodes to draw")
-    opened = hierarchy_opened(graph, open_levels(options))
+    levels = open_levels(options)
+    # "auto": the containers are opened (see_through.py); a number opens that many levels
+    opened = see_through(graph) if isinstance(levels, str) else hierarchy_opened(graph, levels)
     nodes_list, absorbed = _leaf_nodes(graph, opened)
     keep = {n.id for n in nodes_list}
     vg = VGraph(
@@ -126,15 +131,16 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
-    drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
+    layouts = channels_first_nodes(graph)  # the one layout rule (ir/layouts.py)
+    drawn, drawn_out = layouts.drawn, layouts.drawn_out
     structures = hierarchy_structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
             type=n.type,
             name=n.name,
-            in_shape=drawn(n.input_shape if n.input_shapes else n.output_shape),
-            out_shape=drawn(n.output_shape),
+            in_shape=drawn(n.id, n.input_shape if n.input_shapes else n.output_shape),
+            out_shape=drawn_out(n.id, n.output_shape),
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
@@ -144,10 +150,11 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         vg.pred[n.id] = []
     for s, t, shape in _resolve_edges(graph, opened, absorbed):
         if s in keep and t in keep:
-            vg.add_edge(s, t, drawn(shape))
+            vg.add_edge(s, t, drawn_out(s, shape))
     vg.inputs = [i for i in graph.inputs if i in keep] or [n for n in vg.nodes if not vg.pred[n]]
     outs = [o for o in graph.outputs if o in keep]
     vg.outputs = outs or [n for n in vg.nodes if not vg.succ[n]]
+    fold_plumbing(vg, frozenset(t.lower() for t in options.show))
     hide_types(vg, set(options.hide))
     if options.groups:
         manual_groups(vg, options.groups)
@@ -155,18 +162,6 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     if splits:
         insert_splits(vg)
     return vg
-
-
-def _same(shape: Shape | None) -> Shape | None:
-    return shape
-
-
-def _channels_last(shape: Shape | None) -> Shape | None:
-    """A channels-first shape (PyTorch's ``C, H, W``) in the order the glyphs are sized by
-    (Net2Vis's ``H, W, C``); tooltips keep the framework's own order from the IR."""
-    if shape is None or len(shape) < 3:
-        return shape
-    return (*shape[1:], shape[0])
 
 
 #: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.

@@ -69,6 +69,8 @@ class VNode:
     structure: str = ""
     count: int = 1  # repeats folded into this node (a folded run with side inputs)
     gid: int = 0  # the group kind of a folded run (its colour and legend entry)
+    #: Types of the shape plumbing folded into this glyph (view/plumbing.py), for its tooltip.
+    folded: tuple[str, ...] = ()
     #: ``"removed"`` for a ghost: a node of the reference the model lost, drawn where it was
     #: (a diff, view/marks.py); its members are the reference's ids, prefixed ``old:``.
     diff: str = ""
