@@ -16,6 +16,7 @@ from ..ir.errors import RenderError
 from ..ir.graph import Graph
 from ..ir.layouts import channels_first_nodes
 from .edits import hide_types, insert_splits, manual_groups
+from .embeddings import group_embeddings
 from .hierarchy import HIERARCHY_KINDS, open_levels
 from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
@@ -156,6 +157,8 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     vg.outputs = outs or [n for n in vg.nodes if not vg.succ[n]]
     fold_plumbing(vg, frozenset(t.lower() for t in options.show))
     hide_types(vg, set(options.hide))
+    if options.group != "none":
+        group_embeddings(vg)
     if options.groups:
         manual_groups(vg, options.groups)
     vg.compositions = compositions(graph, nodes_list, options)
