@@ -11,8 +11,8 @@ small configs and example inputs):
 3. *measure the SVG* with a real XML parser: top-level glyphs, groups and their ``data-count``,
    the layer stack folded ``xL`` (a group whose count is a stack length the config set),
    labels holding ``?``, conservation (``data-members`` of the glyphs add up to the IR nodes
-   of the drawn level), legend types; crossings from ``Diagram.stats``. With ``--depths`` the stack is
-   also looked for at ``depth`` 1..3.
+   of the drawn level), legend types; crossings from ``Diagram.stats``. With ``--depths``
+   the stack is also looked for at ``depth`` 1..3.
 
 Usage: ``python -m tests.benchmarks.hf_sweep [--only bert gpt2] [--depths] [--out DIR]``;
 writes ``hf_sweep.json`` and ``hf_sweep.md`` to ``tests/benchmarks/results``. ``make bench``

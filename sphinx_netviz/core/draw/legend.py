@@ -54,6 +54,9 @@ class LegendEntry:
     mini_x: float = 0.0
     mini_y: float = 0.0
     manual: bool = False
+    #: The framework classes a type entry stands for, when its name is another
+    #: (``Conv2D`` for ``nn.Conv2d``): what glyphs carry as ``data-type``.
+    classes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -157,7 +160,7 @@ def build_legend(
         if n.manual and n.id in vg.manual_members:
             manual_labels.setdefault(n.manual, vg.manual_members[n.id])
     items: list[LegendEntry] = []
-    named: set[str] = set()
+    named: dict[str, LegendEntry] = {}
     for t in types:
         if t in manual_labels:
             continue
@@ -170,10 +173,13 @@ def build_legend(
             continue
         shown = display_type(t)  # one entry per type, whatever framework or route wrote it
         if shown in named:
+            entry = named[shown]
+            entry.classes = (*entry.classes, t) if t != shown else entry.classes
             continue
-        named.add(shown)
         w = SWATCH_W + SWATCH_TEXT_GAP + text_width(shown, LEGEND_FONT)
-        items.append(LegendEntry("type", shown, shown, 0, 0, w, SWATCH_H))
+        classes = (t,) if t != shown else ()
+        named[shown] = LegendEntry("type", shown, shown, 0, 0, w, SWATCH_H, classes=classes)
+        items.append(named[shown])
     for label, sub in manual_labels.items():
         mini = _mini_manual(sub, options)
         w = GROUP_W + MINI_X + mini.width

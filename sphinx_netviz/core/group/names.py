@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..ir.categories import canonical_type, display_type
 from ..view.hierarchy import HIERARCHY_KINDS
+from ..view.see_through import CONTAINER_TYPES
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 
 if TYPE_CHECKING:
@@ -83,7 +84,9 @@ def class_label(vg: VGraph, body: list[Item]) -> str | None:
         return None
     lowest = common[0]
     inside = sum(1 for v in vg.nodes if not vg.nodes[v].synthetic and lowest in _ancestors(vg, v))
-    return vg.hierarchy.get(lowest) if inside == len(leaves) else None
+    named = vg.hierarchy.get(lowest) if inside == len(leaves) else None
+    # a container that only holds the block (an opened nn.Sequential) names nothing
+    return None if named in CONTAINER_TYPES else named
 
 
 def _base_label(vg: VGraph, body: list[Item]) -> str:

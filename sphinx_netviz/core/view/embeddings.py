@@ -10,8 +10,9 @@ any group; every member stays counted.
 
 The block is what feeds a repeated stack (two or more items of one container list) from
 inside the same module, inputs excluded, holding at least one embedding lookup, read by the
-stack's first item only, and one contiguous block (no path leaves it and comes back). Nothing else is gathered: a CNN's stem
-before its stages has no embedding, and stays as it is.
+stack's first item only, and one contiguous block (no path leaves it and comes back).
+Nothing else is gathered: a CNN's stem before its stages has no embedding, and stays as it
+is.
 """
 
 from __future__ import annotations

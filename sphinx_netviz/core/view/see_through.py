@@ -61,8 +61,9 @@ def see_through(graph: Graph) -> set[str]:
         inside = children[n.id]
         if _is_container(n) or _wraps_a_stack(inside):
             opened.add(n.id)
-        elif n.id not in stacked and _only_chains(inside, inner_preds):
-            # a repeated stack's item stays the paper's block (T5Block x6), chain or not
+        elif n.kind == "composite" and n.id not in stacked and _only_chains(inside, inner_preds):
+            # a repeated stack's item stays the paper's block (T5Block x6), chain or not; a
+            # nested model stays one glyph unless it is a Sequential (expand-nested opens it)
             opened.add(n.id)
     return opened
 
