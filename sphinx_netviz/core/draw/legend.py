@@ -86,7 +86,7 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
         if n.synthetic and n.type == "Split":
             return
         seen.setdefault(n.type, None)
-        inside = vg.compositions.get(n.type)
+        inside = vg.composition_of([n])
         if inside is not None:  # its legend entry draws its members: explain them
             for m in inside.nodes.values():
                 seen.setdefault(m.type, None)

@@ -22,7 +22,7 @@ from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
 from .plumbing import fold_plumbing
 from .see_through import see_through
-from .vgraph import VGraph, VNode
+from .vgraph import VGraph, VNode, composition_key
 
 if TYPE_CHECKING:
     from ..ir.graph import Node, Shape
@@ -161,7 +161,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         group_embeddings(vg)
     if options.groups:
         manual_groups(vg, options.groups)
-    vg.compositions = compositions(graph, nodes_list, options)
+    vg.compositions = compositions(graph, nodes_list, options, structures)
     if splits:
         insert_splits(vg)
     return vg
@@ -171,8 +171,13 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
 _MAX_COMPOSITION = 40
 
 
-def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
-    """The internals of each closed hierarchy node (first of each class), as a view."""
+def compositions(
+    graph: Graph, drawn: list[Node], options: Options, structures: dict[str, str] | None = None
+) -> dict[str, VGraph]:
+    """The internals of each closed hierarchy node, as a view: one per class and inside
+    (:func:`~.vgraph.composition_key`; a T5 decoder block is not an encoder block), the first
+    of each class under the class name too."""
+    structures = structures or {}
     closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
     if not closed:
         return {}
@@ -183,7 +188,8 @@ def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str,
     plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
     out: dict[str, VGraph] = {}
     for h in closed:
-        if h.type in out:
+        key = composition_key(h.type, structures.get(h.id, ""))
+        if key in out:
             continue
         inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
         ids = {c.id for c in inner}
@@ -195,7 +201,8 @@ def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str,
             edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
         )
         try:
-            out[h.type] = build_view(sub, plain, splits=False)
+            out[key] = build_view(sub, plain, splits=False)
         except RenderError:
             continue
+        out.setdefault(h.type, out[key])
     return out
