@@ -192,7 +192,9 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
         written: list[tuple[DetailScene, str]] = []
         total = 0
-        found = build_details(graph, vg, grouping, scene, opts, palette, group_colors)
+        found = build_details(
+            graph, vg, grouping, scene, opts, palette, group_colors, prep.sizer
+        )
         for i, d in enumerate(found):
             sub = replace(
                 parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors

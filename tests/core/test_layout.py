@@ -80,12 +80,24 @@ def test_resolution_change_is_a_trapezoid():
     assert left > right  # narrows to the right: down-sampling
 
 
-def test_fan_glyphs_have_one_end_per_lane():
-    prep = prepare(irgraphs.unet(), resolve_options({}))
-    split = next(g for g in prep.scene.glyphs if g.kind == "split")
-    concat = next(g for g in prep.scene.glyphs if g.type == "Concatenate")
-    assert len(split.out_ports) == 2 and len(concat.in_ports) == 2
-    assert len(outline(split)) > 4 and len(outline(concat)) > 4
+@pytest.mark.parametrize("name", ["unet", "residual", "inception", "multi_io"])
+def test_split_and_merge_glyphs_are_sized_by_their_own_tensors(name):
+    """Issue 19: a Split or merge glyph is a plain trapezoid as tall as its own tensors; the
+    branches on other lanes arrive at (or leave) its side on tracks of their own."""
+    prep = prepare(irgraphs.ALL[name](), resolve_options({"group": "none"}))
+    sizer = prep.sizer
+    fans = [g for g in prep.scene.glyphs if g.kind == "split" or g.type == "Concatenate"]
+    fans += [g for g in prep.scene.glyphs if g.type == "Add"]
+    assert fans
+    for g in fans:
+        assert len(outline(g)) == 4, g.id
+        x0, y0, x1, y1 = g.bbox
+        tallest = max(sizer.height(g.in_shape), sizer.height(g.out_shape))
+        assert y1 - y0 <= tallest + 0.01, (g.id, y1 - y0, tallest)
+        ends = [p.points[-1] for p in prep.scene.paths if p.target == g.id]
+        ends += [p.points[0] for p in prep.scene.paths if p.source == g.id]
+        assert all(y0 - 0.01 <= y <= y1 + 0.01 for _x, y in ends), g.id
+    assert check_scene(prep.scene) == []
 
 
 def test_labels():

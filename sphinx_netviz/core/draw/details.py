@@ -82,11 +82,6 @@ class _Context:
         return layout(self.vg, self.grouping, options, sizer=self.sizer, tree=tree)
 
 
-def _sizer(vg: VGraph, options: Options) -> Sizer:
-    extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
-    return Sizer.from_view(vg, options, extra)
-
-
 def _group_items(grouping: Grouping) -> dict[tuple[int, tuple[str, ...]], Group]:
     """Every folded group of the tree (at any depth), keyed as its glyph is: (gid, leaves)."""
     found: dict[tuple[int, tuple[str, ...]], Group] = {}
@@ -166,6 +161,8 @@ def inner_graph(graph: Graph, node: Node, index: Hierarchy | None = None) -> Gra
         edges=tuple(e for _, e in edges),
         inputs=inputs,
         outputs=outputs,
+        # The framework's axis order: the scene's shapes are drawn in the diagram's order.
+        meta={"layout": graph.meta["layout"]} if "layout" in graph.meta else {},
     )
 
 
@@ -185,8 +182,10 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
         p.target = renamed.get(p.target, p.target)
 
 
-def _context(graph: Graph, options: Options, palette: Palette) -> tuple[_Context, Scene]:
-    prep = prepare(graph, options)
+def _context(
+    graph: Graph, options: Options, palette: Palette, sizer: Sizer | None
+) -> tuple[_Context, Scene]:
+    prep = prepare(graph, options, sizer=sizer)
     gids = sorted(prep.grouping.defs)
     types = shown_types(prep.view, prep.grouping)
     colors = palette.group_colors([prep.grouping.defs[g].key for g in gids], [*types, "Split"])
@@ -196,7 +195,7 @@ def _context(graph: Graph, options: Options, palette: Palette) -> tuple[_Context
         prep.grouping,
         dict(zip(gids, colors, strict=True)),
         _group_items(prep.grouping),
-        _sizer(prep.view, options),
+        prep.sizer,
         Hierarchy.of(graph),
     )
     return ctx, prep.scene
@@ -210,16 +209,19 @@ def build_details(
     options: Options,
     palette: Palette,
     group_colors: dict[int, str],
+    sizer: Sizer,
 ) -> Iterator[DetailScene]:
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs), level by
-    level (breadth first), so that a caller with a byte budget keeps the outer levels."""
+    level (breadth first), so that a caller with a byte budget keeps the outer levels.
+    Every level is drawn at the diagram's scale (``sizer``): a glyph keeps its size when
+    opened."""
     ctx = _Context(
         graph,
         vg,
         grouping,
         group_colors,
         _group_items(grouping),
-        _sizer(vg, options),
+        sizer,
         Hierarchy.of(graph),
     )
     counter = [0]
@@ -279,8 +281,8 @@ def _open(
         insert_splits(sub)
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
-        inner = layout(sub, grouping, options, tree=tree)
-        return _Context(ctx.graph, sub, grouping, {}, {}), inner, g.type
+        inner = layout(sub, grouping, options, sizer=ctx.sizer, tree=tree)
+        return _Context(ctx.graph, sub, grouping, {}, {}, ctx.sizer), inner, g.type
     vnode = ctx.vg.nodes.get(g.id)
     node = vnode.node if vnode is not None else None
     if g.kind != "layer" or node is None:
@@ -288,7 +290,7 @@ def _open(
     sub_graph = inner_graph(ctx.graph, node, ctx.hierarchy)
     if sub_graph is None or not sub_graph.nodes:
         return None
-    inner_ctx, inner = _context(sub_graph, options, palette)
+    inner_ctx, inner = _context(sub_graph, options, palette, ctx.sizer)
     return inner_ctx, inner, f"{node.name} ({node.type})"
 
 

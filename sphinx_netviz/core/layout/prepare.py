@@ -18,6 +18,7 @@ from ..view.build import build_view
 from ..view.edits import insert_splits
 from ..view.structure import decompose
 from .place import layout
+from .sizing import Sizer
 
 if TYPE_CHECKING:
     from ..group.grouping import Grouping
@@ -36,6 +37,8 @@ class Prepared:
     view: VGraph
     grouping: Grouping
     scene: Scene
+    #: the model's size scale (every IR tensor): drill-down scenes draw at the same scale
+    sizer: Sizer
 
 
 def with_graph_names(graph: Graph, options: Options) -> Options:
@@ -46,17 +49,19 @@ def with_graph_names(graph: Graph, options: Options) -> Options:
     return replace(options, dim_names=(*graph.dim_names, *options.dim_names))
 
 
-def prepare(graph: Graph, options: Options) -> Prepared:
-    """View, decompose, group and lay out ``graph``."""
-    return _prepare(graph, with_graph_names(graph, options))
+def prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Prepared:
+    """View, decompose, group and lay out ``graph``; ``sizer`` is the scale to draw at
+    (default: ``graph``'s own, :meth:`Sizer.from_graph`)."""
+    return _prepare(graph, with_graph_names(graph, options), sizer=sizer)
 
 
-def _prepare(graph: Graph, options: Options) -> Prepared:
+def _prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Prepared:
     vg = build_view(graph, options, splits=False)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
     insert_splits(vg)
     tree = decompose(vg)
     grouping = group_tree(vg, tree, options)
-    scene = layout(vg, grouping, options)
-    return Prepared(vg, grouping, scene)
+    scale = sizer if sizer is not None else Sizer.from_graph(graph, options)
+    scene = layout(vg, grouping, options, sizer=scale)
+    return Prepared(vg, grouping, scene, scale)

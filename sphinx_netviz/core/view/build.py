@@ -9,6 +9,7 @@ That bookkeeping is what the grouping conservation check relies on.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
     from ..ir.graph import Node, Shape
     from ..options.schema import Options
 
-__all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "compositions", "open_levels"]
+__all__ = [
+    "HIERARCHY_KINDS",
+    "VGraph",
+    "VNode",
+    "build_view",
+    "compositions",
+    "drawn_order",
+    "open_levels",
+]
 
 
 _CONFIG_SKIP = {"name", "trainable", "dtype", "dtype_policy", "build_config", "seed"}
@@ -126,7 +135,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
-    drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
+    drawn = drawn_order(graph)
     structures = hierarchy_structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
@@ -155,6 +164,12 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     if splits:
         insert_splits(vg)
     return vg
+
+
+def drawn_order(graph: Graph) -> Callable[[Shape | None], Shape | None]:
+    """How ``graph``'s shapes are put in the order glyphs are sized by (``H, W, C``): the
+    view's nodes and the layout's size scale (layout/sizing.py) read shapes alike."""
+    return _channels_last if graph.meta.get("layout") == "channels_first" else _same
 
 
 def _same(shape: Shape | None) -> Shape | None:
