@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .draw.details import DetailScene, build_details, share_scenes
-from .draw.legend import LegendScene, build_legend, shown_types
+from .draw.legend import LegendScene, build_legend, drawn_kinds
+from .draw.looks import assign_looks
 from .draw.palette import Palette
 from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
 from .ir.categories import node_category
@@ -164,19 +165,15 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         opts.palette, dict(opts.colors), {n.type: node_category(n) for n in graph.nodes}
     )
     prefix = "nv" + diagram_key(graph, opts)[:10]
-    types = shown_types(vg, grouping)
-    gids = sorted(grouping.defs)
-    colors = palette.group_colors([grouping.defs[g].key for g in gids], [*types, "Split"])
-    group_colors = dict(zip(gids, colors, strict=True))
+    looks = assign_looks(palette, *drawn_kinds(vg, grouping, scene))
     summary = summarize(graph, vg, grouping, scene, opts.dim_names)
     title = f"{graph.name} architecture diagram"
     parts = SvgParts(
         prefix=prefix,
         title=title,
         desc=summary,
-        palette=palette,
+        looks=looks,
         tooltips={g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs},
-        group_colors=group_colors,
     )
     split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
     legend = build_legend(
@@ -192,13 +189,9 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
         written: list[tuple[DetailScene, str]] = []
         total = 0
-        found = build_details(
-            graph, vg, grouping, scene, opts, palette, group_colors, prep.sizer
-        )
+        found = build_details(graph, vg, grouping, scene, opts, looks, prep.sizer)
         for i, d in enumerate(found):
-            sub = replace(
-                parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, group_colors=d.group_colors
-            )
+            sub = replace(parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, looks=d.looks)
             text = detail_svg(d.scene, sub, d.for_id, d.label)
             total += len(text)
             if total > budget and d.depth > 0:

@@ -91,7 +91,7 @@ def test_split_and_merge_glyphs_are_sized_by_their_own_tensors(name):
     assert fans
     for g in fans:
         assert len(outline(g)) == 4, g.id
-        x0, y0, x1, y1 = g.bbox
+        _x0, y0, _x1, y1 = g.bbox
         tallest = max(sizer.height(g.in_shape), sizer.height(g.out_shape))
         assert y1 - y0 <= tallest + 0.01, (g.id, y1 - y0, tallest)
         ends = [p.points[-1] for p in prep.scene.paths if p.target == g.id]

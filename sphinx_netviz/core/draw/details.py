@@ -31,12 +31,12 @@ from ..layout import Glyph, Scene, Sizer, layout
 from ..layout.prepare import prepare
 from ..view.edits import insert_splits
 from ..view.structure import Group, Item, Series, decompose, walk_leaves
-from .legend import shown_types
+from .legend import drawn_kinds
 
 if TYPE_CHECKING:
     from ..options.schema import Options
     from ..view.vgraph import VGraph
-    from .palette import Palette
+    from .looks import Looks
 
 __all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "scene_key", "share_scenes"]
 
@@ -56,7 +56,7 @@ class DetailScene:
     label: str
     scene: Scene
     tooltips: dict[str, str]
-    group_colors: dict[int, str]
+    looks: Looks
     members: int
     #: further glyphs (repeats drawn the same) that open this very scene
     also: list[str] = field(default_factory=list)
@@ -71,7 +71,7 @@ class _Context:
     graph: Graph
     vg: VGraph
     grouping: Grouping
-    group_colors: dict[int, str]
+    looks: Looks
     items: dict[tuple[int, tuple[str, ...]], Group]
     #: the level's sizer, computed once: layout() would rescan every node per scene
     sizer: Sizer | None = None
@@ -183,17 +183,15 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
 
 
 def _context(
-    graph: Graph, options: Options, palette: Palette, sizer: Sizer | None
+    graph: Graph, options: Options, looks: Looks, sizer: Sizer | None
 ) -> tuple[_Context, Scene]:
     prep = prepare(graph, options, sizer=sizer)
-    gids = sorted(prep.grouping.defs)
-    types = shown_types(prep.view, prep.grouping)
-    colors = palette.group_colors([prep.grouping.defs[g].key for g in gids], [*types, "Split"])
+    types, groups = drawn_kinds(prep.view, prep.grouping, prep.scene)
     ctx = _Context(
         graph,
         prep.view,
         prep.grouping,
-        dict(zip(gids, colors, strict=True)),
+        looks.extended(types, groups),
         _group_items(prep.grouping),
         prep.sizer,
         Hierarchy.of(graph),
@@ -207,8 +205,7 @@ def build_details(
     grouping: Grouping,
     scene: Scene,
     options: Options,
-    palette: Palette,
-    group_colors: dict[int, str],
+    looks: Looks,
     sizer: Sizer,
 ) -> Iterator[DetailScene]:
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs), level by
@@ -219,7 +216,7 @@ def build_details(
         graph,
         vg,
         grouping,
-        group_colors,
+        looks,
         _group_items(grouping),
         sizer,
         Hierarchy.of(graph),
@@ -232,7 +229,7 @@ def build_details(
         if depth >= MAX_DEPTH:
             continue
         for g in drawn.glyphs:
-            opened = _open(level, g, options, palette)
+            opened = _open(level, g, options)
             if opened is None:
                 continue
             inner_ctx, inner, label = opened
@@ -241,9 +238,7 @@ def build_details(
             # and the shapes in their labels, and scenes must stay light (page weight).
             tips = {sg.id: "" for sg in inner.glyphs}
             members = sum(sg.members for sg in inner.glyphs)
-            found = DetailScene(
-                g.id, label, inner, tips, inner_ctx.group_colors, members, depth=depth
-            )
+            found = DetailScene(g.id, label, inner, tips, inner_ctx.looks, members, depth=depth)
             key = scene_key(found)
             if key in seen:
                 # A repeat drawn the same: it shows the first one's scene, whose nested
@@ -255,9 +250,7 @@ def build_details(
             queue.append((inner_ctx, inner, depth + 1))
 
 
-def _open(
-    ctx: _Context, g: Glyph, options: Options, palette: Palette
-) -> tuple[_Context, Scene, str] | None:
+def _open(ctx: _Context, g: Glyph, options: Options) -> tuple[_Context, Scene, str] | None:
     """(context, scene, label) of what glyph ``g`` reveals, or None if it is a plain layer."""
     if g.kind == "group" and g.gid:
         item = ctx.items.get((g.gid, g.node_ids))
@@ -282,7 +275,7 @@ def _open(
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
         inner = layout(sub, grouping, options, sizer=ctx.sizer, tree=tree)
-        return _Context(ctx.graph, sub, grouping, {}, {}, ctx.sizer), inner, g.type
+        return _Context(ctx.graph, sub, grouping, ctx.looks, {}, ctx.sizer), inner, g.type
     vnode = ctx.vg.nodes.get(g.id)
     node = vnode.node if vnode is not None else None
     if g.kind != "layer" or node is None:
@@ -290,7 +283,7 @@ def _open(
     sub_graph = inner_graph(ctx.graph, node, ctx.hierarchy)
     if sub_graph is None or not sub_graph.nodes:
         return None
-    inner_ctx, inner = _context(sub_graph, options, palette, ctx.sizer)
+    inner_ctx, inner = _context(sub_graph, options, ctx.looks, ctx.sizer)
     return inner_ctx, inner, f"{node.name} ({node.type})"
 
 
@@ -317,7 +310,7 @@ def scene_key(d: DetailScene) -> tuple[object, ...]:
     labels = tuple(
         (lb.text, lb.x, lb.y, lb.kind, lb.rotate, lb.anchor, lb.size) for lb in d.scene.labels
     )
-    colours = tuple(sorted(d.group_colors.items()))
+    colours = tuple(sorted((label, look.key) for label, look in d.looks.groups.items()))
     return (d.label, glyphs, paths, labels, tuple(d.scene.samples), colours)
 
 

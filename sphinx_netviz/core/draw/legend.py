@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..options.schema import Options
     from ..view.vgraph import VGraph
 
-__all__ = ["LegendEntry", "LegendScene", "build_legend", "shown_types"]
+__all__ = ["LegendEntry", "LegendScene", "build_legend", "drawn_kinds", "shown_types"]
 
 
 @dataclass
@@ -117,6 +117,50 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
 
     visit(grouping.tree.items)
     return list(seen)
+
+
+def _member_types(vg: VGraph, nodes: list[str]) -> list[str]:
+    """The layer types of ``nodes`` (a group's leaves), folded runs and manual groups
+    opened, Splits left out: what a group's dominant colour is taken from."""
+    out: list[str] = []
+    for node in nodes:
+        n = vg.nodes[node]
+        if n.synthetic:
+            continue
+        fold = vg.folds.get(node)
+        inside = fold.body if fold is not None else vg.manual_members.get(node)
+        if inside is not None:
+            out += [m.type for m in inside.nodes.values() if not m.synthetic]
+        else:
+            out.append(n.type)
+    return out
+
+
+def drawn_kinds(
+    vg: VGraph, grouping: Grouping, scene: Scene
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The kinds a diagram draws, which each need a look of their own (draw/looks.py): the
+    layer types (the legend's, and any other glyph's: a Split), and every group by label
+    with its members' types (folded and manual groups)."""
+    types = shown_types(vg, grouping)
+    for g in scene.glyphs:
+        if g.kind in ("layer", "split") and g.type not in types:
+            types.append(g.type)
+    groups: list[tuple[str, list[str]]] = []
+    for gid in sorted(grouping.defs):
+        d = grouping.defs[gid]
+        if d.sub is not None:
+            members = [m.type for m in d.sub.nodes.values() if not m.synthetic]
+        else:
+            members = _member_types(vg, walk_leaves(d.body))
+        groups.append((d.label, members))
+    labels = {label for label, _m in groups}
+    for node, sub in vg.manual_members.items():
+        label = vg.nodes[node].manual if node in vg.nodes else None
+        if label and label not in labels:
+            labels.add(label)
+            groups.append((label, [m.type for m in sub.nodes.values() if not m.synthetic]))
+    return types, groups
 
 
 def _mini_group(vg: VGraph, grouping: Grouping, options: Options, body: list[Item]) -> Scene:

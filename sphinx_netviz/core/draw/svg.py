@@ -20,7 +20,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .markup import E, Root, drawing, fmt, g_elem, text_elem
-from .scene import SvgParts, draw_legend, draw_scene, pattern_defs
+from .patterns import Patterns
+from .scene import SvgParts, draw_legend, draw_scene
 
 if TYPE_CHECKING:
     from ..layout import Scene
@@ -43,13 +44,13 @@ def diagram_svg(
         width = max(width, legend.width + 32)
         height = scene.height + legend_gap + legend.height + 16
     dwg = drawing(width, height, parts.prefix, parts.title, parts.desc)
-    used: set[int] = set()
+    patterns = Patterns(parts.prefix)
     body = g_elem("nv-diagram")
-    draw_scene(dwg, body, scene, parts, used_patterns=used)
+    draw_scene(dwg, body, scene, parts, patterns=patterns)
     if legend is not None and legend.entries:
-        draw_legend(body, dwg, legend, parts, 16.0, scene.height + legend_gap, used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+        draw_legend(body, dwg, legend, parts, 16.0, scene.height + legend_gap, patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring()), width, height
@@ -61,11 +62,11 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
     height = max(legend.height + 32, 32.0)
     parts = replace(parts, prefix=parts.prefix + "-legend")
     dwg = drawing(width, height, parts.prefix, f"Legend: {parts.title}", parts.desc)
-    used: set[int] = set()
+    patterns = Patterns(parts.prefix)
     body = g_elem("nv-diagram")
-    draw_legend(body, dwg, legend, parts, 16.0, 16.0, used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+    draw_legend(body, dwg, legend, parts, 16.0, 16.0, patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring())
@@ -85,11 +86,11 @@ def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
     dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
     dwg.attribs["role"] = "group"
     dwg.attribs["aria-label"] = label
-    used: set[int] = set()
+    patterns = Patterns(parts.prefix)
     body = g_elem("nv-diagram")
-    draw_scene(dwg, body, scene, parts, used_patterns=used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+    draw_scene(dwg, body, scene, parts, patterns=patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(0, dwg.defs)
     dwg.add(body)
     text = str(dwg.tostring()).replace("<title />", "").replace(" />", "/>")

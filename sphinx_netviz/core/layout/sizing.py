@@ -87,9 +87,7 @@ class Sizer:
         return cls._from_pairs(options, pairs)
 
     @classmethod
-    def _from_pairs(
-        cls, options: Options, pairs: list[tuple[Shape | None, Shape | None]]
-    ) -> Sizer:
+    def _from_pairs(cls, options: Options, pairs: list[tuple[Shape | None, Shape | None]]) -> Sizer:
         s = cls(options.min_height, options.max_height, options.min_width, options.max_width)
         sizes: list[float] = []
         feats: list[float] = []
