@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..ir import dims
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 from .scene import Glyph, Label, Piece, Point, Term
-from .sizes import COUNT_FONT_MINI, LINE_STEP, text_width
+from .sizes import COUNT_FONT_MINI, LINE_STEP, name_lines, text_width
 
 if TYPE_CHECKING:
     from ..group.grouping import GroupDef, Grouping
@@ -147,13 +147,16 @@ class Ctx:
         y = max(g.h_in, g.h_out) / 2 + 4
         need = g.w
         lines: list[tuple[str, str]] = []
-        if g.count > 1:
+        if g.kind == "group":
+            # A group carries its name on the page (issue 19): ``BertLayer ×6``.
+            lines += [(line, "group") for line in name_lines(g.type, g.count)]
+        elif g.count > 1:
             lines.append((f"\u00d7{g.count}", "count"))
         if self.o.features:
             text = dims.feature_text(g.out_shape, self.o.dim_names)
             if text:
                 lines.append((text, "feat"))
-        if self.o.names:
+        if self.o.names and g.kind != "group":
             lines.append((g.name, "name"))
         for text, kind in lines:
             y += LINE_STEP

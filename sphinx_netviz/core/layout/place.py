@@ -3,16 +3,17 @@ boxes, move everything into the positive quadrant and measure the result."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .glyphs import Ctx, outline
 from .routing import dissolve_junctions
-from .scene import Glyph, Scene, extent, label_box
-from .series import series_piece
+from .scene import Glyph, Piece, Scene, extent, label_box
+from .series import item_piece, join
 from .sizes import MARGIN, STROKE_PAD
 from .sizing import Sizer
 from .stats import measure
-from .wrapping import wrapped
+from .wrapping import auto_wrap_width, wrap_pieces
 
 if TYPE_CHECKING:
     from ..group.grouping import Grouping
@@ -37,12 +38,17 @@ def layout(
     if sizer is None:
         extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
         sizer = Sizer.from_view(vg, options, extra)
-    ctx = Ctx(vg, grouping, options, sizer, mini=mini)
     series = tree if tree is not None else grouping.tree
-    if options.wrap and not mini:
-        piece = wrapped(ctx, series, options.wrap - 2 * margin)
-    else:
-        piece = series_piece(ctx, series)
+    ctx = Ctx(vg, grouping, options, sizer, mini=mini)
+    piece = _rows(ctx, [item_piece(ctx, it) for it in series.items], margin)
+    too_wide = piece is not None and piece.w + 2 * (margin + STROKE_PAD) > auto_wrap_width()
+    if options.wrap == "auto" and not mini and too_wide:
+        # No partition into rows fits the column (a U-Net is one block from end to end):
+        # the same layout with narrower glyphs and gaps, if that is narrower.
+        narrow = Ctx(vg, grouping, _compact_options(options), sizer.narrowed(COMPACT))
+        other = _rows(narrow, [item_piece(narrow, it) for it in series.items], margin)
+        if other is not None and piece is not None and other.w < piece.w:
+            ctx, piece = narrow, other
     if piece is None:
         return Scene([], [], [], [], 2 * margin, 2 * margin)
     glyphs, paths = dissolve_junctions(piece.glyphs, piece.paths, ctx.junctions)
@@ -84,6 +90,34 @@ def layout(
     height = round(y_hi - y_lo + 2 * (margin + STROKE_PAD), 2)
     stats = None if mini else measure(paths, width, height, len(glyphs))
     return Scene(glyphs, paths, labels, samples, width, height, stats)
+
+
+#: How much ``wrap: auto`` narrows glyphs (and the gap between them) of a diagram that no
+#: wrapping fits into the column.
+COMPACT = 0.6
+
+
+def _compact_options(options: Options) -> Options:
+    return replace(
+        options, h_spacing=min(options.h_spacing, max(12.0, options.h_spacing * COMPACT))
+    )
+
+
+def _rows(ctx: Ctx, pieces: list[Piece], margin: float) -> Piece | None:
+    """The top-level pieces on one row, or wrapped into balanced rows: at ``wrap: N``
+    pixels, or (``wrap: auto``) when one row would not fit a docs column readably."""
+    if not pieces:
+        return None
+    wrap = ctx.o.wrap
+    if ctx.mini or not wrap:
+        return join(ctx, pieces)
+    if wrap == "auto":
+        room = 2 * (margin + STROKE_PAD)
+        natural = sum(p.w for p in pieces) + ctx.gap * (len(pieces) - 1) + room
+        if natural <= auto_wrap_width():
+            return join(ctx, pieces)
+        return wrap_pieces(ctx, pieces, auto_wrap_width() - room)
+    return wrap_pieces(ctx, pieces, float(wrap) - 2 * margin)
 
 
 def _samples(

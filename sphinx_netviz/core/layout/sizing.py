@@ -11,7 +11,7 @@ drill-down scene draws its glyphs at the diagram's scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..view.build import drawn_order
@@ -110,6 +110,11 @@ class Sizer:
         if dense:
             s.min_dense, s.max_dense = min(dense), max(dense)
         return s
+
+    def narrowed(self, factor: float) -> Sizer:
+        """The same scale with glyph widths times ``factor`` (heights unchanged): for a
+        diagram that must be narrower to fit a docs column (``wrap: auto``)."""
+        return replace(self, w_min=self.w_min * factor, w_max=self.w_max * factor)
 
     @classmethod
     def mini(cls) -> Sizer:

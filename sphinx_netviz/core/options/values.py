@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ..ir.dims import AXIS_NAME
@@ -35,7 +35,9 @@ Scope = Literal["render", "extract", "embed"]
 InputShape = tuple[int | None, ...] | tuple[tuple[int | None, ...], ...]
 
 #: How an option's value is written and parsed (one parser each, :data:`PARSERS`).
-Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
+Kind = Literal[
+    "choice", "bool", "int", "auto_int", "float", "list", "mapping", "shape", "size", "text"
+]
 
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -120,9 +122,13 @@ class Option:
             return "|".join(c for c in self.choices if c)
         if self.values:
             return self.values
-        return {"bool": "true|false", "int": "N", "float": "N", "text": "TEXT"}.get(
-            self.kind, "VALUE"
-        )
+        return {
+            "bool": "true|false",
+            "int": "N",
+            "auto_int": "auto|N",
+            "float": "N",
+            "text": "TEXT",
+        }.get(self.kind, "VALUE")
 
     def parse(self, value: object) -> Any:
         """Convert text or an already-typed value to this option's type, or raise."""
@@ -163,6 +169,14 @@ def _parse_number(opt: Option, value: object) -> float | int:
     if opt.kind == "float" and number > 1e6:
         raise opt.fail(value, "is too large (at most 1000000)")
     return number
+
+
+def _parse_auto_int(opt: Option, value: object) -> int | str:
+    """``auto`` (the renderer decides), or a whole number like an ``int`` option."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    number = _parse_number(replace(opt, kind="int"), value)
+    return int(number)
 
 
 def _parse_choice(opt: Option, value: object) -> str:
@@ -282,6 +296,7 @@ def _parse_text(opt: Option, value: object) -> str:
 PARSERS: dict[str, Any] = {
     "bool": _parse_bool,
     "int": _parse_number,
+    "auto_int": _parse_auto_int,
     "float": _parse_number,
     "choice": _parse_choice,
     "list": _parse_list,
