@@ -4,8 +4,8 @@ A block that is exactly one nested model or composite layer reads as that class
 (``BertLayer``). Otherwise the label describes it (issue 19: never a bare ``Block`` or a
 letter suffix): a residual cell as ``Residual(<its main path>)`` (``+ proj`` when the shortcut
 has layers), an inception cell by its branches, a dense-net cell by what it adds, a chain
-by its layers (:mod:`.words`: ``Conv-BN-ReLU ×3``), a run of such blocks as a stage of them
-(``Stage(Residual ×3)``). Kinds that would still read alike are told apart by what differs
+by its layers (:mod:`.words`: ``Conv-BN-ReLU x3``), a run of such blocks as a stage of them
+(``Stage(Residual x3)``). Kinds that would still read alike are told apart by what differs
 between them: their output size (``@17x17``), their width (``→512``), their number of layers.
 """
 
@@ -83,7 +83,7 @@ def _chain(vg: VGraph, nodes: list[str]) -> str:
 
 
 def _kind_word(label: str) -> str:
-    """The leading words of a block label (``Residual`` of ``Residual(Conv-BN ×2)``,
+    """The leading words of a block label (``Residual`` of ``Residual(Conv-BN x2)``,
     ``Normal cell`` of ``Normal cell (45 layers)``)."""
     return label.split("(", 1)[0].split(" @", 1)[0].split(" \u2192", 1)[0].strip()
 
@@ -200,7 +200,7 @@ def describe(vg: VGraph, body: Sequence[Item]) -> str:
 
 def _join(parts: list[_Unit]) -> str:
     """One label for consecutive parts: spelled out when short, else the stage of blocks
-    they are (``Stage(Residual ×3)``, ``Stage(Reduction cell, Normal cell ×4)``)."""
+    they are (``Stage(Residual x3)``, ``Stage(Reduction cell, Normal cell x4)``)."""
     if len(parts) == 1 and parts[0][1] == 1:
         return parts[0][0]
     text = ", ".join(f"{p} \u00d7{k}" if k > 1 else p for p, k, _b in parts)

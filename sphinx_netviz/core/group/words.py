@@ -1,6 +1,6 @@
 """The words of group labels: how a layer is abbreviated, and how a chain of layers reads.
 
-A heuristic group label must describe its block (issue 19): ``Conv-BN-ReLU ×3``, not
+A heuristic group label must describe its block (issue 19): ``Conv-BN-ReLU x3``, not
 ``Block``; ``Attention projection``, not ``Linear-view-transpose``. This module spells one
 run of layers: each layer as a short word (``BN``, an ``Activation`` as its function,
 ``ReLU``), shape plumbing (``view``, ``transpose``...) left out, repeats run-length encoded
@@ -110,8 +110,8 @@ def layer_word(n: VNode) -> str:
 
 
 def run_length(words: list[str]) -> str:
-    """``Conv-BN-ReLU ×3`` for three repeats of ``Conv-BN-ReLU``: repeats are encoded by
-    their smallest period, greedily from the left (``Conv-BN-ReLU ×2, Conv-BN``)."""
+    """``Conv-BN-ReLU x3`` for three repeats of ``Conv-BN-ReLU``: repeats are encoded by
+    their smallest period, greedily from the left (``Conv-BN-ReLU x2, Conv-BN``)."""
     parts: list[str] = []
     loose: list[str] = []
     i = 0

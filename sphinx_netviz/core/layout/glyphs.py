@@ -148,7 +148,7 @@ class Ctx:
         need = g.w
         lines: list[tuple[str, str]] = []
         if g.kind == "group":
-            # A group carries its name on the page (issue 19): ``BertLayer ×6``.
+            # A group carries its name on the page (issue 19): ``BertLayer x6``.
             lines += [(line, "group") for line in name_lines(g.type, g.count)]
         elif g.count > 1:
             lines.append((f"\u00d7{g.count}", "count"))

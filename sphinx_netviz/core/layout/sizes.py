@@ -96,7 +96,7 @@ NAME_LINES = 3
 def _break_cost(name: str, at: int) -> float | None:
     """How much a break before ``name[at]`` costs (None: not a place to break): after an
     opening parenthesis, a comma or a space is free, inside a hyphenated chain costs a
-    little, and a repeat count (``×3``) stays with what it counts."""
+    little, and a repeat count (``x3``) stays with what it counts."""
     before = name[at - 1]
     if name[at] in "\u00d7 ":
         return None
@@ -110,7 +110,7 @@ def _break_cost(name: str, at: int) -> float | None:
 
 
 def name_lines(name: str, count: int = 1) -> list[str]:
-    """A group's name as the lines of its label row, with ``×N`` after the last line.
+    """A group's name as the lines of its label row, with ``xN`` after the last line.
 
     The fewest lines (at most :data:`NAME_LINES`) whose longest is at most
     :data:`NAME_LINE` characters, breaking where it reads best (:func:`_break_cost`);
