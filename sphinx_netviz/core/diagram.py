@@ -27,6 +27,7 @@ from .ir.errors import OptionError, RenderError
 from .ir.graph import Graph, Node, Shape
 from .ir.keys import RENDERER_VERSION, diagram_key
 from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
+from .layout.sizes import COLUMN, MARGIN, ROW_GAP, STROKE_PAD, SWATCH_H
 from .options.schema import Options, resolve_options
 
 if TYPE_CHECKING:
@@ -176,8 +177,15 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         tooltips={g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs},
     )
     split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
+    # The legend wraps to the diagram's width (the column's, where the diagram is narrower)
+    # and its miniatures never make it taller than the diagram plus two rows.
     legend = build_legend(
-        vg, grouping, opts, max_width=max(scene.width - 32, 608.0), split_shown=split_shown
+        vg,
+        grouping,
+        opts,
+        max_width=max(scene.width, COLUMN) - 32,
+        max_height=scene.height - 2 * (MARGIN + STROKE_PAD) + 2 * (SWATCH_H + ROW_GAP),
+        split_shown=split_shown,
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
     svg, width, height = diagram_svg(scene, below, parts)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..group.grouping import Grouping
 from ..layout import Scene, Sizer, layout
+from .strip import composition_strip
 from ..layout.sizes import (
     GROUP_H,
     GROUP_LABEL_H,
@@ -178,78 +179,29 @@ def _mini_manual(sub: VGraph, options: Options) -> Scene:
     )
 
 
-def build_legend(
-    vg: VGraph,
-    grouping: Grouping,
-    options: Options,
-    *,
-    max_width: float,
-    split_shown: bool,
-) -> LegendScene:
-    """Lay the legend out in rows no wider than ``max_width``."""
-    entries: list[LegendEntry] = []
-    types = shown_types(vg, grouping)
-    if split_shown:
-        types.append("Split")
-    manual_labels: dict[str, VGraph] = {}
-    for n in vg.nodes.values():
-        if n.manual and n.id in vg.manual_members:
-            manual_labels.setdefault(n.manual, vg.manual_members[n.id])
-    items: list[LegendEntry] = []
-    for t in types:
-        if t in manual_labels:
-            continue
-        inside = vg.compositions.get(t)
-        if inside is not None:  # a composite layer or nested model: "glyph = its members"
-            mini = _mini_manual(inside, options)
-            w = max(GROUP_W + MINI_X + mini.width, text_width(t, LEGEND_FONT))
-            h = max(GROUP_H, mini.height) + GROUP_LABEL_H
-            items.append(LegendEntry("group", t, t, 0, 0, w, h, mini=mini))
-            continue
-        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
-        items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
-    for label, sub in manual_labels.items():
-        mini = _mini_manual(sub, options)
-        w = GROUP_W + MINI_X + mini.width
-        items.append(
-            LegendEntry(
-                "group",
-                label,
-                label,
-                0,
-                0,
-                max(w, text_width(label, LEGEND_FONT)),
-                max(GROUP_H, mini.height) + GROUP_LABEL_H,
-                mini=mini,
-                manual=True,
-            )
+def _strip_members(vg: VGraph, grouping: Grouping, entry: LegendEntry) -> list[str]:
+    """The member types a group entry's composition strip counts."""
+    if entry.gid:
+        d = grouping.defs[entry.gid]
+        if d.sub is not None:
+            return [m.type for m in d.sub.nodes.values() if not m.synthetic]
+        return _member_types(vg, walk_leaves(d.body))
+    inside = vg.compositions.get(entry.type)
+    if inside is None:
+        inside = next(
+            (vg.manual_members[n.id] for n in vg.nodes.values() if n.manual == entry.label), None
         )
-    for gid in sorted(grouping.defs):
-        d = grouping.defs[gid]
-        members = list(d.sub.nodes.values()) if d.sub is not None else []
-        if d.sub is None:
-            members = [vg.nodes[n] for n in walk_leaves(d.body)]
-        one = vg.composition_of(members)
-        if one is not None:  # a run of one composite layer: draw what the layer is made of
-            mini = _mini_manual(one, options)
-        elif d.sub is not None:
-            mini = _mini_manual(d.sub, options)
-        else:
-            mini = _mini_group(vg, grouping, options, d.body)
-        w = GROUP_W + MINI_X + mini.width
-        items.append(
-            LegendEntry(
-                "group",
-                d.label,
-                d.label,
-                0,
-                0,
-                max(w, text_width(d.label, LEGEND_FONT)),
-                max(GROUP_H, mini.height) + GROUP_LABEL_H,
-                gid=gid,
-                mini=mini,
-            )
-        )
+    return [m.type for m in inside.nodes.values() if not m.synthetic] if inside else []
+
+
+def _group_entry(label: str, kind_type: str, mini: Scene, **kw: object) -> LegendEntry:
+    w = max(GROUP_W + MINI_X + mini.width, text_width(label, LEGEND_FONT))
+    h = max(GROUP_H, mini.height) + GROUP_LABEL_H
+    return LegendEntry("group", label, kind_type, 0, 0, w, h, mini=mini, **kw)  # type: ignore[arg-type]
+
+
+def _flow(items: list[LegendEntry], max_width: float) -> tuple[float, float]:
+    """Place items in rows no wider than ``max_width``; returns (width, height)."""
     x = 0.0
     y = 0.0
     row_h = 0.0
@@ -263,8 +215,72 @@ def build_legend(
         if e.mini is not None:
             e.mini_x = x + GROUP_W + MINI_X
             e.mini_y = y + max(0.0, (GROUP_H - e.mini.height) / 2)
-        entries.append(e)
         x += e.w + ITEM_GAP
         row_h = max(row_h, e.h)
         width = max(width, e.x + e.w)
-    return LegendScene(entries, width, y + row_h if entries else 0.0)
+    return width, (y + row_h if items else 0.0)
+
+
+def build_legend(
+    vg: VGraph,
+    grouping: Grouping,
+    options: Options,
+    *,
+    max_width: float,
+    split_shown: bool,
+    max_height: float | None = None,
+) -> LegendScene:
+    """Lay the legend out in rows no wider than ``max_width``.
+
+    A group's entry draws its members as a miniature diagram; where those would make the
+    legend taller than ``max_height``, the tallest miniatures become composition strips
+    (one swatch per member type with its count, :func:`composition_strip`)."""
+    types = shown_types(vg, grouping)
+    if split_shown:
+        types.append("Split")
+    manual_labels: dict[str, VGraph] = {}
+    for n in vg.nodes.values():
+        if n.manual and n.id in vg.manual_members:
+            manual_labels.setdefault(n.manual, vg.manual_members[n.id])
+    items: list[LegendEntry] = []
+    for t in types:
+        if t in manual_labels:
+            continue
+        inside = vg.compositions.get(t)
+        if inside is not None:  # a composite layer or nested model: "glyph = its members"
+            items.append(_group_entry(t, t, _mini_manual(inside, options)))
+            continue
+        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
+        items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
+    for label, sub in manual_labels.items():
+        items.append(_group_entry(label, label, _mini_manual(sub, options), manual=True))
+    for gid in sorted(grouping.defs):
+        d = grouping.defs[gid]
+        members = list(d.sub.nodes.values()) if d.sub is not None else []
+        if d.sub is None:
+            members = [vg.nodes[n] for n in walk_leaves(d.body)]
+        one = vg.composition_of(members)
+        if one is not None:  # a run of one composite layer: draw what the layer is made of
+            mini = _mini_manual(one, options)
+        elif d.sub is not None:
+            mini = _mini_manual(d.sub, options)
+        else:
+            mini = _mini_group(vg, grouping, options, d.body)
+        items.append(_group_entry(d.label, d.label, mini, gid=gid))
+    width, height = _flow(items, max_width)
+    stripped: set[int] = set()
+    while max_height is not None and height > max_height:
+        tall = [
+            (e.mini.height, -i)
+            for i, e in enumerate(items)
+            if e.mini is not None and i not in stripped and e.mini.height > GROUP_H + 8
+        ]
+        if not tall:
+            break
+        i = -max(tall)[1]
+        stripped.add(i)
+        e = items[i]
+        strip = composition_strip(_strip_members(vg, grouping, e))
+        items[i] = _group_entry(e.label, e.type, strip, gid=e.gid, manual=e.manual)
+        width, height = _flow(items, max_width)
+    return LegendScene(items, width, height)

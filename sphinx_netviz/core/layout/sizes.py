@@ -100,6 +100,8 @@ def _break_cost(name: str, at: int) -> float | None:
     before = name[at - 1]
     if name[at] in "\u00d7 ":
         return None
+    if before == "(" and name[at - 2 : at - 1] == " ":
+        return None  # "cell (45 layers)": break before the parenthesis, not after it
     if before in "(,":
         return 0.0
     if before == " ":
