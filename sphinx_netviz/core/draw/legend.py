@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..group.grouping import Grouping
 from ..layout import Scene, Sizer, layout
-from .strip import composition_strip
 from ..layout.sizes import (
     GROUP_H,
     GROUP_LABEL_H,
@@ -28,6 +27,7 @@ from ..layout.sizes import (
 )
 from ..view.edits import insert_splits
 from ..view.structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
+from .strip import composition_strip
 
 if TYPE_CHECKING:
     from ..options.schema import Options

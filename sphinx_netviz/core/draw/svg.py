@@ -109,7 +109,7 @@ def placeholder_svg(title: str, message: str) -> str:
     """A small visible box for a diagram that failed, following the same markup rules."""
     import hashlib
 
-    lines = [title, *_wrap(message, 70)]
+    lines = [title, *(_wrap(message, 70) if message.strip() else [])]
     width = max(320.0, max(len(s) for s in lines) * 7.0 + 32)
     height = 24.0 + 18.0 * len(lines) + 8
     prefix = "nv" + hashlib.sha256(f"{title}\n{message}".encode()).hexdigest()[:10]

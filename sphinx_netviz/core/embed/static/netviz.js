@@ -234,7 +234,26 @@
     }, true);
   }
 
-  function scan() { D.querySelectorAll(".netviz .netviz-svg").forEach(setup); }
+  // Sizes that would be inline styles, which a strict Content-Security-Policy blocks
+  // (style-src 'self'): the page carries them as data attributes and the script applies them
+  // through the CSSOM, which that policy allows.
+  function sizes() {
+    D.querySelectorAll("svg.netviz[data-min-width]").forEach(function (svg) {
+      svg.style.setProperty("--netviz-min-width", svg.getAttribute("data-min-width") + "px");
+    });
+    D.querySelectorAll(".netviz[data-width]").forEach(function (f) {
+      if (!f.style.width) f.style.width = f.getAttribute("data-width");
+    });
+    D.querySelectorAll(".netviz[data-figure-width]").forEach(function (el) {
+      var f = el.parentElement && el.parentElement.closest("figure");
+      if (f && !f.style.width) f.style.width = el.getAttribute("data-figure-width");
+    });
+  }
+
+  function scan() {
+    sizes();
+    D.querySelectorAll(".netviz .netviz-svg").forEach(setup);
+  }
 
   if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", scan);
   else scan();
