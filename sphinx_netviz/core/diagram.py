@@ -27,7 +27,7 @@ from .ir.errors import OptionError, RenderError
 from .ir.graph import Graph, Node, Shape
 from .ir.keys import RENDERER_VERSION, diagram_key
 from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
-from .layout.sizes import COLUMN, MARGIN, ROW_GAP, STROKE_PAD, SWATCH_H
+from .layout.sizes import LEGEND_COLUMN, MARGIN, ROW_GAP, STROKE_PAD, SWATCH_H
 from .options.schema import Options, resolve_options
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         vg,
         grouping,
         opts,
-        max_width=max(scene.width, COLUMN) - 32,
+        max_width=max(scene.width, LEGEND_COLUMN) - 32,
         max_height=scene.height - 2 * (MARGIN + STROKE_PAD) + 2 * (SWATCH_H + ROW_GAP),
         split_shown=split_shown,
     )

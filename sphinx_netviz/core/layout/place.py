@@ -3,7 +3,6 @@ boxes, move everything into the positive quadrant and measure the result."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .glyphs import Ctx, outline
@@ -41,14 +40,6 @@ def layout(
     series = tree if tree is not None else grouping.tree
     ctx = Ctx(vg, grouping, options, sizer, mini=mini)
     piece = _rows(ctx, [item_piece(ctx, it) for it in series.items], margin)
-    too_wide = piece is not None and piece.w + 2 * (margin + STROKE_PAD) > auto_wrap_width()
-    if options.wrap == "auto" and not mini and too_wide:
-        # No partition into rows fits the column (a U-Net is one block from end to end):
-        # the same layout with narrower glyphs and gaps, if that is narrower.
-        narrow = Ctx(vg, grouping, _compact_options(options), sizer.narrowed(COMPACT))
-        other = _rows(narrow, [item_piece(narrow, it) for it in series.items], margin)
-        if other is not None and piece is not None and other.w < piece.w:
-            ctx, piece = narrow, other
     if piece is None:
         return Scene([], [], [], [], 2 * margin, 2 * margin)
     glyphs, paths = dissolve_junctions(piece.glyphs, piece.paths, ctx.junctions)
@@ -90,17 +81,6 @@ def layout(
     height = round(y_hi - y_lo + 2 * (margin + STROKE_PAD), 2)
     stats = None if mini else measure(paths, width, height, len(glyphs))
     return Scene(glyphs, paths, labels, samples, width, height, stats)
-
-
-#: How much ``wrap: auto`` narrows glyphs (and the gap between them) of a diagram that no
-#: wrapping fits into the column.
-COMPACT = 0.6
-
-
-def _compact_options(options: Options) -> Options:
-    return replace(
-        options, h_spacing=min(options.h_spacing, max(12.0, options.h_spacing * COMPACT))
-    )
 
 
 def _rows(ctx: Ctx, pieces: list[Piece], margin: float) -> Piece | None:

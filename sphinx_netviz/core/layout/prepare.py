@@ -19,6 +19,7 @@ from ..view.edits import insert_splits
 from ..view.structure import decompose
 from .place import layout
 from .sizing import Sizer
+from .wrapping import auto_wrap_width
 
 if TYPE_CHECKING:
     from ..group.grouping import Grouping
@@ -56,12 +57,42 @@ def prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Pr
 
 
 def _prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Prepared:
+    if sizer is not None:
+        return _lay(graph, options, sizer)
+    scale = Sizer.from_graph(graph, options)
+    prep = _lay(graph, options, scale)
+    if options.wrap != "auto":
+        return prep
+    # wrap: auto. A model whose default drawing no rows fit into the column (a U-Net is one
+    # block from end to end) is drawn with narrower glyphs and gaps. Whether is the model's
+    # to say, not this drawing's: hide, group and depth never resize what stays.
+    reference = replace(
+        options, hide=(), group="auto", groups=(), depth=0, expand_nested=False, fold_repeats=True
+    )
+    fits = prep.scene if reference == options else _lay(graph, reference, scale).scene
+    if fits.width <= auto_wrap_width():
+        return prep
+    return _lay(graph, compact_options(options), scale.narrowed(COMPACT))
+
+
+#: How much ``wrap: auto`` narrows the glyphs and gaps of a model that no rows fit.
+COMPACT = 0.6
+
+
+def compact_options(options: Options) -> Options:
+    """``options`` with the gap between glyphs narrowed like the glyphs (at least 12 px,
+    where dimension labels still fit)."""
+    return replace(
+        options, h_spacing=min(options.h_spacing, max(12.0, options.h_spacing * COMPACT))
+    )
+
+
+def _lay(graph: Graph, options: Options, sizer: Sizer) -> Prepared:
     vg = build_view(graph, options, splits=False)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
     insert_splits(vg)
     tree = decompose(vg)
     grouping = group_tree(vg, tree, options)
-    scale = sizer if sizer is not None else Sizer.from_graph(graph, options)
-    scene = layout(vg, grouping, options, sizer=scale)
-    return Prepared(vg, grouping, scene, scale)
+    scene = layout(vg, grouping, options, sizer=sizer)
+    return Prepared(vg, grouping, scene, sizer)

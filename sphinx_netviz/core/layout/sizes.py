@@ -23,6 +23,7 @@ __all__ = [
     "GROUP_W",
     "ITEM_GAP",
     "LABEL_FONT",
+    "LEGEND_COLUMN",
     "LEGEND_FONT",
     "LINE_STEP",
     "MARGIN",
@@ -54,6 +55,9 @@ LEGEND_FONT = 12.0
 #: COLUMN * FONT / MIN_PX.
 COLUMN = 800.0
 MIN_PX = 9.0
+#: The narrowest docs column a legend under a narrower diagram wraps to (Furo, Material and
+#: Read the Docs columns are 640-800 px): it never makes a small diagram's figure wider.
+LEGEND_COLUMN = 640.0
 
 #: Outline widths of layer and group glyphs; mini drawings (legend) scale them down.
 STROKE = 3.0

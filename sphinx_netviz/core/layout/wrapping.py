@@ -126,28 +126,22 @@ def _balanced(counts: list[int], starts: list[int]) -> bool:
 def balanced_rows(widths: list[float], counts: list[int], gap: float, max_w: float) -> list[int]:
     """Row starts for pieces of ``widths`` holding ``counts`` glyphs: the fewest rows that
     fit ``max_w`` (a piece wider than that gets a row alone) with no row under half the
-    glyphs of the fullest; when no such partition exists, the most even one tried."""
+    glyphs of the fullest. When no partition into rows is balanced (a block as wide as the
+    whole diagram, between two stubs), one row: a stub row is what balance rules out."""
     n = len(widths)
     fewest = len(_greedy(widths, gap, max_w))
     if fewest <= 1:
         return [0]
-    fallback: tuple[float, list[int]] | None = None
     for k in range(fewest, min(n, fewest + _EXTRA_ROWS) + 1):
         if n <= _EXACT:
             found = _exact(widths, counts, gap, max_w, k)
             if found is not None:
                 return found[1]
-            starts = _smallest_width(widths, gap, max_w, k)
         else:
             starts = _smallest_width(widths, gap, max_w, k)
             if _balanced(counts, starts):
                 return starts
-        rows = [sum(counts[a:b]) for a, b in _cuts(starts, n)]
-        ratio = max(rows) / max(1, min(rows))
-        if fallback is None or ratio < fallback[0]:
-            fallback = (ratio, starts)
-    assert fallback is not None
-    return fallback[1]
+    return [0]
 
 
 def _glyph_count(piece: Piece) -> int:
