@@ -27,7 +27,7 @@ from .ir.errors import OptionError, RenderError
 from .ir.graph import Graph, Node, Shape
 from .ir.keys import RENDERER_VERSION, diagram_key
 from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
-from .layout.sizes import LEGEND_COLUMN, MARGIN, ROW_GAP, STROKE_PAD, SWATCH_H
+from .layout.sizes import COLUMN, LEGEND_COLUMN, ROW_GAP, SWATCH_H
 from .options.schema import Options, resolve_options
 
 if TYPE_CHECKING:
@@ -184,7 +184,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         grouping,
         opts,
         max_width=max(scene.width, LEGEND_COLUMN) - 32,
-        max_height=scene.height - 2 * (MARGIN + STROKE_PAD) + 2 * (SWATCH_H + ROW_GAP),
+        max_height=_drawn_height(scene) + 2 * (SWATCH_H + ROW_GAP),
+        wider=max(scene.width, COLUMN) - 32,
         split_shown=split_shown,
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
@@ -219,6 +220,15 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         _scenes=scenes,
         _legend=lambda: legend_only_svg(legend, parts),
     )
+
+
+def _drawn_height(scene: Scene) -> float:
+    """How tall the diagram's drawing is (glyphs, edges and the lines of text under glyphs,
+    not the margins): what a legend is measured against."""
+    ys = [y for g in scene.glyphs for y in (g.bbox[1], g.bbox[3])]
+    ys += [y for p in scene.paths for _x, y in p.points]
+    ys += [y for lb in scene.labels for y in (lb.y - lb.size, lb.y + 3)]
+    return max(ys) - min(ys) if ys else 0.0
 
 
 def drawn_classes(graph: Graph) -> tuple[tuple[str, str], ...]:

@@ -101,10 +101,10 @@ def _blocks(conv: str, norm: str, act: str, add: str) -> Builder:
 
 
 def test_group_names_and_colours_agree_across_frameworks() -> None:
-    keras_prep = prepare(_blocks("Conv2D", "BatchNormalization", "ReLU", "Add").build(),
-                         resolve_options())
-    torch_prep = prepare(_blocks("Conv2d", "BatchNorm2d", "ReLU", "add").build(),
-                         resolve_options())
+    keras_prep = prepare(
+        _blocks("Conv2D", "BatchNormalization", "ReLU", "Add").build(), resolve_options()
+    )
+    torch_prep = prepare(_blocks("Conv2d", "BatchNorm2d", "ReLU", "add").build(), resolve_options())
     keras_labels = sorted(d.label for d in keras_prep.grouping.defs.values())
     torch_labels = sorted(d.label for d in torch_prep.grouping.defs.values())
     assert keras_labels == torch_labels and any(lb.startswith("Residual") for lb in keras_labels)

@@ -229,12 +229,14 @@ def build_legend(
     max_width: float,
     split_shown: bool,
     max_height: float | None = None,
+    wider: float | None = None,
 ) -> LegendScene:
     """Lay the legend out in rows no wider than ``max_width``.
 
     A group's entry draws its members as a miniature diagram; where those would make the
     legend taller than ``max_height``, the tallest miniatures become composition strips
-    (one swatch per member type with its count, :func:`composition_strip`)."""
+    (one swatch per member type with its count, :func:`composition_strip`), and if that is
+    not enough the rows may run to ``wider``."""
     types = shown_types(vg, grouping)
     if split_shown:
         types.append("Split")
@@ -283,4 +285,6 @@ def build_legend(
         strip = composition_strip(_strip_members(vg, grouping, e))
         items[i] = _group_entry(e.label, e.type, strip, gid=e.gid, manual=e.manual)
         width, height = _flow(items, max_width)
+    if max_height is not None and wider is not None and height > max_height:
+        width, height = _flow(items, max(max_width, wider))
     return LegendScene(items, width, height)

@@ -24,6 +24,7 @@ Pure functions of (palette, types, groups): byte-identical output for the same d
 from __future__ import annotations
 
 import colorsys
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -178,7 +179,7 @@ def assign_looks(
 ) -> Looks:
     """Give every type and every group (``(label, member types)``) a look of its own."""
     looks = Looks(palette, dict(base.types) if base else {}, dict(base.groups) if base else {})
-    used = {lk.key for lk in [*looks.types.values(), *looks.groups.values()]}
+    used = [*looks.types.values(), *looks.groups.values()]
 
     def order(t: str) -> tuple[int, int, int, str]:
         slot, rank = palette.slot_and_rank(t)
@@ -187,7 +188,7 @@ def assign_looks(
     for t in sorted({t for t in types if t not in looks.types}, key=order):
         look = _first_free(type_candidates(palette, t), used, keep=t in palette.overrides)
         looks.types[t] = look
-        used.add(look.key)
+        used.append(look)
     for label, members in groups:
         if label in looks.groups:
             continue
@@ -196,20 +197,52 @@ def assign_looks(
             group_candidates(palette, label, looks.of_type(dom) if dom else None), used
         )
         looks.groups[label] = look
-        used.add(look.key)
+        used.append(look)
     return looks
 
 
-def _first_free(
-    candidates: Iterator[Look], used: set[tuple[str, int | None, str]], *, keep: bool = False
-) -> Look:
+#: Two fills closer than this (CIE76) read as one colour: a look that close to another of
+#: the diagram with the same pattern counts as taken.
+MIN_DISTANCE = 10.0
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(color))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return (116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z)))
+
+
+def _taken(look: Look, used: list[Look]) -> bool:
+    """The same look as one used, or one a reader could not tell from it."""
+    lab = _lab(look.fill)
+    for other in used:
+        if other.key == look.key:
+            return True
+        same_pattern = other.pattern == look.pattern and other.group == look.group
+        if same_pattern and math.dist(lab, _lab(other.fill)) < MIN_DISTANCE:
+            return True
+    return False
+
+
+def _first_free(candidates: Iterator[Look], used: list[Look], *, keep: bool = False) -> Look:
     first: Look | None = None
     for look in candidates:
         if first is None:
             first = look
             if keep:
                 return look
-        if look.key not in used:
+        if not _taken(look, used):
             return look
     assert first is not None
     return first

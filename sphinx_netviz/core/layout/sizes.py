@@ -8,6 +8,7 @@ change to one number moves the geometry and the drawing together.
 from __future__ import annotations
 
 import itertools
+import re
 
 __all__ = [
     "COLUMN",
@@ -121,14 +122,19 @@ def name_lines(name: str, count: int = 1) -> list[str]:
     The fewest lines (at most :data:`NAME_LINES`) whose longest is at most
     :data:`NAME_LINE` characters, breaking where it reads best (:func:`_break_cost`);
     a name that fits no way is broken into its most even lines. Each line keeps its break
-    character, a space too, so the lines joined are exactly the name."""
+    character, a space too, so the lines joined are exactly the name (in parentheses when
+    it ends in a count of its own: ``(Conv x2) x3``)."""
     suffix = f" \u00d7{count}" if count > 1 else ""
+    if suffix and re.search(r"\u00d7\d+$", name):
+        name = f"({name})"  # "(Conv x2) x3", not "Conv x2 x3"
     cuts = [(i, c) for i in range(1, len(name)) if (c := _break_cost(name, i)) is not None]
     best: tuple[tuple[bool, int, float], list[str]] | None = None
     for n in range(NAME_LINES):
         for chosen in itertools.combinations(cuts, n):
             ends = [0, *(i for i, _c in chosen), len(name)]
             lines = [name[a:b] for a, b in itertools.pairwise(ends)]
+            if any(len(line.strip()) < 3 for line in lines):
+                continue  # no line of a lone bracket or word stub
             longest = max(len(line.rstrip()) for line in lines)
             lines[-1] += suffix
             cost = sum(c for _i, c in chosen)
