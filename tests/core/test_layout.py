@@ -173,6 +173,7 @@ def test_wrap_auto_narrows_a_diagram_no_rows_can_fit():
         ([40.0] * 13, [1] * 13, 560.0),  # greedy: 11 + 2
         ([30.0] * 5 + [300.0] + [30.0] * 5, [1] * 5 + [10] + [1] * 5, 420.0),
         ([20.0 + 7 * (i % 3) for i in range(40)], [1 + i % 2 for i in range(40)], 500.0),
+        ([15.0] + [95.0] * 500, [1] + [3] * 500, 946.0),  # thousands: even rows, no search
     ],
 )
 def test_balanced_rows_never_leave_a_stub(widths, counts, max_w):

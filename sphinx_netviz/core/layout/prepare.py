@@ -69,8 +69,14 @@ def _prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> P
     reference = replace(
         options, hide=(), group="auto", groups=(), depth=0, expand_nested=False, fold_repeats=True
     )
-    fits = prep.scene if reference == options else _lay(graph, reference, scale).scene
-    if fits.width <= auto_wrap_width():
+    fits = prep.scene.width <= auto_wrap_width()
+    if fits and not options.hide and not options.groups:
+        # This drawing shows at least what the reference shows (unfolded or deeper): if it
+        # fits, so does the reference, which need not be laid out.
+        return prep
+    if reference != options:
+        fits = _lay(graph, reference, scale).scene.width <= auto_wrap_width()
+    if fits:
         return prep
     return _lay(graph, compact_options(options), scale.narrowed(COMPACT))
 

@@ -11,6 +11,7 @@ column (:func:`auto_wrap_width`): one that, shrunk to 800 px, would draw its lab
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from .scene import Glyph, Label, Path, Piece, Term, clean, find
@@ -43,11 +44,17 @@ def row_width(widths: list[float], gap: float) -> float:
 
 
 def _greedy(widths: list[float], gap: float, max_w: float) -> list[int]:
-    """Row starts of the greedy fill (a piece wider than ``max_w`` gets a row alone)."""
+    """Row starts of the greedy fill (a piece wider than ``max_w`` gets a row alone); one
+    pass, each row's width kept as it grows (:func:`row_width`)."""
     starts = [0]
+    used = widths[0] if widths else 0.0
     for i in range(1, len(widths)):
-        if row_width(widths[starts[-1] : i + 1], gap) > max_w:
+        grown = used + gap + widths[i]
+        if gap + grown + gap + _DOWN_LABEL > max_w:
             starts.append(i)
+            used = widths[i]
+        else:
+            used = grown
     return starts
 
 
@@ -104,18 +111,25 @@ def _exact(
     return best
 
 
-def _smallest_width(widths: list[float], gap: float, max_w: float, k: int) -> list[int]:
-    """Greedy rows at the smallest width that still needs at most ``k`` rows (even rows,
-    for diagrams with too many top-level pieces to search exactly)."""
-    lo = max(row_width([w], gap) for w in widths)
-    hi = max(max_w, lo)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        if len(_greedy(widths, gap, mid)) <= k:
-            hi = mid
-        else:
-            lo = mid
-    return _greedy(widths, gap, hi)
+def _even(widths: list[float], gap: float, k: int) -> list[int]:
+    """Row starts cutting the pieces into ``k`` rows of about equal width (each cut at the
+    piece boundary nearest to its share of the total): for diagrams with too many
+    top-level pieces to search exactly, such as a chain of thousands of blocks."""
+    ends: list[float] = []
+    total = 0.0
+    for w in widths:
+        total += w + gap
+        ends.append(total)
+    starts = [0]
+    for r in range(1, k):
+        target = total * r / k
+        i = min(bisect.bisect_left(ends, target), len(ends) - 1)
+        nearer_before = i > 0 and target - ends[i - 1] < ends[i] - target
+        cut = max(starts[-1] + 1, i if nearer_before else i + 1)
+        if cut >= len(widths):
+            break
+        starts.append(cut)
+    return starts
 
 
 def _balanced(counts: list[int], starts: list[int]) -> bool:
@@ -126,22 +140,33 @@ def _balanced(counts: list[int], starts: list[int]) -> bool:
 def balanced_rows(widths: list[float], counts: list[int], gap: float, max_w: float) -> list[int]:
     """Row starts for pieces of ``widths`` holding ``counts`` glyphs: the fewest rows that
     fit ``max_w`` (a piece wider than that gets a row alone) with no row under half the
-    glyphs of the fullest. When no partition into rows is balanced (a block as wide as the
-    whole diagram, between two stubs), one row: a stub row is what balance rules out."""
+    glyphs of the fullest. Where no balanced rows fit, the balanced rows whose widest is
+    narrowest; where no rows at all are balanced (a block as wide as the whole diagram
+    between two stubs), one row: a stub row is what balance rules out."""
     n = len(widths)
     fewest = len(_greedy(widths, gap, max_w))
     if fewest <= 1:
         return [0]
-    for k in range(fewest, min(n, fewest + _EXTRA_ROWS) + 1):
-        if n <= _EXACT:
-            found = _exact(widths, counts, gap, max_w, k)
-            if found is not None:
-                return found[1]
-        else:
-            starts = _smallest_width(widths, gap, max_w, k)
-            if _balanced(counts, starts):
+    tries = range(fewest, min(n, fewest + _EXTRA_ROWS) + 1)
+    if n > _EXACT:
+        starts = [0]
+        for k in tries:
+            starts = _even(widths, gap, k)
+            rows = [widths[a:b] for a, b in _cuts(starts, n)]
+            fit = all(len(r) == 1 or row_width(r, gap) <= max_w for r in rows)
+            if fit and _balanced(counts, starts):
                 return starts
-    return [0]
+        return starts  # thousands of pieces: even rows, the last tried
+    for k in tries:
+        found = _exact(widths, counts, gap, max_w, k)
+        if found is not None:
+            return found[1]
+    relaxed = [
+        found
+        for k in range(2, min(n, fewest + _EXTRA_ROWS) + 1)
+        if (found := _exact(widths, counts, gap, float("inf"), k)) is not None
+    ]
+    return min(relaxed, key=lambda f: f[0])[1] if relaxed else [0]
 
 
 def _glyph_count(piece: Piece) -> int:
