@@ -20,6 +20,7 @@ from .draw.details import DetailScene, build_details, share_scenes
 from .draw.legend import LegendScene, build_legend, drawn_kinds
 from .draw.looks import assign_looks
 from .draw.palette import Palette
+from .draw.patterns import Patterns
 from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
 from .ir.categories import node_category
 from .ir.dims import DimNames, shape_text
@@ -189,7 +190,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         split_shown=split_shown,
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
-    svg, width, height = diagram_svg(scene, below, parts)
+    patterns = Patterns(prefix)
+    svg, width, height = diagram_svg(scene, below, parts, patterns=patterns)
 
     def scenes() -> str:
         # Outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
@@ -198,10 +200,13 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
         written: list[tuple[DetailScene, str]] = []
         total = 0
-        found = build_details(graph, vg, grouping, scene, opts, looks, prep.sizer)
+        # A scene opens in a panel that scrolls, at the diagram's scale: it is not wrapped
+        # to fit the column (wrap: auto), only where the reader asked for rows (wrap: N).
+        inside = replace(opts, wrap=0) if opts.wrap == "auto" else opts
+        found = build_details(graph, vg, grouping, scene, inside, looks, prep.sizer)
         for i, d in enumerate(found):
             sub = replace(parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, looks=d.looks)
-            text = detail_svg(d.scene, sub, d.for_id, d.label)
+            text = detail_svg(d.scene, sub, d.for_id, d.label, shared=patterns)
             total += len(text)
             if total > budget and d.depth > 0:
                 break  # every glyph of the diagram itself opens, whatever the budget

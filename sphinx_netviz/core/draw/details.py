@@ -77,9 +77,11 @@ class _Context:
     sizer: Sizer | None = None
     hierarchy: Hierarchy | None = None
 
-    def lay(self, options: Options, tree: Series) -> Scene:
+    def lay(self, options: Options, tree: Series, *, names: bool = True) -> Scene:
         """One scene of this level, at the level's scale."""
-        return layout(self.vg, self.grouping, options, sizer=self.sizer, tree=tree)
+        return layout(
+            self.vg, self.grouping, options, sizer=self.sizer, tree=tree, group_names=names
+        )
 
 
 def _group_items(grouping: Grouping) -> dict[tuple[int, tuple[str, ...]], Group]:
@@ -265,7 +267,8 @@ def _open(ctx: _Context, g: Glyph, options: Options) -> tuple[_Context, Scene, s
                 one = Group(gid=item.gid, body=list(run))
                 ctx.items[(item.gid, tuple(walk_leaves(run)))] = one
                 repeats.append(one)
-            inner = ctx.lay(options, Series(repeats))
+            # The repeats of one block: the panel's head names them, their glyphs need not.
+            inner = ctx.lay(options, Series(repeats), names=False)
             return ctx, inner, f"{g.type} \u00d7{item.count}"
         inner = ctx.lay(options, Series(list(item.body)))
         return ctx, inner, g.type

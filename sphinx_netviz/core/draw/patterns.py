@@ -58,10 +58,15 @@ class Patterns:
 
     prefix: str
     ids: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    #: The definitions of the document this one is shown in, reused rather than repeated
+    #: (a drill-down scene lives in the page next to its diagram, whose ids it can name).
+    shared: Patterns | None = None
 
     def url(self, tile: int, background: str, ink: str) -> str:
         """``url(#...)`` of the (tile, background, ink) pattern, defined on first use."""
         key = (tile, background.upper(), ink.upper())
+        if self.shared is not None and key in self.shared.ids:
+            return f"url(#{self.shared.prefix}-pat-{self.shared.ids[key]})"
         number = self.ids.get(key)
         if number is None:
             number = len(self.ids) + 1

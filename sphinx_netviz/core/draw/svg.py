@@ -36,15 +36,17 @@ def diagram_svg(
     parts: SvgParts,
     *,
     legend_gap: float = 24.0,
+    patterns: Patterns | None = None,
 ) -> tuple[str, float, float]:
-    """The diagram (with the legend below when given) as an SVG document."""
+    """The diagram (with the legend below when given) as an SVG document; ``patterns``
+    collects its pattern definitions (for its drill-down scenes to reuse)."""
     width = scene.width
     height = scene.height
     if legend is not None and legend.entries:
         width = max(width, legend.width + 32)
         height = scene.height + legend_gap + legend.height + 16
     dwg = drawing(width, height, parts.prefix, parts.title, parts.desc)
-    patterns = Patterns(parts.prefix)
+    patterns = patterns if patterns is not None else Patterns(parts.prefix)
     body = g_elem("nv-diagram")
     draw_scene(dwg, body, scene, parts, patterns=patterns)
     if legend is not None and legend.entries:
@@ -72,13 +74,16 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
     return str(dwg.tostring())
 
 
-def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
+def detail_svg(
+    scene: Scene, parts: SvgParts, for_id: str, label: str, shared: Patterns | None = None
+) -> str:
     """One drill-down scene (see details.py) as a compact inline SVG for the HTML embed.
 
     Same glyph, edge and label markup as the diagram, but no ``<title>``/``<desc>``/
     ``<style>`` of its own: it only ever lives inside a page next to its diagram, whose
     scoped ``<style>`` and the page's ``netviz.css`` already style ``svg.netviz``. It is
-    named by ``aria-label`` instead.
+    named by ``aria-label`` instead. Fill patterns the diagram defines already (``shared``)
+    are referenced, not defined again.
     """
     dwg = Root()  # no xmlns: the HTML parser puts <svg> in the SVG namespace itself
     dwg.attribs["class"] = "netviz nv-detail"
@@ -86,7 +91,7 @@ def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
     dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
     dwg.attribs["role"] = "group"
     dwg.attribs["aria-label"] = label
-    patterns = Patterns(parts.prefix)
+    patterns = Patterns(parts.prefix, shared=shared)
     body = g_elem("nv-diagram")
     draw_scene(dwg, body, scene, parts, patterns=patterns)
     if patterns.ids:

@@ -31,8 +31,12 @@ class Ctx:
         sizer: Sizer,
         *,
         mini: bool = False,
+        group_names: bool = True,
     ) -> None:
         self.vg = vg
+        #: group glyphs carry their names (off in a drill-down scene of one block's repeats,
+        #: whose panel is headed by that name)
+        self.group_names = group_names
         self.defs: dict[int, GroupDef] = grouping.defs
         self.o = options
         self.sizer = sizer
@@ -147,7 +151,7 @@ class Ctx:
         y = max(g.h_in, g.h_out) / 2 + 4
         need = g.w
         lines: list[tuple[str, str]] = []
-        if g.kind == "group":
+        if g.kind == "group" and self.group_names:
             # A group carries its name on the page (issue 19): ``BertLayer x6``.
             lines += [(line, "group") for line in name_lines(g.type, g.count)]
         elif g.count > 1:

@@ -32,13 +32,15 @@ def layout(
     mini: bool = False,
     tree: Series | None = None,
     margin: float = MARGIN,
+    group_names: bool = True,
 ) -> Scene:
-    """Lay out the grouped tree of ``vg``; coordinates end up inside (0, 0, w, h)."""
+    """Lay out the grouped tree of ``vg``; coordinates end up inside (0, 0, w, h).
+    ``group_names=False`` leaves group glyphs unnamed (the repeats of one block)."""
     if sizer is None:
         extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
         sizer = Sizer.from_view(vg, options, extra)
     series = tree if tree is not None else grouping.tree
-    ctx = Ctx(vg, grouping, options, sizer, mini=mini)
+    ctx = Ctx(vg, grouping, options, sizer, mini=mini, group_names=group_names)
     piece = _rows(ctx, [item_piece(ctx, it) for it in series.items], margin)
     if piece is None:
         return Scene([], [], [], [], 2 * margin, 2 * margin)
