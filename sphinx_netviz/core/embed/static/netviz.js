@@ -234,19 +234,14 @@
     }, true);
   }
 
-  // Sizes that would be inline styles, which a strict Content-Security-Policy blocks
-  // (style-src 'self'): the page carries them as data attributes and the script applies them
-  // through the CSSOM, which that policy allows.
+  // Sizes a strict CSP (style-src 'self') blocks as style=: set through the CSSOM.
   function sizes() {
-    D.querySelectorAll("svg.netviz[data-min-width]").forEach(function (svg) {
-      svg.style.setProperty("--netviz-min-width", svg.getAttribute("data-min-width") + "px");
+    D.querySelectorAll("svg.netviz[data-min-width]").forEach(function (s) {
+      s.style.setProperty("--netviz-min-width", s.dataset.minWidth + "px");
     });
-    D.querySelectorAll(".netviz[data-width]").forEach(function (f) {
-      if (!f.style.width) f.style.width = f.getAttribute("data-width");
-    });
-    D.querySelectorAll(".netviz[data-figure-width]").forEach(function (el) {
-      var f = el.parentElement && el.parentElement.closest("figure");
-      if (f && !f.style.width) f.style.width = el.getAttribute("data-figure-width");
+    D.querySelectorAll(".netviz[data-width],.netviz[data-figure-width]").forEach(function (e) {
+      var f = e.dataset.width ? e : e.parentElement.closest("figure");
+      if (f && !f.style.width) f.style.width = e.dataset.width || e.dataset.figureWidth;
     });
   }
 
