@@ -64,9 +64,11 @@ _GLYPH = re.compile(r'<g class="nv-(layer|group)"([^>]*)>')
 _ATTR = re.compile(r'\s([a-z-]+)="([^"]*)"')
 _LAYER = re.compile(r'<g class="nv-layer"[^>]*?data-type="([^"]*)"[^>]*>.*?</g>', re.DOTALL)
 _FOR = re.compile(r'\sdata-for="([^"]*)"')
-#: A placeholder box's naming (title, desc, role): the figure's text says it instead.
+#: A placeholder box's naming (title, desc, role, and the id they hung on): the figure's
+#: text says it instead, and the placeholders of one spec would share the id.
 _UNNAMED = re.compile(
-    r'<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>|<desc[^>]*/>|\s(?:role|aria-labelledby)="[^"]*"'
+    r'<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>|<desc[^>]*/>'
+    r'|\s(?:role|aria-labelledby|id)="[^"]*"'
 )
 
 
