@@ -185,7 +185,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         grouping,
         opts,
         max_width=max(scene.width, LEGEND_COLUMN) - 32,
-        max_height=_drawn_height(scene) + 2 * (SWATCH_H + ROW_GAP),
+        # (less the room its last label hangs below its entries)
+        max_height=_drawn_height(scene) + 2 * (SWATCH_H + ROW_GAP) - 6,
         wider=max(scene.width, COLUMN) - 32,
         split_shown=split_shown,
     )

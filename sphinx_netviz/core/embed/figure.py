@@ -67,7 +67,7 @@ _FOR = re.compile(r'\sdata-for="([^"]*)"')
 #: A placeholder box's naming (title, desc, role, and the id they hung on): the figure's
 #: text says it instead, and the placeholders of one spec would share the id.
 _UNNAMED = re.compile(
-    r'<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>|<desc[^>]*/>'
+    r"<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>|<desc[^>]*/>"
     r'|\s(?:role|aria-labelledby|id)="[^"]*"'
 )
 

@@ -85,7 +85,8 @@ def _chain(vg: VGraph, nodes: list[str]) -> str:
 def _kind_word(label: str) -> str:
     """The leading words of a block label (``Residual`` of ``Residual(Conv-BN x2)``,
     ``Normal cell`` of ``Normal cell (45 layers)``)."""
-    return label.split("(", 1)[0].split(" @", 1)[0].split(" \u2192", 1)[0].strip()
+    word = label.split("(", 1)[0].split(" @", 1)[0].split(" \u2192", 1)[0].split(", ", 1)[0]
+    return word.strip().removesuffix(" block")
 
 
 #: Merge layers: blocks ending in one are described by their merge (residual, inception...).
@@ -113,12 +114,19 @@ def _block(vg: VGraph, b: Block, post: list[str]) -> str:
         proj = "" if shortcut else " + proj"
         if len(b.branches) == 2 and None not in branches:
             return f"Residual({path}){proj}"
+        if len(b.branches) == 2:  # a main path that branches itself (a gate inside)
+            widest = max(b.branches, key=lambda br: len(walk_leaves(br.items)))
+            inner = describe(vg, widest.items)
+            size = sum(1 for n in walk_leaves(widest.items) if not vg.nodes[n].synthetic)
+            return f"Residual({inner if len(inner) <= 32 else f'{size} layers'}){proj}"
         return f"Residual({len(b.branches)} paths)"
     if merge == "Concatenate" and shortcut:
         return f"Dense block({_chain(vg, main)})"
     if merge == "Concatenate" and len(b.branches) >= 3:
         return f"Inception({len(b.branches)} branches)"
     if merge == "Multiply":
+        if main and canonical_type(vg.nodes[main[0]].type).startswith("Global"):
+            return "Squeeze-excite"  # a gate computed from the globally pooled input
         return f"Gate({_chain(vg, main)})" if main else "Gate"
     word = short_name(vg.nodes[b.merge].type) if b.merge is not None else "Fork"
     return f"{word}({len(b.branches)} branches)"
@@ -195,10 +203,11 @@ def describe(vg: VGraph, body: Sequence[Item]) -> str:
         parts.append((label, count, True))
     if layers:
         parts.append((_chain(vg, layers), 1, False))
-    return _join(parts)
+    size = sum(1 for n in walk_leaves(list(body)) if not vg.nodes[n].synthetic)
+    return _join(parts, size)
 
 
-def _join(parts: list[_Unit]) -> str:
+def _join(parts: list[_Unit], size: int) -> str:
     """One label for consecutive parts: spelled out when short, else the stage of blocks
     they are (``Stage(Residual x3)``, ``Stage(Reduction cell, Normal cell x4)``)."""
     if len(parts) == 1 and parts[0][1] == 1:
@@ -208,8 +217,9 @@ def _join(parts: list[_Unit]) -> str:
     total = sum(k for _p, k in blocks)
     if len(text) <= _MAX_JOINED:
         return text
-    if total < 2:
-        return blocks[0][0] if blocks else text[: _MAX_JOINED - 1] + "\u2026"
+    if total < 2:  # layers around one block: named for the block it holds
+        word = _kind_word(blocks[0][0]) if blocks else _kind_word(parts[0][0])
+        return f"{word} block ({size} layers)"
     words: list[tuple[str, int]] = []
     for p, k in blocks:
         word = _kind_word(p)
