@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet "tensorflow-cpu>=2.16" "keras>=3.3" jax jaxlib
 	$(BIN)/python -m pip install --quiet --no-deps "keras-hub>=0.20"
 	$(BIN)/python -m pip install --quiet absl-py kagglehub regex rich sentencepiece tokenizers
+	# ONNX: onnx reads the files; onnxscript only serves the tests (torch.onnx.export).
+	$(BIN)/python -m pip install --quiet "onnx>=1.16" "onnxscript>=0.2"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

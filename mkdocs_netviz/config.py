@@ -16,8 +16,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from sphinx_netviz.core import OptionError, option, resolve_options
+from sphinx_netviz.core.adapter import ARGUMENTS, parse_overrides
 
-__all__ = ["DiagramDefaults", "NetvizConfig", "Timeout"]
+__all__ = ["AutodocOverrides", "DiagramDefaults", "NetvizConfig", "Timeout"]
 
 
 class DiagramDefaults(base.BaseConfigOption[dict[str, Any]]):
@@ -45,6 +46,27 @@ class DiagramDefaults(base.BaseConfigOption[dict[str, Any]]):
         except OptionError as exc:
             raise base.ValidationError(str(exc)) from None
         return values
+
+
+class AutodocOverrides(base.BaseConfigOption[dict[str, dict[str, Any]]]):
+    """Per documented object (``pkg.models.mlp``): diagram options over ``defaults`` and
+    ``arguments`` for a factory or class that needs some, checked against the shared schema
+    (:mod:`sphinx_netviz.core.extract.autodoc_rules`). A bad key is a configuration warning naming
+    it (``--strict`` fails on it) and is dropped; the rest applies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, dict[str, Any]] = {}
+
+    def run_validation(self, value: object) -> dict[str, dict[str, Any]]:
+        entries, problems = parse_overrides(value)
+        for problem in problems:
+            key = f"{problem.key!r}: " if problem.key else ""
+            self.warnings.append(f"{key}{problem.message}")
+        return {
+            name: {**({ARGUMENTS: e.arguments} if e.arguments else {}), **e.options}
+            for name, e in entries.items()
+        }
 
 
 class Timeout(base.BaseConfigOption[float]):
@@ -104,4 +126,8 @@ class NetvizConfig(base.Config):  # type: ignore[no-untyped-call]
     # Settings for API reference pages
     autodoc = c.Type(bool, default=False)
     """Add a diagram to every mkdocstrings (python handler) entry for a function that returns
-    a Keras model and needs no arguments."""
+    a Keras model or a PyTorch module (or a subclass of one) and needs no arguments, and for
+    every model class netviz can build."""
+    autodoc_overrides = AutodocOverrides()
+    """Per documented object (``pkg.models.mlp``): options over ``defaults`` and
+    ``arguments``, e.g. ``{pkg.models.mlp: {input-shape: "784"}}``."""

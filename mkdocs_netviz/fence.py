@@ -31,6 +31,7 @@ from markdown.preprocessors import Preprocessor
 
 from .fence_parse import (
     FENCE_NAME,
+    SOURCE_MARK,
     FenceBlock,
     FenceRequest,
     fence_key,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FENCE_NAME",
+    "SOURCE_MARK",
     "FenceBlock",
     "FenceRenderer",
     "FenceRequest",

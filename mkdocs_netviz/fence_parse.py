@@ -15,6 +15,7 @@ from sphinx_netviz.core import OptionError, SpecError, option
 
 __all__ = [
     "FENCE_NAME",
+    "SOURCE_MARK",
     "FenceBlock",
     "FenceRequest",
     "fence_key",
@@ -25,6 +26,9 @@ __all__ = [
 
 #: The info string that marks a diagram fence.
 FENCE_NAME = "netviz"
+#: How a fence put into a docstring by the griffe extension names that docstring (a comment
+#: line, which :func:`parse_fence` ignores): ``# netviz-autodoc: pkg.models.mlp path:line``.
+SOURCE_MARK = "# netviz-autodoc:"
 
 _OPEN = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*"

@@ -108,6 +108,7 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
                 else None
             ),
             offline=self.config.offline,
+            site_types=_site_types(self.config.defaults),
         )
         defaults = {"timeout": self.config.timeout, **self.config.defaults}
         if self.session is None:
@@ -127,7 +128,10 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             script.defer = True
             config.extra_javascript.append(script)
         if self.config.autodoc:
-            _register_griffe_extension(config)
+            _register_griffe_extension(
+                config,
+                {"overrides": self.config.autodoc_overrides, "site": self.config.defaults},
+            )
         return config
 
     def _cache_dir(self, config: MkDocsConfig, base_dir: Path) -> Path:
@@ -169,6 +173,10 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.session is not None:
             self.session.start_build()
+        if self.config.autodoc:
+            from .griffe_ext import documented_objects
+
+            documented_objects().clear()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.session is None:
@@ -217,6 +225,8 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.session is None:
             return
+        if self.config.autodoc and self.config.autodoc_overrides:
+            self._check_overrides()
         site_dir = Path(config.site_dir)
         for rel, svg in sorted(self.session.assets.items()):
             target = site_dir / rel
@@ -231,6 +241,24 @@ class NetvizPlugin(BasePlugin[NetvizConfig]):  # type: ignore[no-untyped-call]
             self._watch_sources()
         if not self.is_serve:
             self.session.close()
+
+    def _check_overrides(self) -> None:
+        """One warning per ``autodoc_overrides`` entry that names no object mkdocstrings
+        loaded (skipped when it loaded none in this build: a serve rebuild reusing them)."""
+        from sphinx_netviz.core.adapter import unknown_objects
+
+        from .griffe_ext import documented_objects
+
+        seen = documented_objects()
+        if not seen:
+            return
+        assert self.session is not None
+        for name, close in unknown_objects(self.config.autodoc_overrides, seen):
+            hint = f"; did you mean {close!r}?" if close else ""
+            self.session.log.warning(
+                f"mkdocs.yml: plugins.netviz.autodoc_overrides[{name!r}]: no documented "
+                f"object has this name{hint}"
+            )
 
     # -- serve -------------------------------------------------------------------------------
     def on_serve(
@@ -287,8 +315,17 @@ def _python_handler_config(config: MkDocsConfig) -> dict[str, Any] | None:
     return python if isinstance(python, dict) else None
 
 
-def _register_griffe_extension(config: MkDocsConfig) -> None:
-    """Add the netviz griffe extension to the python handler's ``options.extensions``.
+def _site_types(defaults: dict[str, Any]) -> tuple[str, ...]:
+    """Layer types the plugin's ``defaults`` name in ``hide`` and ``colors``."""
+    from sphinx_netviz.core import resolve_options
+
+    site = resolve_options(defaults)  # validated by DiagramDefaults already
+    return tuple(dict.fromkeys([*site.hide, *(t for t, _ in site.colors)]))
+
+
+def _register_griffe_extension(config: MkDocsConfig, settings: dict[str, Any]) -> None:
+    """Add the netviz griffe extension to the python handler's ``options.extensions``, with
+    ``settings`` (override entries, site defaults) over options a user gave it by hand.
 
     The handler is created lazily (at the first ``:::`` block), after every ``on_config``,
     so editing its configuration here works whatever the plugin order in mkdocs.yml.
@@ -304,6 +341,11 @@ def _register_griffe_extension(config: MkDocsConfig) -> None:
     def name(ext: object) -> str:
         return str(next(iter(ext))) if isinstance(ext, dict) else str(ext)
 
-    if not any(name(ext).startswith("mkdocs_netviz.griffe_ext") for ext in extensions):
-        extensions.append(GRIFFE_EXTENSION)
+    ours = [ext for ext in extensions if name(ext).startswith("mkdocs_netviz.griffe_ext")]
+    given: dict[str, Any] = {}
+    for ext in ours:
+        extensions.remove(ext)
+        if isinstance(ext, dict):
+            given.update(next(iter(ext.values())) or {})
+    extensions.append({GRIFFE_EXTENSION: {**given, **settings}})
     options["extensions"] = extensions

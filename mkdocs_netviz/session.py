@@ -23,10 +23,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from mkdocs_netviz.fence_parse import FenceBlock, fence_key, find_fences, parse_fence
+from mkdocs_netviz.fence_parse import (
+    SOURCE_MARK,
+    FenceBlock,
+    fence_key,
+    find_fences,
+    parse_fence,
+)
 from mkdocs_netviz.html import Embed, figure_html, placeholder_html, source_html
 from sphinx_netviz.core import NetvizError, Options, resolve_options
-from sphinx_netviz.core.adapter import Stamps, deferred_links, file_stamps, link_table, unique_ids
+from sphinx_netviz.core.adapter import (
+    Stamps,
+    deferred_links,
+    file_stamps,
+    for_front_end,
+    link_table,
+    unique_ids,
+)
 
 if TYPE_CHECKING:
     from sphinx_netviz.core.adapter import BuiltDiagram, DiagramBuilder
@@ -65,6 +78,8 @@ class BuilderSettings:
     timeout: float
     snapshot_dir: Path | None = None
     offline: bool = False
+    #: layer types the plugin's ``defaults`` name in ``hide``/``colors`` (see TypeCheck)
+    site_types: tuple[str, ...] = ()
 
 
 @dataclass
@@ -135,6 +150,8 @@ class DiagramSession:
         #: diagrams asked of the builder / answered from the memo (tests and benchmarks read them)
         self.builder_calls = 0
         self.memo_hits = 0
+        #: (spec, options) of every diagram of the current build (``netviz snapshot --project``)
+        self.requests: list[tuple[str, Options]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -164,6 +181,7 @@ class DiagramSession:
         self.assets = {}
         self.failures = 0
         self.page = None
+        self.requests = []
 
     @property
     def builder(self) -> DiagramBuilder:
@@ -177,7 +195,7 @@ class DiagramSession:
             where = f"{self._location}: "
         else:
             where = f"{self.page.src_uri}: " if self.page else ""
-        self.log.warning(f"{where}{message}")
+        self.log.warning(f"{where}{for_front_end(message, 'mkdocs')}")
 
     @property
     def builder_started(self) -> bool:
@@ -196,7 +214,7 @@ class DiagramSession:
         """HTML for one fence. Never raises (except with ``fail_fast``): problems become a
         warning naming the page and line, and a visible placeholder."""
         page_line = self.page.line_of(source) if self.page else None
-        where = self._where(page_line if page_line is not None else line)
+        where = self._where(page_line if page_line is not None else line, _docstring(source))
         spec = source.strip().splitlines()[0].strip() if source.strip() else ""
         if not self.enabled:
             return source_html(source)
@@ -205,6 +223,7 @@ class DiagramSession:
             request = parse_fence(source)
             spec = request.spec
             options = resolve_options(self.defaults, header, dict(request.values))
+            self.requests.append((spec, options))
             return self._render(spec, options)
         except NetvizError as exc:
             return self._fail(where, spec, str(exc), header)
@@ -258,7 +277,16 @@ class DiagramSession:
         page_url = self.page.url if self.page else ""
         return get_relative_url(site_path, page_url)
 
-    def _where(self, line: int | None) -> str:
+    def _where(self, line: int | None, docstring: tuple[str, str] | None = None) -> str:
+        """``page:line``; for a fence the griffe extension put into a docstring, the
+        docstring's file and line first (``src/pkg/models.py:12``), as griffe's own
+        warnings say, then the object and the page."""
+        if docstring is not None:
+            name, source = docstring
+            path, _, lineno = source.rpartition(":")
+            shown = _relative(path, self.settings.base_dir)
+            page = f", on {self.page.src_uri}" if self.page is not None else ""
+            return f"{shown}:{lineno} (docstring of {name}{page})"
         if self.page is None:
             return "<markdown>" if line is None else f"<markdown>:{line}"
         if line is None:
@@ -267,6 +295,10 @@ class DiagramSession:
 
     def _fail(self, where: str, spec: str, cause: str, header: Mapping[str, str]) -> str:
         self.failures += 1
+        cause = for_front_end(cause, "mkdocs")
+        if "(docstring of " in where and "give the option" in cause:
+            name = where.split("(docstring of ", 1)[1].split(",", 1)[0].rstrip(")")
+            cause += f" (for an autodoc diagram: the plugin's autodoc_overrides entry {name})"
         message = f"{where}: netviz diagram {spec!r} failed: {cause}"
         if self.fail_fast:
             raise FenceFailed(message)
@@ -276,6 +308,24 @@ class DiagramSession:
         except NetvizError:
             embed = Embed()
         return placeholder_html(spec=spec, message=cause, embed=embed)
+
+
+def _docstring(source: str) -> tuple[str, str] | None:
+    """``(object, file:line)`` from the comment the griffe extension puts in its fences."""
+    for line in source.splitlines():
+        text = line.strip()
+        if text.startswith(SOURCE_MARK):
+            name, _, where = text[len(SOURCE_MARK) :].strip().partition(" ")
+            return (name, where) if where else None
+    return None
+
+
+def _relative(path: str, base: Path) -> str:
+    """``path`` relative to the project when inside it (as MkDocs names pages)."""
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _import_path(base_dir: Path, extra: Sequence[str]) -> tuple[str, ...]:
@@ -305,4 +355,5 @@ def _make_builder(settings: BuilderSettings, on_warning: Callable[[str], None]) 
         on_warning=on_warning,
         snapshot_dir=settings.snapshot_dir,
         offline=settings.offline,
+        site_types=settings.site_types,
     )

@@ -1,4 +1,4 @@
-"""netviz: Net2Vis-style diagrams of Keras models in Sphinx and MkDocs documentation.
+"""netviz: Net2Vis-style diagrams of Keras and PyTorch models in Sphinx and MkDocs documentation.
 
 This package is the Sphinx extension (``extensions = ["sphinx_netviz"]``) and holds the shared
 rendering core in :mod:`sphinx_netviz.core`. Sphinx is imported only when :func:`setup` runs,
@@ -10,17 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .core import __version__
+from .extra import MISSING_SPHINX
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["__version__", "setup"]
-
-
-#: The one line a user sees when the Sphinx extension is used without its extra.
-MISSING_SPHINX = (
-    'netviz: the Sphinx extension needs Sphinx; install it with: pip install "netviz[sphinx]"'
-)
+__all__ = ["MISSING_SPHINX", "__version__", "setup"]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

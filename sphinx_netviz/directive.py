@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_netviz.config import add_config_values, site_options
 from sphinx_netviz.core import OPTIONS, NetvizError, __version__
-from sphinx_netviz.core.adapter import parse_spec
+from sphinx_netviz.core.adapter import for_front_end, parse_spec
 from sphinx_netviz.dependencies import module_file, spec_dependencies
 from sphinx_netviz.directive_options import name_spec, parse_options, request_values
 from sphinx_netviz.events import connect_events, env_requests
@@ -41,7 +41,7 @@ __all__ = ["NetvizDirective", "module_file", "parse_options", "setup", "site_opt
 logger = logging.getLogger(__name__)
 
 #: Bump when the shape of what is stored on nodes or ``env`` changes (old pickles dropped).
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 # -- the directive ---------------------------------------------------------------------------
@@ -77,7 +77,10 @@ class NetvizDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
         spec = " ".join(self.arguments[0].split()) if self.arguments else ""
-        location = (docname, self.lineno)
+        # The directive's own source and line: the page's, or for a diagram autodoc put into
+        # a docstring, the docstring's (``models.py:docstring of pkg.models.mlp:5``), as
+        # autodoc's own warnings say; ``self.lineno`` alone counts lines of the whole input.
+        location = self.get_location() or (docname, self.lineno)
         node = netviz_diagram(
             "",
             spec=spec,
@@ -114,7 +117,9 @@ class NetvizDirective(SphinxDirective):
         node["classes"].extend(directives.class_option(options.class_) if options.class_ else [])
 
         if problems:
-            messages = [f"netviz: {name_spec(spec, text)}" for _, text in problems]
+            messages = [
+                f"netviz: {for_front_end(name_spec(spec, text), 'sphinx')}" for _, text in problems
+            ]
             for (subtype, _), message in zip(problems, messages, strict=True):
                 logger.warning(message, location=location, type="netviz", subtype=subtype)
             node["error"] = "; ".join(m.removeprefix("netviz: ") for m in messages)
@@ -122,8 +127,8 @@ class NetvizDirective(SphinxDirective):
             values = request_values(options)
             node["options"] = values
             node["request"] = request_key(spec, values)
-            requests: dict[str, list[tuple[int, str, dict[str, Any]]]] = env_requests(self.env)
-            requests.setdefault(docname, []).append((self.lineno, spec, values))
+            requests = env_requests(self.env)
+            requests.setdefault(docname, []).append((self.lineno, spec, values, location))
 
         if not options.caption:
             self.add_name(node)
@@ -148,6 +153,7 @@ class NetvizDirective(SphinxDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, node visitors, config values and event handlers."""
     from sphinx_netviz.builders import VISITORS
+    from sphinx_netviz.snapshots import builder_class
 
     add_config_values(app)
 
@@ -161,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=VISITORS["texinfo"],
     )
     app.add_directive("netviz", NetvizDirective)
+    app.add_builder(builder_class())
     app.add_css_file("netviz.css")
     app.add_js_file("netviz.js", loading_method="defer")
 

@@ -18,11 +18,13 @@ When the core runs, and why:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
+from sphinx_netviz.autodoc import autodoc_config_inited
 from sphinx_netviz.config import config_inited
 from sphinx_netviz.directive_options import name_spec
 from sphinx_netviz.nodes import netviz_diagram
@@ -35,19 +37,28 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["RENDERED_FORMATS", "connect_events", "env_requests"]
+__all__ = ["RENDERED_FORMATS", "Location", "connect_events", "env_requests"]
 
 logger = logging.getLogger(__name__)
 
-#: Builder formats whose visitors draw the diagram (others get a text paragraph).
-RENDERED_FORMATS = frozenset({"html", "latex", "text", "man", "texinfo"})
+#: Builder formats whose visitors draw the diagram (others get a text paragraph), and the
+#: ``netviz-snapshots`` builder's, which draws nothing but builds every diagram.
+RENDERED_FORMATS = frozenset({"html", "latex", "text", "man", "texinfo", "netviz-snapshots"})
 
 
 # -- env storage (merged across parallel readers) --------------------------------------------
 
 
-def env_requests(env: BuildEnvironment) -> dict[str, list[tuple[int, str, dict[str, Any]]]]:
-    """``(lineno, spec, values)`` of every diagram request, by document (made on first use)."""
+#: Where a warning about a diagram points: ``"source:line"`` (the page's, or a docstring's
+#: for an autodoc diagram), or ``(docname, lineno)``.
+Location = str | tuple[str, int]
+#: One diagram request as the environment keeps it: ``(lineno, spec, values, location)``.
+StoredRequest = tuple[int, str, dict[str, Any], Location]
+
+
+def env_requests(env: BuildEnvironment) -> dict[str, list[StoredRequest]]:
+    """``(lineno, spec, values, location)`` of every diagram request, by document (made on
+    first use)."""
     if not hasattr(env, "netviz_requests"):
         env.netviz_requests = {}  # type: ignore[attr-defined]
     return env.netviz_requests  # type: ignore[attr-defined,no-any-return]
@@ -119,17 +130,17 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         return
     requests = env_requests(env)
     entries = [
-        (docname, lineno, Request(spec, tuple(sorted(values.items()))))
+        (docname, where, Request(spec, tuple(sorted(values.items()))))
         for docname in sorted(reading)
-        for lineno, spec, values in requests.get(docname, [])
+        for _lineno, spec, values, where in requests.get(docname, [])
     ]
     if not entries:
         return
-    unique: dict[str, tuple[str, int, Request]] = {}
-    for docname, lineno, request in entries:
-        unique.setdefault(request.key, (docname, lineno, request))
+    unique: dict[str, tuple[str, Location, Request]] = {}
+    for docname, where, request in entries:
+        unique.setdefault(request.key, (docname, where, request))
     pending = list(unique.values())
-    for docname, lineno, request in status_iterator(
+    for _docname, where, request in status_iterator(
         pending,
         "netviz: building diagrams... ",
         "darkgreen",
@@ -137,21 +148,21 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> None:
         app.verbosity,
         stringify_func=lambda item: item[2].spec,
     ):
-        _build(app, request, (docname, lineno))
+        _build(app, request, where)
     failed = _failed(env)
     failed.difference_update(reading)
-    for docname, lineno, request in entries:
-        outcome = _build(app, request, (docname, lineno))
+    for docname, where, request in entries:
+        outcome = _build(app, request, where)
         if outcome.diagram is None:
             failed.add(docname)
-            _warn_once(app, outcome, request.spec, docname, lineno, request.key)
+            _warn_once(app, outcome, request.spec, where, request.key)
             continue
         for source in outcome.diagram.sources:
             env.note_dependency(source, docname=docname)
     logger.debug("[netviz] %d diagram(s), worker started: %s", len(pending), state.worker_started)
 
 
-def _build(app: Sphinx, request: Request, location: tuple[str, int]) -> Outcome:
+def _build(app: Sphinx, request: Request, location: Location) -> Outcome:
     state = get_state(app)
     key = request.key
     if key in state.outcomes:
@@ -159,21 +170,38 @@ def _build(app: Sphinx, request: Request, location: tuple[str, int]) -> Outcome:
     return state.build(app, request, location)
 
 
-def _warn_once(
-    app: Sphinx, outcome: Outcome, spec: str, docname: str, lineno: int, key: str
-) -> None:
+_DOCSTRING = re.compile(r":docstring of (?P<name>[\w.]+):\d+$")
+
+
+def _autodoc_hint(where: Location, message: str) -> str:
+    """For a diagram in a docstring, where its options go when autodoc put it there."""
+    found = _DOCSTRING.search(where) if isinstance(where, str) else None
+    if found is None or "give the option" not in message:
+        return message
+    name = found["name"]
+    return f"{message} (for an autodoc diagram: netviz_autodoc_overrides[{name!r}] in conf.py)"
+
+
+def _warn_once(app: Sphinx, outcome: Outcome, spec: str, where: Location, key: str) -> None:
     state = get_state(app)
-    marker = (docname, lineno, key)
+    marker = (str(where), key)
     if marker in state.warned:
         return
     state.warned.add(marker)
     logger.warning(
         "netviz: %s",
-        name_spec(spec, outcome.error),
-        location=(docname, lineno),
+        _autodoc_hint(where, name_spec(spec, outcome.error)),
+        location=where,
         type="netviz",
         subtype=outcome.subtype,
     )
+
+
+def _node_location(node: netviz_diagram) -> Location:
+    """The directive's source and line, as the directive stored them on the node."""
+    if node.source and node.line:
+        return f"{node.source}:{node.line}"
+    return (str(node["docname"]), int(node["lineno"]))
 
 
 def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -187,10 +215,10 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         outcome: Outcome | None = None
         if not node.get("error") and node.get("request"):
             request = _request_of(node)
-            node_doc, lineno = str(node["docname"]), int(node["lineno"])
-            outcome = _build(app, request, (node_doc, lineno))
+            where = _node_location(node)
+            outcome = _build(app, request, where)
             if outcome.diagram is None:
-                _warn_once(app, outcome, request.spec, node_doc, lineno, request.key)
+                _warn_once(app, outcome, request.spec, where, request.key)
         resolve_node(node, outcome)
         if _html(app) and node.get("classes_drawn"):
             from sphinx_netviz.links import type_links
@@ -209,6 +237,7 @@ def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
 def connect_events(app: Sphinx) -> None:
     """Connect every handler above (and the config check) to its Sphinx event."""
     app.connect("config-inited", config_inited)
+    app.connect("config-inited", autodoc_config_inited)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _get_outdated)

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from sphinx_netviz.core import NetvizError, Options, option
+from sphinx_netviz.core import NetvizError, Options, option, resolve_options
+from sphinx_netviz.core.adapter import for_front_end
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -39,6 +40,7 @@ __all__ = [
     "get_state",
     "options_from_values",
     "request_key",
+    "site_types",
     "snapshot_dir",
 ]
 
@@ -77,8 +79,8 @@ class NetvizState:
     pid: int
     builder: DiagramBuilder | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
-    #: (docname, lineno, request key) already warned about in this build.
-    warned: set[tuple[str, int, str]] = field(default_factory=set)
+    #: (location, request key) already warned about in this build.
+    warned: set[tuple[str, str]] = field(default_factory=set)
     #: docnames read in this build (main process), whose diagrams are rendered after reading.
     reading: set[str] = field(default_factory=set)
     #: builders created and workers started in this process (for tests and debug logs).
@@ -86,8 +88,9 @@ class NetvizState:
     closed_worker_starts: int = 0
     #: whether this build already probed the cache to decide on prestarting the worker.
     probed: bool = False
-    #: where the worker's own warnings are attributed (the diagram being built).
-    location: tuple[str, int] | None = None
+    #: where the worker's own warnings are attributed (the diagram being built):
+    #: ``"source:line"`` or ``(docname, lineno)``.
+    location: str | tuple[str, int] | None = None
 
     def diagram_builder(self, app: Sphinx) -> DiagramBuilder:
         """The process's DiagramBuilder, created on first use (never one from another pid)."""
@@ -103,6 +106,7 @@ class NetvizState:
                 on_warning=self._core_warning,
                 snapshot_dir=snapshot_dir(app),
                 offline=bool(app.config.netviz_offline),
+                site_types=site_types(app),
             )
             self.builders_created += 1
         return self.builder
@@ -133,9 +137,15 @@ class NetvizState:
             loader.prestart(request.spec)
 
     def _core_warning(self, message: str) -> None:
-        logger.warning("netviz: %s", message, location=self.location, type="netviz", subtype="core")
+        logger.warning(
+            "netviz: %s",
+            for_front_end(message, "sphinx"),
+            location=self.location,
+            type="netviz",
+            subtype="core",
+        )
 
-    def build(self, app: Sphinx, request: Request, location: tuple[str, int]) -> Outcome:
+    def build(self, app: Sphinx, request: Request, location: str | tuple[str, int]) -> Outcome:
         """Build ``request`` once per build (later calls return the remembered outcome)."""
         key = request.key
         if key in self.outcomes:
@@ -181,10 +191,12 @@ class NetvizState:
 
 
 def _one_line(spec: str, exc: BaseException) -> str:
+    """The warning (and placeholder) text: one line naming the spec, hints in the
+    directive's syntax (``:input-shape:``)."""
     message = " ".join(str(exc).split()) or type(exc).__name__
     if spec and spec not in message:
         message = f"model spec {spec!r}: {message}"
-    return message
+    return for_front_end(message, "sphinx")
 
 
 def _subtype(exc: BaseException) -> str:
@@ -233,6 +245,25 @@ def snapshot_dir(app: Sphinx) -> Path | None:
         return None
     path = Path(configured).expanduser()
     return path if path.is_absolute() else Path(app.confdir) / path
+
+
+def site_types(app: Sphinx) -> tuple[str, ...]:
+    """The layer types ``netviz_defaults`` and ``netviz_autodoc_options`` name in ``hide``
+    and ``colors``: meant for whichever models have them (see ``TypeCheck``)."""
+    from .config import autodoc_site_options, site_options
+
+    site = site_options(app.config)
+    autodoc = resolve_options(autodoc_site_options(app.config))
+    return tuple(
+        dict.fromkeys(
+            [
+                *site.hide,
+                *(t for t, _ in site.colors),
+                *autodoc.hide,
+                *(t for t, _ in autodoc.colors),
+            ]
+        )
+    )
 
 
 _STATES: weakref.WeakKeyDictionary[Sphinx, NetvizState] = weakref.WeakKeyDictionary()

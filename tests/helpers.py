@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -19,3 +20,38 @@ def run_json_script(script: str, *args: str, timeout: float = 300) -> Any:
         timeout=timeout,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+#: A ``sitecustomize`` that makes frameworks look uninstalled: ``find_spec`` answers None and
+#: ``import`` raises ModuleNotFoundError, as in a fresh venv without them. Put on PYTHONPATH
+#: (it is imported at start-up, before anything else), it stands for the Read the Docs venv
+#: in tests that cannot afford building one (tests/portable builds real ones).
+_BLOCKER = '''\
+import importlib.machinery
+
+_BLOCKED = frozenset({names!r})
+_find_spec = importlib.machinery.PathFinder.find_spec.__func__
+
+
+def _blocked_find_spec(cls, fullname, path=None, target=None):
+    if fullname.split(".", 1)[0] in _BLOCKED:
+        return None
+    return _find_spec(cls, fullname, path, target)
+
+
+importlib.machinery.PathFinder.find_spec = classmethod(_blocked_find_spec)
+'''
+
+
+def without_frameworks(where: Path, *names: str) -> dict[str, str]:
+    """The environment of a process (and its children) in which ``names`` (default: every
+    framework netviz reads) cannot be imported; this checkout stays importable."""
+    import os
+
+    blocked = names or ("torch", "tensorflow", "keras", "jax", "jaxlib", "keras_hub", "onnx")
+    folder = where / "no-frameworks"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(_BLOCKER.format(names=sorted(blocked)))
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH", "")) if p)
+    env = {k: v for k, v in os.environ.items() if k != "NETVIZ_OFFLINE"}
+    return {**env, "PYTHONPATH": path}

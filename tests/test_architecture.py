@@ -4,10 +4,10 @@ Every ``import`` statement of ``sphinx_netviz/`` and ``mkdocs_netviz/`` counts, 
 stands: at module level, inside a function, or under ``TYPE_CHECKING`` (an import moved into a
 function to dodge a circle is still a circle). The stage order is shared/DESIGN.md's:
 
-    ir <- options;  ir <- diff;  ir <- extract <- worker <- store
+    ir <- options;  ir <- compare;  ir <- extract <- worker <- store
     ir <- view <- group <- layout <- draw <- diagram <- embed <- pipeline <- adapters
 
-(``diff``, the matching of two IRs, sits beside ``options``: every drawing stage may read it.)
+(``compare``, the matching of two IRs, sits beside ``options``: every drawing stage may read it.)
 
 The adapters (the Sphinx extension and the MkDocs plugin) import only the user API
 (``sphinx_netviz.core``) and the adapter API (``sphinx_netviz.core.adapter``).
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sphinx_netviz", "mkdocs_netviz")
 CORE = "sphinx_netviz.core"
 
-_BELOW_VIEW = {"ir", "options", "diff"}
+_BELOW_VIEW = {"ir", "options", "compare"}
 _EXTRACTION = {"ir", "options", "extract", "worker", "store"}
 _DRAWING = ("view", "group", "layout", "draw")
 
@@ -34,7 +34,7 @@ _DRAWING = ("view", "group", "layout", "draw")
 ALLOWED: dict[str, set[str]] = {
     "ir": set(),
     "options": {"ir"},
-    "diff": {"ir"},
+    "compare": {"ir"},
     "extract": {"ir", "options"},
     "worker": {"ir", "options", "extract"},
     "store": {"ir", "options", "extract", "worker"},
@@ -52,8 +52,16 @@ ALLOWED: dict[str, set[str]] = {
     "mkdocs": {"api", "adapter"},
 }
 STAGE_PACKAGES = ("ir", "options", "extract", "worker", "store", "view", "group", "layout")
-STAGE_PACKAGES += ("draw", "embed", "diff")
-TOP_MODULES = {"diagram": "diagram", "pipeline": "pipeline", "cli": "cli", "adapter": "adapter"}
+STAGE_PACKAGES += ("draw", "embed", "compare")
+TOP_MODULES = {
+    "diagram": "diagram",
+    "pipeline": "pipeline",
+    "cli": "cli",
+    "cli_checks": "cli",
+    "cli_project": "cli",
+    "adapter": "adapter",
+}
+TOP_MODULES["cli_diff"] = "cli"
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -263,7 +263,8 @@ def _walk(
             continue
         if tag == "g" and "nv-legend-item" in cls:
             swatch = next((c for c in child if _local(c.tag) == "polygon"), None)
-            if swatch is not None:
+            # a diff's key (data-diff) explains outlines and badges, not a look of a kind
+            if swatch is not None and not child.get("data-diff"):
                 legend.append(
                     LegendItem(
                         child.get("data-kind", "type"),

@@ -44,6 +44,8 @@ netviz_defaults: dict[str, object] = {}
 # extracted by one build is not imported again by the other.
 netviz_cache_dir = str(DOCS.parent / ".cache" / "plugin" / "netviz")
 netviz_autodoc = True
+# A PyTorch class on the API page: netviz needs its example inputs' shape.
+netviz_autodoc_overrides = {"netviz_examples.torch_models.ResNetLike": {"input-shape": "3,32,32"}}
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

@@ -11,6 +11,8 @@ What a Python script or a notebook calls, and nothing else::
     diagram.stats        # the layout's quality: crossings, bends, width, height
     diagram.save("net.pdf")
     render(model)        # a live keras.Model / torch.nn.Module, walked in this process
+    d = diff("git:main:docs/_snapshots/net.json", model)  # changes against a reference
+    d.changes.stat()     # added / removed / changed, one line each
 
 Option names are the schema's (:data:`OPTIONS`) with ``-`` written ``_``. The Sphinx extension
 and the MkDocs plugin use these names too, plus the adapter API (:mod:`.adapter`: page HTML,
@@ -35,7 +37,7 @@ from .ir.graph import SCHEMA_VERSION, Edge, Graph, Node
 from .options.schema import OPTIONS, Option, Options, option, resolve_options
 
 if TYPE_CHECKING:
-    from .diagram import Diagram, render
+    from .diagram import Diagram, diff, render
     from .store.loader import load_graph
 
 #: The netviz release (the distribution's version; the Sphinx extension reports it too).
@@ -56,6 +58,7 @@ __all__ = [
     "RenderError",
     "SpecError",
     "__version__",
+    "diff",
     "load_graph",
     "option",
     "render",
@@ -64,6 +67,7 @@ __all__ = [
 
 _LAZY = {
     "Diagram": "diagram",
+    "diff": "diagram",
     "render": "diagram",
     "load_graph": "store.loader",
 }

@@ -56,17 +56,36 @@ if TYPE_CHECKING:
     )
     from .embed.inline import inline_svg, unique_ids
     from .extract.annotations import is_model_annotation
+    from .extract.autodoc_rules import (
+        ARGUMENTS,
+        AutodocEntry,
+        OverrideProblem,
+        draws_class,
+        entry_spec,
+        parse_overrides,
+        unknown_objects,
+    )
+    from .extract.model_classes import annotation_names, is_model_class
     from .ir.spec import ModelSpec, parse_spec
+    from .options.hints import for_front_end
     from .pipeline import BuiltDiagram, DiagramBuilder
-    from .store.cache import Stamps, file_stamps
+    from .store.cache import Stamps, default_cache_dir, file_stamps
     from .store.loader import LoadedModel, ModelLoader
-    from .store.snapshot import Snapshot, read_snapshot, snapshot_filename, write_snapshot
+    from .store.snapshot import (
+        Snapshot,
+        expected_snapshot,
+        read_snapshot,
+        snapshot_filename,
+        write_snapshot,
+    )
 
 __all__ = [
+    "ARGUMENTS",
     "FULL_SIZE_TEXT",
     "OPTIONS",
     "STATIC_DIR",
     "STATIC_FILES",
+    "AutodocEntry",
     "BuiltDiagram",
     "DiagramBuilder",
     "Embed",
@@ -78,20 +97,29 @@ __all__ = [
     "Option",
     "OptionError",
     "Options",
+    "OverrideProblem",
     "RenderError",
     "Snapshot",
     "SpecError",
     "Stamps",
     "__version__",
     "absolute_links",
+    "annotation_names",
     "class_candidates",
+    "default_cache_dir",
     "deferred_links",
+    "draws_class",
+    "entry_spec",
+    "expected_snapshot",
     "figure_html",
     "file_stamps",
+    "for_front_end",
     "inline_svg",
     "is_model_annotation",
+    "is_model_class",
     "link_table",
     "option",
+    "parse_overrides",
     "parse_spec",
     "placeholder_html",
     "placeholder_svg",
@@ -101,6 +129,7 @@ __all__ = [
     "snapshot_filename",
     "svg_to_pdf",
     "unique_ids",
+    "unknown_objects",
     "write_snapshot",
 ]
 
@@ -133,6 +162,18 @@ _LAZY = {
     "unique_ids": "embed.inline",
     "is_model_annotation": "extract.annotations",
     "svg_to_pdf": "draw.export",
+    "ARGUMENTS": "extract.autodoc_rules",
+    "AutodocEntry": "extract.autodoc_rules",
+    "OverrideProblem": "extract.autodoc_rules",
+    "draws_class": "extract.autodoc_rules",
+    "entry_spec": "extract.autodoc_rules",
+    "parse_overrides": "extract.autodoc_rules",
+    "unknown_objects": "extract.autodoc_rules",
+    "for_front_end": "options.hints",
+    "default_cache_dir": "store.cache",
+    "annotation_names": "extract.model_classes",
+    "is_model_class": "extract.model_classes",
+    "expected_snapshot": "store.snapshot",
 }
 
 

@@ -2,9 +2,12 @@
 
 Every diagram option flag is derived from the one schema (:data:`~.options.OPTIONS`):
 ``--group auto``, ``--names`` / ``--names false`` for booleans, and the generic
-``--option group=auto`` (repeatable). Exit status: 0 on success, 2 on a usage error (unknown
-flag, invalid option value), 1 when the model cannot be loaded or rendered, with one line on
-stderr naming the spec and the cause.
+``--option group=auto`` (repeatable); help texts are the schema's documentation as plain
+text. Exit status: 0 on success, 2 on a usage error (unknown flag, invalid option value, an
+output suffix the format cannot write, a folder that is no docs project), 1 when the model
+cannot be loaded or rendered, with one line on stderr naming the spec and the cause. Hints in
+messages name the command line's own flags (``--input-shape``, :mod:`.hints`). ``netviz diff`` and
+``--diff-against`` live in :mod:`.cli_diff`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from . import __version__
+from .cli_checks import FORMATS, UsageError, check_outputs, check_snapshot, given_options
+from .cli_diff import add_diff_parser, against_reference, cmd_diff
+from .cli_project import snapshot_projects
 from .ir.errors import NetvizError, OptionError
+from .options.hints import for_front_end
 from .options.schema import OPTIONS, resolve_options
 
 if TYPE_CHECKING:
@@ -27,7 +35,6 @@ __all__ = ["build_parser", "main"]
 
 #: Options a command line can set: everything but the page-embedding ones (caption, alt...).
 CLI_OPTIONS = tuple(o for o in OPTIONS if o.scope in ("render", "extract"))
-_FORMATS = ("svg", "pdf", "png")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,19 +44,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"netviz: usage error: {message} (see '{self.prog} --help')\n")
 
 
+def _warn(message: str) -> None:
+    print(f"netviz: warning: {for_front_end(message, 'cli')}", file=sys.stderr)
+
+
 def _add_common(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     if many:
         parser.add_argument(
             "specs",
-            nargs="+",
+            nargs="*",
             metavar="SPEC",
-            help="'pkg.module:factory', 'pkg.module:factory(depth=18)' or a .keras/.h5 file",
+            help="'pkg.module:factory', 'pkg.module:factory(depth=18)' or a saved model file "
+            "(.keras, .h5, .pt2); or none, with --project",
         )
     else:
         parser.add_argument(
             "spec",
-            help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a .keras/.h5 file "
-            "or (render/bundle) a saved IR .json file",
+            help="'pkg.module:factory', 'pkg.module:factory(depth=18)', a saved model file "
+            "(.keras, .h5, .pt2) or a saved IR .json file",
         )
     parser.add_argument(
         "--base-dir",
@@ -87,7 +99,8 @@ def _add_options(parser: argparse.ArgumentParser, *, render: bool) -> None:
     for opt in CLI_OPTIONS:
         if opt.scope == "render" and not render:
             continue
-        help_text = f"{opt.doc} (default: {opt.default!r})"
+        default = f" (default: {opt.default_text})" if opt.default_text else ""
+        help_text = (opt.plain_doc + default).replace("%", "%%")  # argparse formats with %
         if opt.kind == "bool":
             group.add_argument(
                 f"--{opt.name}",
@@ -118,7 +131,12 @@ def _add_options(parser: argparse.ArgumentParser, *, render: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``netviz`` argument parser (flags derived from the options schema)."""
-    parser = _Parser(prog="netviz", description="Net2Vis-style diagrams of Keras models.")
+    parser = _Parser(
+        prog="netviz",
+        description="Net2Vis-style diagrams of Keras and PyTorch models (Hugging Face models "
+        "included): SVG, PDF or PNG, and the snapshots a docs build draws from.",
+    )
+    parser.add_argument("--version", action="version", version=f"netviz {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     inspect = sub.add_parser("inspect", help="print the extracted graph (table or IR JSON)")
@@ -132,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--legend-out", type=Path, default=None, help="write the legend here")
     render.add_argument(
         "--format",
-        choices=_FORMATS,
+        choices=FORMATS,
         default=None,
         help="output format (default: from the output file's suffix, else svg)",
     )
@@ -145,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(render, render=True)
 
+    add_diff_parser(sub, lambda parser: _add_options(parser, render=True))
+
     bundle = sub.add_parser("bundle", help="zip of diagram and legend, each as SVG and PDF")
     _add_common(bundle)
     bundle.add_argument("-o", "--output", type=Path, required=True, help="output .zip file")
@@ -156,11 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(snapshot, many=True)
     snapshot.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="DOCS_DIR",
+        help="a Sphinx (conf.py) or MkDocs (mkdocs.yml) project: write the snapshot of every "
+        "diagram its build draws (directives, fences, autodoc), each with its own options",
+    )
+    snapshot.add_argument(
         "-d",
         "--dir",
         type=Path,
-        required=True,
-        help="the snapshot folder (netviz_snapshot_dir / the plugin's snapshot_dir)",
+        default=None,
+        help="the snapshot folder (default with --project: the project's netviz_snapshot_dir "
+        "or snapshot_dir; required otherwise)",
     )
     _add_options(snapshot, render=False)
     return parser
@@ -193,7 +222,7 @@ def _loader(
         base_dir=base,
         sys_path=[str(Path(p).resolve()) for p in args.sys_path],
         timeout=options.timeout,
-        on_warning=lambda msg: print(f"netviz: warning: {msg}", file=sys.stderr),
+        on_warning=_warn,
         memory_limit=options.memory_limit,
         snapshot_dir=snapshot_dir or getattr(args, "snapshot_dir", None),
         offline=bool(getattr(args, "offline", False)),
@@ -244,17 +273,14 @@ def _cmd_render(args: argparse.Namespace, options: Options) -> int:
     from .diagram import render
 
     graph = _load(args, options)
-    diagram = render(graph, options)
-    fmt = args.format or (args.output.suffix.lower().lstrip(".") or "svg")
-    if fmt not in _FORMATS:
-        fmt = "svg"
-    _write(args.output, _convert(diagram.svg, fmt))
+    _check_types(graph, options)
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
+    _write(args.output, _convert(diagram.svg, args.format))
     if args.legend_out is not None:
-        legend_fmt = args.legend_out.suffix.lower().lstrip(".")
-        _write(
-            args.legend_out,
-            _convert(diagram.legend_svg, legend_fmt if legend_fmt in _FORMATS else "svg"),
-        )
+        _write(args.legend_out, _convert(diagram.legend_svg, args.legend_format))
     if args.stats and diagram.stats is not None:
         print("\n".join(diagram.stats.lines()))
     return 0
@@ -265,13 +291,29 @@ def _cmd_bundle(args: argparse.Namespace, options: Options) -> int:
     from .draw import export
 
     graph = _load(args, options)
-    _write(args.output, export.bundle(render(graph, options)))
+    _check_types(graph, options)
+    if options.diff_against:
+        diagram = against_reference(args, options, graph, _loader)
+    else:
+        diagram = render(graph, options)
+    _write(args.output, export.bundle(diagram))
     return 0
+
+
+def _check_types(graph: Graph, options: Options) -> None:
+    """One warning for layer types in --hide/--colors that the model does not have."""
+    from .options.unknown_types import unknown_types_message
+
+    message = unknown_types_message(graph, options)
+    if message is not None:
+        _warn(message)
 
 
 def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
     """Extract each spec (or take it from the cache) and write its snapshot into ``--dir``;
     one stderr line per spec that fails, the others are still written."""
+    if args.project is not None:
+        return snapshot_projects(args.project, args.dir, args.cache_dir, args.no_cache)
     from .store.snapshot import snapshot_filename
 
     folder = args.dir.resolve()
@@ -286,36 +328,48 @@ def _cmd_snapshot(args: argparse.Namespace, options: Options) -> int:
                 message = " ".join(str(exc).split()) or type(exc).__name__
                 if spec.strip() not in message:
                     message = f"model spec {spec!r}: {message}"
-                print(f"netviz: {message}", file=sys.stderr)
+                print(f"netviz: {for_front_end(message, 'cli')}", file=sys.stderr)
                 continue
             name = snapshot_filename(spec, {**extract, "input-shape": options.input_shape})
             print(str(folder / name))
     return 1 if failed else 0
 
 
+def _cmd_diff(args: argparse.Namespace, options: Options) -> int:
+    return cmd_diff(args, options, _loader, _write, _convert)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``netviz`` console script; returns the exit status."""
+    from .cli_project import ProjectError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         options = _options(args)
-    except OptionError as exc:
-        print(f"netviz: usage error: {exc}", file=sys.stderr)
+        check_outputs(args)
+        check_snapshot(args, given_options(args))
+    except (OptionError, UsageError) as exc:
+        print(f"netviz: usage error: {for_front_end(str(exc), 'cli')}", file=sys.stderr)
         return 2
     commands = {
         "inspect": _cmd_inspect,
         "render": _cmd_render,
         "bundle": _cmd_bundle,
         "snapshot": _cmd_snapshot,
+        "diff": _cmd_diff,
     }
     try:
         return commands[args.command](args, options)
+    except ProjectError as exc:
+        print(f"netviz: usage error: {exc}", file=sys.stderr)
+        return 2
     except NetvizError as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         spec = getattr(args, "spec", None) or " ".join(getattr(args, "specs", ()))
         if spec not in message:
             message = f"model spec {spec!r}: {message}"
-        print(f"netviz: {message}", file=sys.stderr)
+        print(f"netviz: {for_front_end(message, 'cli')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("netviz: interrupted", file=sys.stderr)

@@ -1,42 +1,55 @@
-"""Graph IR -> Diagram: the rendering pipeline behind ``render()``.
+"""Graph IR -> Diagram: the rendering pipeline behind ``render()`` and ``diff()``.
 
 view (nesting, hide, manual groups, splits) -> series-parallel tree -> automatic grouping ->
 layout -> SVG diagram + legend. Pure functions of (graph, options): no global state, no
-randomness, so the same input always gives byte-identical SVG.
+randomness, so the same input always gives byte-identical SVG. ``diff(old, new)`` draws
+``new`` the same way, marked against ``old`` (matching: :mod:`.diff`; marks: the view's
+:mod:`.view.marks` and the writer's :mod:`.draw.diffmarks`).
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .compare.changes import summarize as summarize_changes
+from .compare.match import match_graphs
 from .draw.details import DetailScene, build_details, share_scenes
+from .draw.diffmarks import glyph_notes, marks_drawn, path_marks
 from .draw.legend import LegendScene, build_legend, drawn_kinds
 from .draw.looks import assign_looks
 from .draw.palette import Palette
 from .draw.patterns import Patterns
 from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
+from .draw.text import summarize, tooltip
 from .ir.categories import node_category
-from .ir.dims import DimNames, shape_text
 from .ir.errors import OptionError, RenderError
-from .ir.graph import Graph, Node, Shape
-from .ir.keys import RENDERER_VERSION, diagram_key
+from .ir.graph import Graph
+from .ir.keys import RENDERER_VERSION, diagram_key, diff_key
 from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
 from .layout.sizes import COLUMN, LEGEND_COLUMN, ROW_GAP, SWATCH_H
 from .options.schema import Options, resolve_options
+from .view.marks import DiffPlan
 
 if TYPE_CHECKING:
-    from .group.grouping import Grouping
-    from .layout import Glyph, LayoutStats, Scene
-    from .view.vgraph import VGraph
+    from .compare.changes import Changes
+    from .layout import LayoutStats, Scene
 
-__all__ = ["RENDERER_VERSION", "Diagram", "Prepared", "diagram_key", "prepare", "render"]
+__all__ = [
+    "RENDERER_VERSION",
+    "Diagram",
+    "Prepared",
+    "diagram_key",
+    "diff",
+    "prepare",
+    "render",
+    "render_diff",
+]
 
 #: Part of every SVG cache key: bump when the same input would draw differently.
 
@@ -67,6 +80,10 @@ class Diagram:
     stats: LayoutStats | None = None
     #: (layer type, defining module) of every drawn class, for links to API docs
     classes: tuple[tuple[str, str], ...] = ()
+    #: the model's name (``graph.name``)
+    name: str = ""
+    #: a diff's summary (:func:`diff`, ``diff-against``): None for a plain render
+    changes: Changes | None = None
     _scenes: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     _legend: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
@@ -84,6 +101,11 @@ class Diagram:
         Made on first use: only a page embedding the diagram needs them, so the CLI,
         Jupyter and ``save`` never pay for them."""
         return self._scenes() if self._scenes is not None else ""
+
+    def __repr__(self) -> str:
+        """One line for a REPL (the SVG itself is ``.svg``; notebooks show the picture)."""
+        glyphs = f"{self.glyphs} glyph" + ("" if self.glyphs == 1 else "s")
+        return f"<Diagram {self.name!r}: {glyphs}, {self.width:.0f}x{self.height:.0f} px>"
 
     def _repr_svg_(self) -> str:
         """Jupyter (and sphinx-gallery, MyST-NB, which use the same reprs) show the diagram."""
@@ -139,6 +161,8 @@ def render(graph: Graph | Any, options: Options | None = None, **kwargs: object)
     one options schema; an unknown name or bad value raises :class:`OptionError`.
     """
     opts = _options(options, kwargs)
+    if opts.diff_against:  # the option of the directive, the fence and netviz render
+        return diff(opts.diff_against, graph, opts)
     if not isinstance(graph, Graph):
         from .extract.live import extract_live
 
@@ -154,29 +178,84 @@ def render(graph: Graph | Any, options: Options | None = None, **kwargs: object)
             gc.enable()
 
 
-def _render(graph: Graph, opts: Options) -> Diagram:
+def diff(old: object, new: object, options: Options | None = None, **kwargs: object) -> Diagram:
+    """Draw ``new`` with its changes against ``old`` (shared/DESIGN.md section 5).
+
+    Each is a :class:`Graph`, a live model or a spec (text or path: any spec netviz reads,
+    plus ``git:REV:PATH``, a snapshot file as committed at a git revision; ``old`` may be
+    ``git:REV``, the snapshot of the spec ``new`` at that revision). Options are
+    :func:`render`'s and apply to ``new``. Glyphs that differ carry ``data-diff``; what
+    ``old`` had and ``new`` lacks is drawn ghosted; :attr:`Diagram.changes` holds the
+    :class:`~.diff.changes.Changes` (``.stat()``, ``.differ``).
+    """
+    opts = replace(_options(options, kwargs), diff_against="")
+    spec = os.fspath(new) if isinstance(new, str | os.PathLike) else None
+    return render_diff(_graph(old, opts, spec), _graph(new, opts, None), opts)
+
+
+def _graph(obj: object, opts: Options, spec: str | None) -> Graph:
+    """A side of a diff as a graph: itself, a spec through the loader, or a live model."""
+    if isinstance(obj, Graph):
+        return obj
+    if isinstance(obj, str | os.PathLike):
+        from .store.cache import default_cache_dir
+        from .store.loader import ModelLoader
+        from .store.revision import load_reference
+
+        shape, extract = opts.input_shape, opts.extract_values()
+        loader = ModelLoader(cache_dir=default_cache_dir(), memory_limit=opts.memory_limit)
+        with loader:
+            return load_reference(
+                os.fspath(obj), loader, spec=spec, input_shape=shape, extract=extract
+            )
+    from .extract.live import extract_live
+
+    return extract_live(obj, opts)
+
+
+def render_diff(old: Graph, new: Graph, opts: Options) -> Diagram:
+    """``new`` drawn with its changes against ``old``: matched (:mod:`.diff`), summarised,
+    and drawn with the marks of :mod:`.view.marks` (the diagram key covers ``old`` too)."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # as render() does: many small objects, no cycles worth collecting
+    try:
+        matching = match_graphs(old, new)
+        folds = opts.group != "none" and opts.fold_repeats
+        plan = DiffPlan(matching, summarize_changes(matching), fold_repeats=folds)
+        return _render(new, opts, plan, diff_key(old, new, opts))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _render(
+    graph: Graph, opts: Options, diff: DiffPlan | None = None, key: str | None = None
+) -> Diagram:
+    """The diagram of ``graph``; with a ``diff``, marked against its reference (``key``:
+    the diagram key, which then covers the reference too)."""
     opts = with_graph_names(graph, opts)
     try:
-        prep = _prepare(graph, opts)
+        prep = _prepare(graph, opts, diff)
     except (RenderError, OptionError):
         raise
     except RecursionError:
         raise RenderError(f"model {graph.name!r}: the graph is nested too deeply to draw") from None
     vg, grouping, scene = prep.view, prep.grouping, prep.scene
-    palette = Palette(
-        opts.palette, dict(opts.colors), {n.type: node_category(n) for n in graph.nodes}
-    )
-    prefix = "nv" + diagram_key(graph, opts)[:10]
+    categories = {n.type: node_category(n) for n in graph.nodes}
+    for ghost in (v.node for v in vg.nodes.values() if v.diff and v.node is not None):
+        categories.setdefault(ghost.type, node_category(ghost))
+    palette = Palette(opts.palette, dict(opts.colors), categories)
+    prefix = "nv" + (key or diagram_key(graph, opts))[:10]
     looks = assign_looks(palette, *drawn_kinds(vg, grouping, scene))
     summary = summarize(graph, vg, grouping, scene, opts.dim_names)
     title = f"{graph.name} architecture diagram"
-    parts = SvgParts(
-        prefix=prefix,
-        title=title,
-        desc=summary,
-        looks=looks,
-        tooltips={g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs},
-    )
+    tooltips = {g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs}
+    for gid, notes in glyph_notes(scene, vg).items():
+        tooltips[gid] = "\n".join([tooltips[gid], *notes])
+    edge_marks = path_marks(scene, vg)
+    if diff is not None:
+        summary += " " + diff.sentence()
+    parts = SvgParts(prefix, title, summary, looks, tooltips, edge_marks)
     split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
     # The legend wraps to the diagram's width (the column's, where the diagram is narrower)
     # and its miniatures never make it taller than the diagram plus two rows.
@@ -189,6 +268,7 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         max_height=_drawn_height(scene) + 2 * (SWATCH_H + ROW_GAP) - 6,
         wider=max(scene.width, COLUMN) - 32,
         split_shown=split_shown,
+        diff_marks=marks_drawn(scene, edge_marks),
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
     patterns = Patterns(prefix)
@@ -204,9 +284,15 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         # A scene opens in a panel that scrolls, at the diagram's scale: it is not wrapped
         # to fit the column (wrap: auto), only where the reader asked for rows (wrap: N).
         inside = replace(opts, wrap=0) if opts.wrap == "auto" else opts
-        found = build_details(graph, vg, grouping, scene, inside, looks, prep.sizer)
+        found = build_details(graph, vg, grouping, scene, inside, looks, prep.sizer, diff)
         for i, d in enumerate(found):
-            sub = replace(parts, prefix=f"{prefix}-d{i}", tooltips=d.tooltips, looks=d.looks)
+            sub = replace(
+                parts,
+                prefix=f"{prefix}-d{i}",
+                tooltips=d.tooltips,
+                looks=d.looks,
+                edge_marks=d.edge_marks,
+            )
             text = detail_svg(d.scene, sub, d.for_id, d.label, shared=patterns)
             total += len(text)
             if total > budget and d.depth > 0:
@@ -223,6 +309,8 @@ def _render(graph: Graph, opts: Options) -> Diagram:
         summary=summary,
         stats=scene.stats,
         classes=drawn_classes(graph),
+        name=graph.name,
+        changes=diff.changes if diff is not None else None,
         _scenes=scenes,
         _legend=lambda: legend_only_svg(legend, parts),
     )
@@ -244,122 +332,3 @@ def drawn_classes(graph: Graph) -> tuple[tuple[str, str], ...]:
         if n.type and n.module:
             seen.setdefault(n.type, n.module)
     return tuple(seen.items())
-
-
-# -- text ------------------------------------------------------------------------------------
-def _shape_text(shape: Shape | None, names: DimNames = ()) -> str:
-    return shape_text(shape, names)
-
-
-_KEY_CONFIG = (
-    "filters",
-    "units",
-    "kernel_size",
-    "strides",
-    "padding",
-    "pool_size",
-    "dilation_rate",
-    "activation",
-    "rate",
-    "num_heads",
-    "key_dim",
-    "axis",
-    "output_dim",
-    "input_dim",
-    "size",
-    "target_shape",
-)
-
-
-def _config_text(node: Node) -> str:
-    parts = []
-    for key in _KEY_CONFIG:
-        if key in node.config:
-            value = node.config[key]
-            if isinstance(value, list | tuple):
-                value = "x".join(str(v) for v in value)
-            parts.append(f"{key}={value}")
-    return ", ".join(parts[:6])
-
-
-def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) -> str:
-    """Name, type, shapes, parameters and key config; for groups, the members."""
-    sub = vg.members_view(g.id) if g.kind == "group" else None
-    if sub is not None:
-        names = [m.name for m in sub.nodes.values()]
-        counts = Counter(m.type for m in sub.nodes.values())
-        params = sum(m.node.params for m in sub.nodes.values() if m.node is not None)
-        head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
-        if g.count > 1:
-            params *= g.count  # one repeat's members are listed; each repeat has its own
-        return "\n".join(
-            [
-                f"{head}: {g.members} layers",
-                f"in {_shape_text(g.in_shape, dim_names)} "
-                f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
-                "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
-                f"params: {params:,}",
-                "members: " + ", ".join(names[:24]) + (", \u2026" if len(names) > 24 else ""),
-            ]
-        )
-    if g.kind == "group":
-        node_ids = g.node_ids
-        members = [vg.nodes[n] for n in node_ids if n in vg.nodes]
-        counts = Counter(m.type for m in members if not (m.synthetic and m.type == "Split"))
-        names = [m.name for m in members if not m.synthetic]
-        head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
-        params = sum(m.node.params for m in members if m.node is not None)
-        lines = [
-            f"{head}: {g.members} layers",
-            f"in {_shape_text(g.in_shape, dim_names)} "
-            f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
-            "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
-            f"params: {params:,}",
-        ]
-        shown = names[:24]
-        more = f", \u2026 (+{len(names) - len(shown)})" if len(names) > len(shown) else ""
-        lines.append("members: " + ", ".join(shown) + more)
-        return "\n".join(lines)
-    n = vg.nodes.get(g.id)
-    if n is None:
-        return g.name
-    if n.synthetic:
-        return f"Split: {_shape_text(n.out_shape, dim_names)} to {len(vg.succ[n.id])} consumers"
-    lines = [f"{n.name} ({n.type})"]
-    node = n.node
-    if node is not None:
-        ins = ", ".join(_shape_text(s, dim_names) for s in node.input_shapes) or "none"
-        outs = ", ".join(_shape_text(s, dim_names) for s in node.output_shapes) or "none"
-        lines.append(f"in {ins} \u2192 out {outs}")
-        lines.append(f"params: {node.params:,}")
-        cfg = _config_text(node)
-        if cfg:
-            lines.append(cfg)
-    return "\n".join(lines)
-
-
-def summarize(
-    graph: Graph, vg: VGraph, grouping: Grouping, scene: Scene, names: DimNames = ()
-) -> str:
-    """A plain-text description for alt text: size, main types, shapes, groups."""
-    top = [n for n in graph.nodes if n.parent is None]
-    types = Counter(n.type for n in top if n.kind != "input")
-    main = ", ".join(f"{c} {t}" for t, c in types.most_common(4))
-    ins = (
-        "; ".join(_shape_text(n.output_shape, names) for n in top if n.id in graph.inputs)
-        or "unknown"
-    )
-    outs = (
-        "; ".join(_shape_text(n.output_shape, names) for n in top if n.id in graph.outputs)
-        or "unknown"
-    )
-    params = sum(n.params for n in top)
-    text = (
-        f"Diagram of the model {graph.name}: {len(top)} layers ({main}), "
-        f"input {ins}, output {outs}, {params:,} parameters."
-    )
-    if grouping.defs:
-        groups = ", ".join(f"{d.label} ({d.instances}\u00d7)" for d in grouping.defs.values())
-        text += f" Repeated blocks drawn as groups: {groups}."
-    text += f" Drawn as {len(scene.glyphs)} glyphs, left to right."
-    return text

@@ -8,6 +8,13 @@ unchanged diagram keeps its file name across builds.
 
 Warm path: with a valid IR entry (or a snapshot, where no framework is installed) and a
 cached SVG, ``build`` starts no worker and imports no framework.
+
+``diff-against`` (issue 21) is resolved here, once for both adapters: the reference is
+loaded like any spec, or read from git (``git:REV``: the spec's own snapshot in the build's
+snapshot folder as committed at ``REV``; :mod:`.store.revision`), and the diagram is drawn
+marked against it, keyed by both graphs' content. A reference that cannot be had is a
+:class:`NetvizError` naming the spec and the reference: the adapters' located warning and
+placeholder.
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .ir.errors import NetvizError, RenderError
-from .ir.keys import diagram_key
+from .ir.keys import diagram_key, diff_key
+from .options.unknown_types import TypeCheck
 from .store.loader import ModelLoader
+from .store.revision import diff_against
 
 if TYPE_CHECKING:
+    from .ir.graph import Graph
     from .options.schema import Options
 
 __all__ = ["BuiltDiagram", "DiagramBuilder"]
@@ -59,7 +69,12 @@ class DiagramBuilder:
         on_warning: Callable[[str], None] | None = None,
         snapshot_dir: Path | None = None,
         offline: bool = False,
+        site_types: Sequence[str] = (),
     ) -> None:
+        """``site_types``: the layer types the site-wide options name in ``hide`` and
+        ``colors``, checked against the models more leniently (:class:`TypeCheck`)."""
+        self._on_warning = on_warning
+        self._types = TypeCheck(site_types)
         self.loader = ModelLoader(
             cache_dir=cache_dir,
             base_dir=base_dir,
@@ -94,15 +109,26 @@ class DiagramBuilder:
             memory_limit=options.memory_limit,
             extract=extract,
         )
-        key = diagram_key(loaded.graph, options)
+        if options.hide or options.colors:
+            unknown = self._types.message(loaded.graph, options)
+            if unknown is not None and self._on_warning is not None:
+                self._on_warning(f"model spec {spec.strip()!r}: {unknown}")
+        reference = self._reference(spec, options) if options.diff_against else None
+        if reference is None:
+            key = diagram_key(loaded.graph, options)
+        else:
+            key = diff_key(reference, loaded.graph, options)
         cached = self.loader.cache.get_diagram(key)
         fields: dict[str, Any]
         if cached is not None and _complete(cached):
             fields = cached
         else:
-            from .diagram import render
+            from .diagram import render, render_diff
 
-            diagram = render(loaded.graph, options)
+            if reference is None:
+                diagram = render(loaded.graph, options)
+            else:
+                diagram = render_diff(reference, loaded.graph, options)
             fields = {
                 "svg": diagram.svg,
                 "legend_svg": diagram.legend_svg,
@@ -126,6 +152,16 @@ class DiagramBuilder:
             height=float(fields["height"]),
             details=str(fields["details"]),
             classes=tuple((str(t), str(m)) for t, m in fields["classes"]),
+        )
+
+    def _reference(self, spec: str, options: Options) -> Graph:
+        """The graph ``diff-against`` names; errors name the spec and the reference."""
+        return diff_against(
+            options.diff_against,
+            spec,
+            self.loader,
+            input_shape=options.input_shape,
+            extract=options.extract_values(),
         )
 
     def close(self) -> None:

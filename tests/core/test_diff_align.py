@@ -11,8 +11,8 @@ from itertools import pairwise
 
 import pytest
 
-from sphinx_netviz.core.diff.align import _myers, align, increasing_pairs
-from sphinx_netviz.core.diff.repeats import smallest_period
+from sphinx_netviz.core.compare.align import _myers, align, increasing_pairs
+from sphinx_netviz.core.compare.repeats import smallest_period
 
 
 def lcs_length(a: list[str], b: list[str]) -> int:

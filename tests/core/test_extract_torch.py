@@ -114,7 +114,9 @@ def test_resnet_shapes_params_and_categories() -> None:
     assert by_id["maxpool"].output_shapes == ((16, 16, 16),)
     assert by_id["fc"].category == "dense" and by_id["fc"].output_shapes == ((10,),)
     assert by_id["flatten"].kind == "op" and by_id["flatten"].category == "reshape"
-    assert by_id["layer1.0/add"].type == "add" and by_id["layer1.0/add"].category == "merge"
+    assert by_id["flatten"].type == "Flatten" and by_id["flatten"].role == "plumbing"  # (C,1,1)
+    assert by_id["layer1.0/add"].type == "Add" and by_id["layer1.0/add"].category == "merge"
+    assert by_id["layer1.0/add"].op == "Tensor.add_"  # out += identity
     for qual, module in reference.named_modules():
         if qual in by_id:
             expected = sum(p.numel() for p in module.parameters())
@@ -180,11 +182,21 @@ def test_dict_outputs_and_pruned_control_flow() -> None:
     assert [n.id for n in gate.nodes] == ["x", "a"]  # x.sum() > 0 is not dataflow
 
 
-def test_hf_bert_with_mask_retries_on_cpu() -> None:
+def test_hf_bert_with_mask_is_traced_on_meta() -> None:
+    """HF reads ``attention_mask.all()`` to skip the mask unless it sees a trace: on fake
+    tensors it builds the mask, and the diagram shows it reaching the encoder."""
     options = resolve_options({})
     graph = extract_spec(parse_spec(f"{Z}:hf_bert(mask=True)"), options.input_shape)
-    assert graph.meta["device"] == "cpu"
+    assert graph.meta["device"] == "meta"
+    assert "notes" not in graph.meta
     assert graph.inputs == ("input_ids", "attention_mask")
+    top = graph.top_level()
+    reach = {"attention_mask"}
+    for edge in top.edges:  # edges are recorded in call order
+        if edge.source in reach:
+            reach.add(edge.target)
+    assert "encoder" in reach
+    assert all(not isinstance(d, str) for n in graph.nodes for s in n.output_shapes for d in s)
 
 
 def test_hf_gpt2_blocks_are_composites() -> None:
@@ -233,7 +245,7 @@ def test_input_shape_and_dtype_options() -> None:
 
 
 def test_accepts_by_type_only() -> None:
-    routes = [r for r in EXTRACTORS if "torch_module" in r]  # the Keras route is the seam's
+    routes = [r for r in EXTRACTORS if "torch.module" in r]  # the Keras route is the seam's
     extractor = find_extractor(torch.nn.Linear(2, 2), routes)
     assert extractor is not None and extractor.name == "torch"
     assert "torch" in extractor.version()

@@ -37,6 +37,14 @@ def test_public_api_and_diagram_fields():
     assert isinstance(RENDERER_VERSION, str) and RENDERER_VERSION
 
 
+def test_repr_is_one_line():
+    """A REPL shows a one-line summary, not the whole SVG (notebooks use _repr_svg_)."""
+    d = api_render(irgraphs.residual_net())
+    text = repr(d)
+    assert text == f"<Diagram 'resnet_tiny': {d.glyphs} glyphs, {d.width:.0f}x{d.height:.0f} px>"
+    assert "\n" not in text and "<svg" not in text
+
+
 def test_kwargs_are_validated_through_the_schema():
     d1 = render(irgraphs.chain(), group="none", min_height=20)
     d2 = render(irgraphs.chain(), resolve_options({"group": "none", "min-height": "20"}))

@@ -78,7 +78,9 @@ def test_only_argument_free_model_factories_get_a_diagram() -> None:
 def test_fence_names_the_factory_and_carries_options() -> None:
     models = _load()
     value = models["plain"].docstring.value
-    assert "```netviz\nzoopkg.models:plain\ngroup: none\n```" in value
+    assert "```netviz\nzoopkg.models:plain\n# netviz-autodoc: zoopkg.models.plain " in value
+    assert value.split("# netviz-autodoc: ")[1].split("\n")[0].endswith("/zoopkg/models.py:8")
+    assert "\ngroup: none\n```" in value
     # inserted after the summary, before the Args section
     assert value.index("Build it.") < value.index("```netviz") < value.index("Args:")
     sections = [s.kind.value for s in models["plain"].docstring.parse("google")]
@@ -91,3 +93,77 @@ def test_with_fence_keeps_an_existing_layout() -> None:
     assert with_fence("Summary.", "F") == "Summary.\n\nF"
     assert with_fence("Summary.\n\nMore.\n", "F") == "Summary.\n\nF\n\nMore."
     assert with_fence("", "F") == "F"
+
+
+TORCH_MODULE = '''
+from __future__ import annotations
+from typing import Optional
+from torch import nn
+from .base import Base
+
+
+class Net(nn.Module):
+    """No-argument constructor, no inputs known: skipped."""
+
+
+class Wide(Net):
+    """Derives from Net; needs an argument."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+
+
+class Other(Base):
+    """A model through a base class in another module of the package."""
+
+
+class NotAModel:
+    """Plain class."""
+
+
+def net() -> Net:
+    """Annotated with a project subclass of nn.Module."""
+
+
+def maybe() -> "Optional[Other]":
+    """Optional, as a string, through another module."""
+
+
+def plain() -> NotAModel:
+    """Not a model."""
+'''
+BASE = '''
+import torch.nn as tnn
+
+
+class Base(tnn.Module):
+    """A base model class."""
+'''
+
+
+def _load_torch(**ext: object) -> griffe.Module:
+    with griffe.temporary_visited_package(
+        "torchzoo",
+        modules={"__init__.py": "", "models.py": TORCH_MODULE, "base.py": BASE},
+        extensions=griffe.load_extensions(NetvizGriffeExtension(**ext)),
+    ) as package:
+        return package["models"]
+
+
+def test_subclasses_count_as_models_and_classes_need_what_they_take() -> None:
+    def fenced_in(models: griffe.Module) -> set[str]:
+        return {n for n, o in models.members.items() if not o.is_alias and _fenced(o)}
+
+    models = _load_torch()
+    fenced = fenced_in(models)
+    assert fenced == {"net", "maybe"}  # factories of project subclasses; no class is buildable
+
+    # Site-wide inputs make argument-free classes buildable; an entry gives arguments.
+    models = _load_torch(
+        site={"input-shape": "8"},
+        overrides={"torchzoo.models.Wide": {"arguments": "width=4"}},
+    )
+    fenced = fenced_in(models)
+    assert fenced == {"net", "maybe", "Net", "Wide", "Other"}
+    assert "```netviz\ntorchzoo.models:Wide(width=4)\n" in models["Wide"].docstring.value
+    assert "input-shape" not in models["Net"].docstring.value  # site options: the plugin's

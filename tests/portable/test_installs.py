@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import _pip, clean_env, make_venv
+from .conftest import _pip, _venv_with, clean_env, make_venv
 
 # One xdist group: the wheel and the fresh venvs are session fixtures, built once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("portable")]
@@ -62,6 +62,8 @@ def resolved(source: Path, extra: str) -> set[str]:
         ("jax", {"jax", "keras"}, DOC_TOOLS | {"torch", "tensorflow", "tensorflow-cpu"}),
         ("tensorflow", {"tensorflow", "keras"}, DOC_TOOLS | {"torch", "jax"}),
         ("pdf", {"cairosvg"}, FRAMEWORKS | DOC_TOOLS),
+        ("onnx", {"onnx"}, FRAMEWORKS | DOC_TOOLS | {"onnxruntime", "onnxscript"}),
+        ("hf", {"transformers", "torch"}, DOC_TOOLS | {"tensorflow", "tensorflow-cpu", "jax"}),
     ],
 )
 def test_each_extra_installs_only_what_it_names(
@@ -146,3 +148,53 @@ def test_base_install_is_the_core(netviz_wheel: Path, tmp_path: Path) -> None:
         "netviz: the MkDocs plugin needs pymdown-extensions; install it with: "
         'pip install "netviz[mkdocs]"'
     ) in res.stderr
+
+
+ONNX_SCRIPT = """
+import json, sys
+from onnx import TensorProto, helper, save
+nodes = [
+    helper.make_node("Conv", ["x", "w"], ["c"], name="/conv/Conv", kernel_shape=[3, 3]),
+    helper.make_node("Relu", ["c"], ["y"], name="/relu/Relu"),
+]
+graph = helper.make_graph(
+    nodes, "tiny",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 8, 8])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+    initializer=[helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)],
+)
+save(helper.make_model(graph), "net.onnx")
+from sphinx_netviz.core.extract.factory import extract_spec
+from sphinx_netviz.core.ir.spec import parse_spec
+from sphinx_netviz.core import render
+svg = render(extract_spec(parse_spec("net.onnx"))).svg
+heavy = ("torch", "tensorflow", "onnxruntime", "keras", "jax")
+print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "svg": "nv-layer" in svg}))
+"""
+
+
+def test_onnx_extra_alone_draws_an_onnx_file(netviz_wheel: Path, tmp_path: Path) -> None:
+    """``netviz[onnx]`` in a fresh venv (no torch, no TensorFlow): an ONNX file is read and
+    drawn, in Python and from the CLI."""
+    python = _venv_with("onnx", netviz_wheel, tmp_path / "v")
+    res = subprocess.run(
+        [str(python), "-c", ONNX_SCRIPT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout.strip().splitlines()[-1]) == {"loaded": [], "svg": True}
+    netviz = python.parent / "netviz"
+    res = subprocess.run(
+        [str(netviz), "render", "net.onnx", "-o", "net.svg"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert 'data-type="Conv2D"' in (tmp_path / "net.svg").read_text()

@@ -251,7 +251,7 @@ CASES: tuple[Case, ...] = (
         "torch-no-inputs",
         "PyTorch module without `input-shape` or example inputs",
         f"{BAD}:torch_no_inputs",
-        fragment="needs example inputs: give the option input-shape",
+        fragment="needs example inputs: give the option ",
     ),
     Case(
         "torch-wrong-dtype",

@@ -390,3 +390,90 @@ class ValueInInit(nn.Module):
 
 def value_in_init() -> tuple[nn.Module, torch.Tensor]:
     return ValueInInit(), torch.zeros(1, 6)
+
+
+# -- a submodule that reads a value (no meta run for it alone) ------------------------------
+class Counting(nn.Module):
+    """Scales by how many features are positive: ``.item()`` on a meta tensor fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.act(self.fc(x))
+        count = int((h > 0).sum().item())
+        return h * float(count + 1)
+
+
+class WithCounting(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Linear(4, 8)
+        self.counting = Counting()
+        self.head = nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.counting(self.embed(x)))
+
+
+def with_counting() -> tuple[nn.Module, torch.Tensor]:
+    return WithCounting(), torch.randn(1, 4)
+
+
+# -- a parameter made with the legacy constructor, which ignores the meta device ---------
+class StrayParam(nn.Module):
+    """Like HF's speech models' ``masked_spec_embed``: ``torch.Tensor(n)`` is always CPU."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stray = nn.Parameter(torch.Tensor(8).uniform_())
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x + self.stray)
+
+
+def stray_param() -> tuple[nn.Module, torch.Tensor]:
+    return StrayParam(), torch.randn(1, 8)
+
+
+class BrokenChild(nn.Module):
+    """A child whose forward raises on every device."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.child = Broken()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.child(self.fc(x))
+
+
+def broken_child() -> tuple[nn.Module, torch.Tensor]:
+    return BrokenChild(), torch.randn(1, 4)
+
+
+def hf_gpt2_inputs() -> tuple[Any, dict[str, torch.Tensor]]:
+    """GPT-2 with the inputs a tokenizer returns (ids and an all-ones mask)."""
+    model, inputs = hf_gpt2()
+    ids = inputs["input_ids"]
+    return model, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+
+
+def hf_t5_inputs() -> tuple[Any, dict[str, torch.Tensor]]:
+    """A small T5 with encoder and decoder masks."""
+    from transformers import T5Config, T5Model
+
+    config = T5Config(
+        vocab_size=100, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
+        decoder_start_token_id=0,
+    )  # fmt: skip
+    ids = torch.ones(1, 12, dtype=torch.long)
+    dec = torch.ones(1, 6, dtype=torch.long)
+    inputs = {
+        "input_ids": ids, "attention_mask": torch.ones_like(ids),
+        "decoder_input_ids": dec, "decoder_attention_mask": torch.ones_like(dec),
+    }  # fmt: skip
+    return T5Model(config), inputs

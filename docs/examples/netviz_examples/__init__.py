@@ -15,7 +15,7 @@ from __future__ import annotations
 from .composite import multi_io, nested
 from .papers import encoder_decoder, gpt_decoder, nasnet_cells, vision_transformer
 from .sequence import lstm_classifier, transformer_encoder
-from .vision import inception_like, mnist_convnet, resnet_like, unet, vgg_like
+from .vision import inception_like, mnist_convnet, resnet_like, resnet_like_v2, unet, vgg_like
 
 __all__ = [
     "encoder_decoder",
@@ -27,6 +27,7 @@ __all__ = [
     "nasnet_cells",
     "nested",
     "resnet_like",
+    "resnet_like_v2",
     "transformer_encoder",
     "unet",
     "vgg_like",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["inception_like", "mnist_convnet", "resnet_like", "unet", "vgg_like"]
+__all__ = ["inception_like", "mnist_convnet", "resnet_like", "resnet_like_v2", "unet", "vgg_like"]
 
 
 def mnist_convnet(num_classes: int = 10) -> keras.Model:
@@ -87,6 +87,27 @@ def resnet_like(blocks: int = 3, filters: int = 32, num_classes: int = 10) -> ke
     for i in range(blocks):
         x = _residual_block(x, filters, name=f"res{i + 1}")
     x = layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name="resnet_like")
+
+
+def resnet_like_v2(blocks: int = 5, filters: int = 32, num_classes: int = 100) -> keras.Model:
+    """The next version of :func:`resnet_like`, for the architecture diff's examples.
+
+    Against ``resnet_like``: the stem loses its BatchNormalization, the residual block runs
+    five times instead of three, a Dropout comes before the classifier, and the classifier
+    has 100 classes instead of 10.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(32, 32, 3), name="image")
+    x = layers.Conv2D(filters, 3, padding="same", name="stem_conv")(inputs)
+    x = layers.ReLU(name="stem_relu")(x)
+    for i in range(blocks):
+        x = _residual_block(x, filters, name=f"res{i + 1}")
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = layers.Dropout(0.2, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="classes")(x)
     return keras.Model(inputs, outputs, name="resnet_like")
 

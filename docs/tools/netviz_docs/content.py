@@ -7,10 +7,10 @@ builds without anyone editing a page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sphinx_netviz.core.options.schema import OPTIONS, Option
 
@@ -23,10 +23,12 @@ __all__ = [
     "GALLERY",
     "PLOT_MODEL_PNG",
     "REPO_ROOT",
+    "SITE_BASES",
     "Diagram",
     "comparison_rows",
     "format_default",
     "option_rows",
+    "site_spec",
 ]
 
 DOCS_DIR = Path(__file__).resolve().parents[2]
@@ -49,6 +51,20 @@ class Diagram:
     spec: str
     text: str = ""
     options: Mapping[str, str] = field(default_factory=dict)
+    #: A Hugging Face model folder under ``docs/examples`` instead of a factory: its spec is
+    #: a path relative to each site's base directory (:func:`site_spec`).
+    folder: str = ""
+
+
+#: Where each site resolves relative specs: Sphinx's source directory, MkDocs's config's.
+SITE_BASES: dict[str, Path] = {"sphinx": DOCS_DIR / "sphinx", "mkdocs": REPO_ROOT}
+
+
+def site_spec(diagram: Diagram, site: str) -> str:
+    """The spec as ``site`` (``sphinx`` or ``mkdocs``) reads it."""
+    if not diagram.folder:
+        return diagram.spec
+    return Path(os.path.relpath(EXAMPLES_DIR / diagram.folder, SITE_BASES[site])).as_posix()
 
 
 def _ex(name: str) -> str:
@@ -140,10 +156,42 @@ GALLERY: tuple[Diagram, ...] = (
         {"samples": "true", "caption": "Two inputs, two outputs, with sample boxes."},
     ),
     Diagram(
+        "ONNX: BERT exported by torch.onnx.export",
+        "netviz_examples.onnx_models:bert",
+        "The factory returns an onnx.ModelProto (a spec may name an .onnx file too): about "
+        "200 operators, drawn from the module scopes the exporter kept. Shape arithmetic is "
+        "folded into the operators it serves, the four layers fold into one glyph, and the "
+        "sequence axis keeps the name the export gave it. Only the onnx package is needed.",
+        {"depth": "1", "caption": "An ONNX export: embeddings, BertLayer x4, pooler."},
+    ),
+    Diagram(
+        "Hugging Face model folder",
+        "",
+        "A folder holding only the config.json that save_pretrained wrote (no weights): the "
+        "model it configures, with its classification head, is built on the meta device and "
+        "drawn with token ids as example inputs.",
+        {"depth": "2", "caption": "docs/examples/hf/tiny-bert-classifier, from its config."},
+        folder="hf/tiny-bert-classifier",
+    ),
+    Diagram(
         "Nested models",
         _ex("nested"),
         "An encoder model and a Sequential head used as layers, expanded into their insides.",
         {"expand-nested": "true", "caption": "A model built from two nested models."},
+    ),
+    Diagram(
+        "Two versions of a model",
+        _ex("resnet_like_v2"),
+        "The next version of the ResNet-style network, drawn with its changes against the "
+        "first (diff-against): the stem's BatchNormalization is gone and drawn ghosted where it "
+        "was (-), the residual block runs x3 -> x5 (one changed group, ~), a Dropout is new "
+        "(+) and the classifier went from 10 to 100 classes (~). Outlines and badges mark the "
+        "changes, so they read in print and in the mono palette too; hover a mark for what "
+        "changed. See Review architecture changes.",
+        {
+            "diff-against": _ex("resnet_like"),
+            "caption": "resnet_like_v2 against resnet_like: removed, added and changed marks.",
+        },
     ),
 )
 
@@ -324,18 +372,7 @@ DEMOS: dict[str, tuple[Diagram, ...]] = {
 
 def format_default(opt: Option) -> str:
     """The default of ``opt`` as a reader would write it in a directive or fence."""
-    value: Any = opt.default
-    if opt.kind == "size":
-        from sphinx_netviz.core.worker.memory import format_size
-
-        return format_size(int(value)).replace(" ", "")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None or value in ((), ""):
-        return "(none)"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return opt.default_text or "(none)"
 
 
 def option_rows(scope: str | None = None) -> list[tuple[str, str, str, str]]:

@@ -32,6 +32,7 @@ from netviz_docs.content import (  # noqa: E402  (the path is set up just above)
     Diagram,
     comparison_rows,
     option_rows,
+    site_spec,
 )
 
 
@@ -53,7 +54,7 @@ _MARKER = re.compile(
 
 
 def _fence(diagram: Diagram) -> list[str]:
-    lines = ["```netviz", diagram.spec]
+    lines = ["```netviz", site_spec(diagram, "mkdocs")]
     lines += [f"{key}: {value}" for key, value in diagram.options.items()]
     return [*lines, "```"]
 

@@ -25,6 +25,7 @@ from .content import (
     Diagram,
     comparison_rows,
     option_rows,
+    site_spec,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 def _directive_lines(diagram: Diagram, indent: str = "") -> list[str]:
-    lines = [f"{indent}.. netviz:: {diagram.spec}"]
+    lines = [f"{indent}.. netviz:: {site_spec(diagram, 'sphinx')}"]
     lines += [f"{indent}   :{key}: {value}" for key, value in diagram.options.items()]
     return lines
 

@@ -8,6 +8,9 @@
   :mod:`.palette_slots`): a site-stable colour per layer type; :mod:`.looks`: every type
   and group of one diagram painted apart (colour, shade, a pattern of :mod:`.patterns`);
 - :mod:`.details`: what a group or composite reveals when opened in the page;
+- :mod:`.text`: glyph tooltips and the alt-text summary; :mod:`.diffmarks`: a diff's marks
+  (``data-diff``, outlines and ``+``/``~``/``-`` badges that read without colour, marked
+  edges, the legend's key);
 - :mod:`.export`: PDF and PNG (cairosvg) and Net2Vis's zip bundle.
 """
 

@@ -31,10 +31,12 @@ from ..layout import Glyph, Scene, Sizer, layout
 from ..layout.prepare import prepare
 from ..view.edits import insert_splits
 from ..view.structure import Group, Item, Series, decompose, walk_leaves
+from .diffmarks import path_marks
 from .legend import drawn_kinds
 
 if TYPE_CHECKING:
     from ..options.schema import Options
+    from ..view.marks import DiffPlan
     from ..view.vgraph import VGraph
     from .looks import Looks
 
@@ -62,6 +64,8 @@ class DetailScene:
     also: list[str] = field(default_factory=list)
     #: 0 for a scene opened from the diagram itself, 1 from such a scene, ...
     depth: int = 0
+    #: a diff's marked edges in this scene (draw/diffmarks.py)
+    edge_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class _Context:
     #: the level's sizer, computed once: layout() would rescan every node per scene
     sizer: Sizer | None = None
     hierarchy: Hierarchy | None = None
+    #: a diff being drawn: inner graphs are marked against the reference too
+    diff: DiffPlan | None = None
 
     def lay(self, options: Options, tree: Series, *, names: bool = True) -> Scene:
         """One scene of this level, at the level's scale."""
@@ -185,9 +191,14 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
 
 
 def _context(
-    graph: Graph, options: Options, looks: Looks, sizer: Sizer | None
+    graph: Graph,
+    options: Options,
+    looks: Looks,
+    sizer: Sizer | None,
+    diff: DiffPlan | None,
+    root: str,
 ) -> tuple[_Context, Scene]:
-    prep = prepare(graph, options, sizer=sizer)
+    prep = prepare(graph, options, diff, root, sizer=sizer)
     types, groups = drawn_kinds(prep.view, prep.grouping, prep.scene)
     ctx = _Context(
         graph,
@@ -197,6 +208,7 @@ def _context(
         _group_items(prep.grouping),
         prep.sizer,
         Hierarchy.of(graph),
+        diff,
     )
     return ctx, prep.scene
 
@@ -209,11 +221,13 @@ def build_details(
     options: Options,
     looks: Looks,
     sizer: Sizer,
+    diff: DiffPlan | None = None,
 ) -> Iterator[DetailScene]:
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs), level by
     level (breadth first), so that a caller with a byte budget keeps the outer levels.
     Every level is drawn at the diagram's scale (``sizer``): a glyph keeps its size when
-    opened."""
+    opened; with a ``diff``, every scene is marked against its reference as the diagram
+    is."""
     ctx = _Context(
         graph,
         vg,
@@ -222,6 +236,7 @@ def build_details(
         _group_items(grouping),
         sizer,
         Hierarchy.of(graph),
+        diff,
     )
     counter = [0]
     seen: dict[tuple[object, ...], DetailScene] = {}
@@ -240,7 +255,16 @@ def build_details(
             # and the shapes in their labels, and scenes must stay light (page weight).
             tips = {sg.id: "" for sg in inner.glyphs}
             members = sum(sg.members for sg in inner.glyphs)
-            found = DetailScene(g.id, label, inner, tips, inner_ctx.looks, members, depth=depth)
+            found = DetailScene(
+                g.id,
+                label,
+                inner,
+                tips,
+                inner_ctx.looks,
+                members,
+                depth=depth,
+                edge_marks=path_marks(inner, inner_ctx.vg),
+            )
             key = scene_key(found)
             if key in seen:
                 # A repeat drawn the same: it shows the first one's scene, whose nested
@@ -274,6 +298,7 @@ def _open(ctx: _Context, g: Glyph, options: Options) -> tuple[_Context, Scene, s
         return ctx, inner, g.type
     if g.kind == "group" and g.id in ctx.vg.manual_members:
         sub = ctx.vg.manual_members[g.id].copy()
+        sub.diff = ctx.vg.diff
         insert_splits(sub)
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
@@ -281,12 +306,12 @@ def _open(ctx: _Context, g: Glyph, options: Options) -> tuple[_Context, Scene, s
         return _Context(ctx.graph, sub, grouping, ctx.looks, {}, ctx.sizer), inner, g.type
     vnode = ctx.vg.nodes.get(g.id)
     node = vnode.node if vnode is not None else None
-    if g.kind != "layer" or node is None:
-        return None
+    if g.kind != "layer" or node is None or vnode is None or vnode.diff:
+        return None  # a plain layer, or a diff's ghost (a node of the reference)
     sub_graph = inner_graph(ctx.graph, node, ctx.hierarchy)
     if sub_graph is None or not sub_graph.nodes:
         return None
-    inner_ctx, inner = _context(sub_graph, options, ctx.looks, ctx.sizer)
+    inner_ctx, inner = _context(sub_graph, options, ctx.looks, ctx.sizer, ctx.diff, node.id)
     return inner_ctx, inner, f"{node.name} ({node.type})"
 
 
@@ -306,7 +331,7 @@ def scene_key(d: DetailScene) -> tuple[object, ...]:
     """What a scene looks like, without who it belongs to (ids and names of its glyphs):
     two repeats of a block with equal keys draw the very same picture."""
     glyphs = tuple(
-        (g.kind, g.type, tuple(g.points), g.members, g.count, g.gid, g.dense)
+        (g.kind, g.type, tuple(g.points), g.members, g.count, g.gid, g.dense, g.diff, g.count_old)
         for g in d.scene.glyphs
     )
     paths = tuple(tuple(p.points) for p in d.scene.paths)
@@ -314,7 +339,8 @@ def scene_key(d: DetailScene) -> tuple[object, ...]:
         (lb.text, lb.x, lb.y, lb.kind, lb.rotate, lb.anchor, lb.size) for lb in d.scene.labels
     )
     colours = tuple(sorted((label, look.key) for label, look in d.looks.groups.items()))
-    return (d.label, glyphs, paths, labels, tuple(d.scene.samples), colours)
+    marks = tuple(d.edge_marks.get((p.source, p.target), "") for p in d.scene.paths)
+    return (d.label, glyphs, paths, labels, tuple(d.scene.samples), colours, marks)
 
 
 def share_scenes(main_svg: str, scenes: list[tuple[list[str], str]]) -> str:

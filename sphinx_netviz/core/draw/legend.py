@@ -7,6 +7,7 @@ legend stays readable under a wide diagram and on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from ..layout.sizes import (
 )
 from ..view.edits import insert_splits
 from ..view.structure import Block, Group, Item, Leaf, Opaque, Series, decompose, walk_leaves
+from .diffmarks import MARKS, legend_width
 from .strip import composition_strip
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ __all__ = ["LegendEntry", "LegendScene", "build_legend", "drawn_kinds", "shown_t
 class LegendEntry:
     """One legend item; coordinates are relative to the legend's top-left corner."""
 
-    kind: str  # "type" | "group"
+    kind: str  # "type" | "group" | "diff" (the key of a diff's marks)
     label: str
     type: str  # layer type, or the group label
     x: float
@@ -230,13 +232,15 @@ def build_legend(
     split_shown: bool,
     max_height: float | None = None,
     wider: float | None = None,
+    diff_marks: Sequence[str] = (),
 ) -> LegendScene:
     """Lay the legend out in rows no wider than ``max_width``.
 
     A group's entry draws its members as a miniature diagram; where those would make the
     legend taller than ``max_height``, the tallest miniatures become composition strips
     (one swatch per member type with its count, :func:`composition_strip`), and if that is
-    not enough the rows may run to ``wider``."""
+    not enough the rows may run to ``wider``. ``diff_marks``: the marks a diff drew, each
+    keyed at the end (draw/diffmarks.py)."""
     types = shown_types(vg, grouping)
     if split_shown:
         types.append("Split")
@@ -269,6 +273,9 @@ def build_legend(
         else:
             mini = _mini_group(vg, grouping, options, d.body)
         items.append(_group_entry(d.label, d.label, mini, gid=gid))
+    for mark in MARKS:
+        if mark in diff_marks:
+            items.append(LegendEntry("diff", mark, mark, 0, 0, legend_width(mark), SWATCH_H))
     width, height = _flow(items, max_width)
     stripped: set[int] = set()
     while max_height is not None and height > max_height:

@@ -7,7 +7,7 @@ the same code, scaled down (``mini``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..layout.sizes import (
@@ -25,6 +25,7 @@ from ..layout.sizes import (
     SWATCH_TEXT_GAP,
     SWATCH_W,
 )
+from .diffmarks import edge_attrs, glyph_badge, legend_item, outline_attrs
 from .markup import (
     EDGE,
     FG,
@@ -60,6 +61,8 @@ class SvgParts:
     desc: str
     looks: Looks
     tooltips: dict[str, str]
+    #: A diff's marked edges, by (source glyph, target glyph) (draw/diffmarks.py).
+    edge_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def glyph_look(parts: SvgParts, g: Glyph) -> Look:
@@ -76,7 +79,9 @@ def _fill(patterns: Patterns, look: Look) -> str:
     return patterns.url(look.pattern, look.fill, look.ink)
 
 
-def _polygon_markup(points: list[tuple[float, float]], stroke: str, fill: str, width: float) -> str:
+def _polygon_markup(
+    points: list[tuple[float, float]], stroke: str, fill: str, width: float, mark: str = ""
+) -> str:
     shape = {
         "class": "nv-shape",
         "points": points_attr(points),
@@ -85,6 +90,8 @@ def _polygon_markup(points: list[tuple[float, float]], stroke: str, fill: str, w
         "stroke-width": fmt(width),
         "stroke-linejoin": "round",
     }
+    if mark:
+        shape.update(outline_attrs(mark, width))
     return leaf_markup("polygon", shape)
 
 
@@ -118,6 +125,9 @@ def draw_scene(
         if not mini:
             attrs["data-source"] = p.source
             attrs["data-target"] = p.target
+            mark = parts.edge_marks.get((p.source, p.target)) if parts.edge_marks else None
+            if mark is not None:
+                attrs.update(edge_attrs(mark))
         edges.add(Raw(leaf_markup("polyline", attrs)))
     parent.add(edges)
     for bx, by, bw, bh in scene.samples:
@@ -166,11 +176,17 @@ def draw_scene(
             }
             if g.kind == "split":
                 data["data-synthetic"] = "true"
+        mark = "" if mini else g.diff
+        if mark:  # a diff (draw/diffmarks.py): outline, badge and data-diff
+            data["data-diff"] = mark
+            if g.count_old:
+                data["data-count-old"] = str(g.count_old)
         tip = "" if mini else parts.tooltips.get(g.id, g.name)
         # Drill-down scenes leave tooltips out (their glyphs' data attributes say it).
         title = leaf_markup("title", {}, tip) if tip else ""
-        shape = _polygon_markup(mv(g.points), stroke, _fill(patterns, look), width)
-        glyphs.add(Raw(parent_markup("g", data, title + shape)))
+        shape = _polygon_markup(mv(g.points), stroke, _fill(patterns, look), width, mark)
+        badge = glyph_badge(g, dx, dy) if mark else ""
+        glyphs.add(Raw(parent_markup("g", data, title + shape + badge)))
     parent.add(glyphs)
     if scene.labels:
         labels = g_elem("nv-labels")
@@ -202,7 +218,16 @@ def draw_legend(
     box = g_elem("nv-legend")
     for e in legend.entries:
         item = g_elem("nv-legend-item", **{"data-type": e.type, "data-kind": e.kind})
-        if e.kind == "type":
+        if e.kind == "diff":  # the key of a diff's marks (draw/diffmarks.py)
+            item.attribs["data-diff"] = e.type
+            swatch, badge = legend_item(e.type, e.x + dx, e.y + dy)
+            item.add(Raw(swatch))
+            item.add(Raw(badge))
+            x = e.x + dx + SWATCH_W + 12 + SWATCH_TEXT_GAP
+            item.add(
+                text_elem(e.label, x, e.y + dy + SWATCH_H / 2 + 4, anchor="start", size=LEGEND_FONT)
+            )
+        elif e.kind == "type":
             look = parts.looks.of_type(e.type)
             x, y = e.x + dx, e.y + dy
             pts = [(x, y), (x + SWATCH_W, y), (x + SWATCH_W, y + SWATCH_H), (x, y + SWATCH_H)]

@@ -114,6 +114,8 @@ EXTRACTORS: list[str] = [
     "sphinx_netviz.core.extract.keras.saved:EXTRACTOR",
     "sphinx_netviz.core.extract.torch.module:EXTRACTOR",
     "sphinx_netviz.core.extract.torch.export:EXTRACTOR",
+    "sphinx_netviz.core.extract.onnx.route:EXTRACTOR",
+    "sphinx_netviz.core.extract.hf:EXTRACTOR",
 ]
 
 

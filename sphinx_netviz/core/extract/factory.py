@@ -142,7 +142,17 @@ def _is_model(obj: Any) -> bool:
 
         if isinstance(obj, keras.Model):
             return True
+    if type(obj).__name__ in _MODEL_CLASSES and type(obj).__module__.startswith(
+        ("onnx", "torch.onnx")
+    ):
+        return True
     return any(getattr(c, "__module__", "") == "torch.nn.modules.module" for c in type(obj).__mro__)
+
+
+#: Model objects of the ONNX route, by class name (``onnx.ModelProto``, ``ONNXProgram``).
+_MODEL_CLASSES = frozenset({"ModelProto", "ONNXProgram"})
+#: Routes that take live objects only (the saved-file routes are found by path).
+_LIVE = ("keras.model:EXTRACTOR", "torch.module:EXTRACTOR")
 
 
 def extract_spec(
@@ -158,11 +168,18 @@ def extract_spec(
     there, the factory is called once more on the CPU and ``graph.meta`` says so.
     """
     if spec.kind == "file":
-        if spec.path is not None and spec.path.suffix.lower() == ".pt2":
+        assert spec.path is not None
+        if spec.path.suffix.lower() == ".pt2":
             from .torch.export import extract_program
 
             program_graph: Graph = extract_program(spec)
             return program_graph
+        reader = find_extractor(spec.path, [r for r in EXTRACTORS if not r.endswith(_LIVE)])
+        if reader is not None and reader.name in ("onnx", "hf"):
+            request = ExtractRequest(
+                source=spec.text, input_shapes=input_shapes_of(input_shape), input_dtype=input_dtype
+            )
+            return reader.extract(spec.path, request)
         from .keras.saved import extract_file
 
         graph: Graph = extract_file(spec)
@@ -244,7 +261,10 @@ def _route(spec: ModelSpec, model: Any) -> Extractor:
     routes = [r for r in EXTRACTORS if not r.startswith(f"{__package__}.keras3:")]
     extractor = find_extractor(model, routes)
     if extractor is None:
-        raise _fail(spec, f"the factory returned {what}, not a keras.Model or torch.nn.Module")
+        raise _fail(
+            spec,
+            f"the factory returned {what}, not a keras.Model, torch.nn.Module or onnx.ModelProto",
+        )
     return extractor
 
 

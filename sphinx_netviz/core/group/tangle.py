@@ -13,8 +13,8 @@ most two tensors cross: a cell's output and the one before it), with every node 
 those positions, such that:
 
 1. it lies in a stretch of the main path that reaches into an opaque (non-series-parallel)
-   region of the drawable graph, and none of its nodes is a model input, a manual group or an
-   already folded run;
+   region of the drawable graph, and none of its nodes is a model input, a manual group, an
+   already folded run or a diff's ghost (view/marks.py);
 2. it has at least ``_MIN_CELL`` drawable nodes (a cell, not a layer or two);
 3. exactly one of its nodes is read from outside (one output tensor), and it reads one or two
    nodes from outside, all of them earlier chain tensors (attached to a main-path position):
@@ -66,7 +66,7 @@ def cells(
 
     def eligible(v: str) -> bool:
         n = vg.nodes[v]
-        return not n.manual and not is_input(n)
+        return not n.manual and not is_input(n) and not n.diff  # a diff's ghosts never fold
 
     ok = [all(eligible(v) for v in by_pos.get(j, ())) for j in range(len(path))]
     found: list[tuple[int, int]] = []

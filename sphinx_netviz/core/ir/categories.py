@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .twins import TWINS
+
 if TYPE_CHECKING:
     from .graph import Node
 
@@ -162,135 +164,12 @@ _KERAS: dict[str, tuple[str, ...]] = {
     "block": ("Functional", "Sequential", "Model"),
 }
 
-#: PyTorch modules and functional operations (lower-cased, underscores dropped for ops) ->
-#: their Keras twin. Twins get the same colour and the same role in group names.
-_TWINS: dict[str, str] = {
-    # torch.nn modules
-    "Conv1d": "Conv1D",
-    "Conv2d": "Conv2D",
-    "Conv3d": "Conv3D",
-    "LazyConv1d": "Conv1D",
-    "LazyConv2d": "Conv2D",
-    "LazyConv3d": "Conv3D",
-    "ConvTranspose1d": "Conv1DTranspose",
-    "ConvTranspose2d": "Conv2DTranspose",
-    "ConvTranspose3d": "Conv3DTranspose",
-    "Linear": "Dense",
-    "LazyLinear": "Dense",
-    "Bilinear": "Dense",
-    "NonDynamicallyQuantizableLinear": "Dense",
-    "BatchNorm1d": "BatchNormalization",
-    "BatchNorm2d": "BatchNormalization",
-    "BatchNorm3d": "BatchNormalization",
-    "SyncBatchNorm": "BatchNormalization",
-    "LayerNorm": "LayerNormalization",
-    "GroupNorm": "GroupNormalization",
-    "RMSNorm": "RMSNormalization",
-    "MaxPool1d": "MaxPooling1D",
-    "MaxPool2d": "MaxPooling2D",
-    "MaxPool3d": "MaxPooling3D",
-    "AvgPool1d": "AveragePooling1D",
-    "AvgPool2d": "AveragePooling2D",
-    "AvgPool3d": "AveragePooling3D",
-    "AdaptiveAvgPool1d": "GlobalAveragePooling1D",
-    "AdaptiveAvgPool2d": "GlobalAveragePooling2D",
-    "AdaptiveAvgPool3d": "GlobalAveragePooling3D",
-    "AdaptiveMaxPool1d": "GlobalMaxPooling1D",
-    "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
-    "AdaptiveMaxPool3d": "GlobalMaxPooling3D",
-    "Upsample": "UpSampling2D",
-    "UpsamplingNearest2d": "UpSampling2D",
-    "UpsamplingBilinear2d": "UpSampling2D",
-    "ReLU": "ReLU",
-    "ReLU6": "ReLU",
-    "LeakyReLU": "LeakyReLU",
-    "PReLU": "PReLU",
-    "ELU": "ELU",
-    "Softmax": "Softmax",
-    "GELU": "Activation",
-    "SiLU": "Activation",
-    "Sigmoid": "Activation",
-    "Tanh": "Activation",
-    "Hardswish": "Activation",
-    "Hardsigmoid": "Activation",
-    "Mish": "Activation",
-    "Softplus": "Activation",
-    "LogSoftmax": "Softmax",
-    "NewGELUActivation": "Activation",
-    "GELUActivation": "Activation",
-    "Dropout": "Dropout",
-    "Dropout1d": "SpatialDropout1D",
-    "Dropout2d": "SpatialDropout2D",
-    "Dropout3d": "SpatialDropout3D",
-    "AlphaDropout": "AlphaDropout",
-    "Embedding": "Embedding",
-    "EmbeddingBag": "Embedding",
-    "MultiheadAttention": "MultiHeadAttention",
-    "LSTM": "LSTM",
-    "GRU": "GRU",
-    "RNN": "SimpleRNN",
-    "Flatten": "Flatten",
-    "Unflatten": "Reshape",
-    "ZeroPad1d": "ZeroPadding1D",
-    "ZeroPad2d": "ZeroPadding2D",
-    "ZeroPad3d": "ZeroPadding3D",
-    # functional operations (torch.* / F.* / Tensor methods / keras.ops), normalised
-    "cat": "Concatenate",
-    "concat": "Concatenate",
-    "concatenate": "Concatenate",
-    "stack": "Concatenate",
-    "add": "Add",
-    "iadd": "Add",
-    "sub": "Subtract",
-    "subtract": "Subtract",
-    "mul": "Multiply",
-    "imul": "Multiply",
-    "multiply": "Multiply",
-    "linear": "Dense",
-    "relu": "ReLU",
-    "relu6": "ReLU",
-    "leakyrelu": "LeakyReLU",
-    "elu": "ELU",
-    "softmax": "Softmax",
-    "logsoftmax": "Softmax",
-    "gelu": "Activation",
-    "silu": "Activation",
-    "sigmoid": "Activation",
-    "tanh": "Activation",
-    "dropout": "Dropout",
-    "layernorm": "LayerNormalization",
-    "batchnorm": "BatchNormalization",
-    "groupnorm": "GroupNormalization",
-    "rmsnorm": "RMSNormalization",
-    "maxpool1d": "MaxPooling1D",
-    "maxpool2d": "MaxPooling2D",
-    "maxpool3d": "MaxPooling3D",
-    "avgpool1d": "AveragePooling1D",
-    "avgpool2d": "AveragePooling2D",
-    "avgpool3d": "AveragePooling3D",
-    "adaptiveavgpool1d": "GlobalAveragePooling1D",
-    "adaptiveavgpool2d": "GlobalAveragePooling2D",
-    "adaptiveavgpool3d": "GlobalAveragePooling3D",
-    "flatten": "Flatten",
-    "reshape": "Reshape",
-    "view": "Reshape",
-    "permute": "Permute",
-    "embedding": "Embedding",
-    "conv1d": "Conv1D",
-    "conv2d": "Conv2D",
-    "conv3d": "Conv3D",
-    "convtranspose2d": "Conv2DTranspose",
-    "scaleddotproductattention": "Attention",
-    "interpolate": "UpSampling2D",
-    "pad": "ZeroPadding2D",
-}
-
 _CATEGORY_OF: dict[str, str] = {
     name: category for category, names in _KERAS.items() for name in names
 }
 #: The Keras type names the tables know (twins are spelled as one of these).
 KNOWN_TYPES: frozenset[str] = frozenset(_CATEGORY_OF)
-#: Operations without a twin whose category is still clear, normalised like ``_TWINS`` keys.
+#: Operations without a twin whose category is still clear, normalised like ``TWINS`` keys.
 _OP_CATEGORY: dict[str, str] = {
     "matmul": "dense",
     "bmm": "dense",
@@ -328,6 +207,22 @@ _OP_CATEGORY: dict[str, str] = {
     "minimum": "merge",
     "where": "merge",
     "maskedfill": "merge",
+    # ONNX operators whose category the names above do not give
+    "erf": "activation",
+    "clip": "activation",
+    "selu": "activation",
+    "log": "activation",
+    "reducemean": "pooling",
+    "reducesum": "pooling",
+    "reducemax": "pooling",
+    "reducemin": "pooling",
+    "reducel2": "pooling",
+    "gather": "reshape",
+    "gatherelements": "reshape",
+    "gathernd": "reshape",
+    "resize": "pooling",
+    "depthtospace": "reshape",
+    "spacetodepth": "reshape",
 }
 #: Name patterns for classes the tables do not list (custom layers, other libraries),
 #: tried in order; first match wins.
@@ -370,10 +265,10 @@ def canonical_type(type_name: str, module: str = "") -> str:
             return twin
     if type_name in _CATEGORY_OF:
         return type_name
-    twin = _TWINS.get(type_name)
+    twin = TWINS.get(type_name)
     if twin is not None:
         return twin
-    return _TWINS.get(_op_key(type_name), type_name)
+    return TWINS.get(_op_key(type_name), type_name)
 
 
 def _known(type_name: str, module: str = "") -> str | None:

@@ -77,6 +77,23 @@ class Node:
         model_inputs: For ``kind == "model"`` nodes whose internals were recorded: ids of the
             internal nodes that receive the nested model's inputs, by input position.
         model_outputs: Likewise, ids of the internal nodes that produce its outputs.
+        op: For ``kind == "op"`` nodes, the route the model took to the operation
+            (``F.relu``, ``Tensor.relu_``, ``torch.cat``), while ``type`` is the layer type it
+            matches (``ReLU``; :mod:`.op_types`). Empty when not recorded.
+        role: ``"plumbing"`` for shape plumbing and index/mask arithmetic (``view``,
+            ``transpose``, ``getitem``...), which serves the glyph next to it and is folded
+            into it by default; empty for everything drawn as a layer.
+        container: For a module call, the qualified name of the ``nn.ModuleList``,
+            ``nn.ModuleDict`` or ``nn.Sequential`` the module is an item of
+            (``encoder.layer`` for ``encoder.layer.2``): the calls of one container are one
+            stack, whatever module calls them. ``op``, ``role`` and ``container`` are written
+            to JSON only when set, so graphs without them keep their content hash.
+        folded: The source format's own operations this node stands for, by their names
+            there, when a route folds several into one call: an ONNX ``MatMul`` and its bias
+            ``Add`` drawn as one ``Dense``, with the ``Shape``/``Gather``/``Concat`` shape
+            arithmetic and the casts that serve it. Listed so that nothing of the file is
+            lost (each source operation is in exactly one node's list); empty for routes
+            whose nodes are the framework's own calls. Written to JSON only when present.
     """
 
     id: str
@@ -99,15 +116,26 @@ class Node:
     model_inputs: tuple[str, ...] = ()
     model_outputs: tuple[str, ...] = ()
     category: str = ""
+    op: str = ""
+    role: str = ""
+    container: str = ""
+    folded: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict; tuples become lists."""
+        """JSON-ready dict; tuples become lists; ``op``, ``role``, ``container`` when set."""
         data = _shallow_dict(self)
+        for optional in ("op", "role", "container"):
+            if not data[optional]:
+                del data[optional]
         data["input_shapes"] = [list(s) for s in self.input_shapes]
         data["output_shapes"] = [list(s) for s in self.output_shapes]
         data["path"] = list(self.path)
         data["model_inputs"] = list(self.model_inputs)
         data["model_outputs"] = list(self.model_outputs)
+        if self.folded:
+            data["folded"] = list(self.folded)
+        else:  # absent, not empty: IR written before the field keeps its content hash
+            del data["folded"]
         return data
 
     @classmethod
@@ -120,6 +148,7 @@ class Node:
         kwargs["path"] = tuple(data.get("path", ()))
         kwargs["model_inputs"] = tuple(data.get("model_inputs", ()))
         kwargs["model_outputs"] = tuple(data.get("model_outputs", ()))
+        kwargs["folded"] = tuple(str(f) for f in data.get("folded") or ())
         kwargs["config"] = dict(data.get("config") or {})
         return cls(**kwargs)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from .graph import Graph
 
-__all__ = ["RENDERER_VERSION", "RenderKeyed", "diagram_key"]
+__all__ = ["RENDERER_VERSION", "RenderKeyed", "diagram_key", "diff_key"]
 
 #: Bumped whenever the same graph and options would draw differently (invalidates caches).
 RENDERER_VERSION = "1.5.0"
@@ -29,4 +29,11 @@ class RenderKeyed(Protocol):
 def diagram_key(graph: Graph, options: RenderKeyed) -> str:
     """SHA-256 over the network's content hash, the render options and the renderer version."""
     blob = "\n".join((graph.content_hash(), options.render_key(), RENDERER_VERSION))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def diff_key(old: Graph, new: Graph, options: RenderKeyed) -> str:
+    """The key of ``new`` drawn with its changes against ``old``: the diagram key of ``new``
+    and the reference's content hash (a reference named ``git:main`` moves with ``main``)."""
+    blob = "\n".join((diagram_key(new, options), "diff", old.content_hash()))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -9,6 +9,10 @@ Three forms (shared/DESIGN.md section 1):
 - ``path/to/model.keras`` or ``.h5`` (or any suffix a registered extraction route lists in
   its ``suffixes``, e.g. ``.pt2``): a saved model, read by that route in the worker.
 - ``path/to/graph.json``: a saved IR (``netviz inspect --json``), used as it is.
+- ``path/to/model-folder`` (or ``path/to/model-folder/config.json``): a Hugging Face model
+  folder, built from its ``config.json`` in the worker (kind ``"file"``, ``path`` the
+  ``config.json``). A text without ``:`` is a folder when it reads like a path (holds a
+  ``/``) or names a directory holding a ``config.json``.
 
 Relative paths are resolved against ``base_dir`` (the docs source directory). Paths are only
 ever read, so a relative path that leaves ``base_dir`` is allowed (a docs tree commonly names
@@ -25,7 +29,15 @@ from typing import Any, Literal
 
 from .errors import SpecError
 
-__all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "MODEL_FILE_SUFFIXES", "ModelSpec", "parse_spec"]
+__all__ = [
+    "FILE_SUFFIXES",
+    "HF_CONFIG",
+    "IR_SUFFIXES",
+    "MODEL_FILE_SUFFIXES",
+    "ModelSpec",
+    "missing_file",
+    "parse_spec",
+]
 
 #: Suffixes of saved models, by the extraction route that reads them: the one table of what a
 #: model file is called (each route in ``extract/`` takes its ``suffixes`` from here, so the
@@ -33,11 +45,14 @@ __all__ = ["FILE_SUFFIXES", "IR_SUFFIXES", "MODEL_FILE_SUFFIXES", "ModelSpec", "
 MODEL_FILE_SUFFIXES: dict[str, tuple[str, ...]] = {
     "keras-file": (".keras", ".h5", ".hdf5"),
     "torch-export": (".pt2",),
+    "onnx": (".onnx",),
 }
 #: Every model file suffix, in the order routes are registered.
 FILE_SUFFIXES: tuple[str, ...] = tuple(s for group in MODEL_FILE_SUFFIXES.values() for s in group)
 #: Suffixes of saved IR files.
 IR_SUFFIXES: tuple[str, ...] = (".json",)
+#: The file that makes a folder a Hugging Face model folder.
+HF_CONFIG = "config.json"
 
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -114,8 +129,8 @@ def _parse_factory(text: str) -> ModelSpec:
     if not sep:
         raise _fail(
             text,
-            "expected 'package.module:factory' or a path ending in "
-            + ", ".join(FILE_SUFFIXES + IR_SUFFIXES),
+            "expected 'package.module:factory', a Hugging Face model folder or a path ending "
+            "in " + ", ".join(FILE_SUFFIXES + IR_SUFFIXES),
         )
     if not module:
         raise _fail(text, "the module before ':' is empty")
@@ -170,17 +185,57 @@ def parse_spec(text: str, base_dir: Path | None = None) -> ModelSpec:
     if "\x00" in stripped or "\n" in stripped:
         raise _fail(stripped, "contains a NUL or newline character")
     lower = stripped.lower()
+    folder = _folder(stripped, base_dir)
+    if folder is not None:
+        return ModelSpec(text=stripped, kind="file", path=folder / HF_CONFIG)
     suffix = next((s for s in FILE_SUFFIXES + IR_SUFFIXES if lower.endswith(s)), None)
     if suffix is not None:
-        try:
-            # expanduser raises RuntimeError for "~nobody/..." (unknown user); resolve can
-            # raise ValueError (surrogates, NUL) as well as OSError and RuntimeError (loops).
-            raw = Path(stripped).expanduser()
-            base = Path(base_dir) if base_dir is not None else Path.cwd()
-            path = raw if raw.is_absolute() else base / raw
-            path = path.resolve()
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise _fail(stripped, f"cannot resolve the path ({exc})") from None
+        path = _resolve(stripped, base_dir)
         kind: SpecKind = "ir" if suffix in IR_SUFFIXES else "file"
         return ModelSpec(text=stripped, kind=kind, path=path)
     return _parse_factory(stripped)
+
+
+def _resolve(text: str, base_dir: Path | None) -> Path:
+    try:
+        # expanduser raises RuntimeError for "~nobody/..." (unknown user); resolve can
+        # raise ValueError (surrogates, NUL) as well as OSError and RuntimeError (loops).
+        raw = Path(text).expanduser()
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        path = raw if raw.is_absolute() else base / raw
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise _fail(text, f"cannot resolve the path ({exc})") from None
+
+
+#: What a folder spec that does not exist yet may look like: a plain path (``models/bert``,
+#: ``~/tiny-bert``), not text that merely holds a slash (``<b>x</b>`` is a malformed spec).
+_PATH_LIKE = re.compile(r"[\w.~+@ -]*(?:[/\\][\w.~+@ -]*)+")
+
+
+def _folder(text: str, base_dir: Path | None) -> Path | None:
+    """The folder a Hugging Face folder spec names: ``.../config.json``, or a text without
+    ``:`` that reads like a path or is a directory holding a ``config.json``."""
+    name = text.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if name == HF_CONFIG:
+        return _resolve(text, base_dir).parent
+    if ":" in text or any(text.lower().endswith(s) for s in FILE_SUFFIXES + IR_SUFFIXES):
+        return None
+    path = _resolve(text, base_dir)
+    if ("/" in text or "\\" in text) and (_PATH_LIKE.fullmatch(text) or path.exists()):
+        return path
+    return path if (path / HF_CONFIG).is_file() else None
+
+
+def missing_file(spec: ModelSpec) -> str:
+    """The one-line message for a file spec whose file is not there."""
+    assert spec.path is not None
+    if spec.path.name == HF_CONFIG:
+        folder = spec.path.parent
+        if not folder.is_dir():
+            return f"model spec {spec.text!r}: no such folder {str(folder)!r}"
+        return (
+            f"model spec {spec.text!r}: the folder {str(folder)!r} has no config.json (a "
+            "Hugging Face model folder holds one, written by save_pretrained)"
+        )
+    return f"model spec {spec.text!r}: no such file {str(spec.path)!r}"

@@ -95,6 +95,8 @@ class Ctx:
         )
         if kind == "junction":
             self.junctions.add(node_id)
+        elif self.vg.diff is not None and kind != "split" and not self.mini:
+            g.diff, g.count_old = self.vg.diff.glyph(n.members, n.count)
         return g
 
     def group_glyph(self, item: Group) -> Glyph:
@@ -109,7 +111,7 @@ class Ctx:
         w = self.sizer.width(first.in_shape, last.out_shape)
         if not self.mini:
             w = max(w, 28.0)
-        return Glyph(
+        g = Glyph(
             id=f"group-{item.gid}-{k}",
             kind="group",
             type=d.label,
@@ -129,6 +131,10 @@ class Ctx:
             out_shape=last.out_shape,
             dense=last.out_shape is not None and len(last.out_shape) == 1,
         )
+        if self.vg.diff is not None and not self.mini:
+            ids = [m for x in leaves for m in self.vg.nodes[x].members]
+            g.diff, g.count_old = self.vg.diff.glyph(ids, item.count)
+        return g
 
     def junction(self) -> Glyph:
         """A bare fan point (not drawn: edges through it are joined afterwards)."""
@@ -152,8 +158,14 @@ class Ctx:
         need = g.w
         lines: list[tuple[str, str]] = []
         if g.kind == "group" and self.group_names:
-            # A group carries its name on the page (issue 19): ``BertLayer x6``.
-            lines += [(line, "group") for line in name_lines(g.type, g.count)]
+            # A group carries its name on the page (issue 19): ``BertLayer x6``; a diff's
+            # changed count follows on a line of its own.
+            count = 1 if g.count_old else g.count
+            lines += [(line, "group") for line in name_lines(g.type, count)]
+            if g.count_old:
+                lines.append((f"\u00d7{g.count_old} \u2192 \u00d7{g.count}", "count"))
+        elif g.count_old:  # a diff: the repeat count changed (``x4 -> x6``)
+            lines.append((f"\u00d7{g.count_old} \u2192 \u00d7{g.count}", "count"))
         elif g.count > 1:
             lines.append((f"\u00d7{g.count}", "count"))
         if self.o.features:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..group.grouping import Grouping
     from ..ir.graph import Graph
     from ..options.schema import Options
+    from ..view.marks import DiffPlan
     from ..view.vgraph import VGraph
     from .scene import Scene
 
@@ -50,17 +51,32 @@ def with_graph_names(graph: Graph, options: Options) -> Options:
     return replace(options, dim_names=(*graph.dim_names, *options.dim_names))
 
 
-def prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Prepared:
-    """View, decompose, group and lay out ``graph``; ``sizer`` is the scale to draw at
-    (default: ``graph``'s own, :meth:`Sizer.from_graph`)."""
-    return _prepare(graph, with_graph_names(graph, options), sizer=sizer)
+def prepare(
+    graph: Graph,
+    options: Options,
+    diff: DiffPlan | None = None,
+    root: str | None = None,
+    *,
+    sizer: Sizer | None = None,
+) -> Prepared:
+    """View, decompose, group and lay out ``graph``; with a ``diff``, marked against its
+    reference (``root``: the composite whose inside ``graph`` is, for a drill-down);
+    ``sizer`` is the scale to draw at (default: ``graph``'s own, :meth:`Sizer.from_graph`)."""
+    return _prepare(graph, with_graph_names(graph, options), diff, root, sizer=sizer)
 
 
-def _prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> Prepared:
+def _prepare(
+    graph: Graph,
+    options: Options,
+    diff: DiffPlan | None = None,
+    root: str | None = None,
+    *,
+    sizer: Sizer | None = None,
+) -> Prepared:
     if sizer is not None:
-        return _lay(graph, options, sizer)
+        return _lay(graph, options, sizer, diff, root)
     scale = Sizer.from_graph(graph, options)
-    prep = _lay(graph, options, scale)
+    prep = _lay(graph, options, scale, diff, root)
     if options.wrap != "auto":
         return prep
     # wrap: auto. A model whose default drawing no rows fit into the column (a U-Net is one
@@ -75,10 +91,10 @@ def _prepare(graph: Graph, options: Options, *, sizer: Sizer | None = None) -> P
         # fits, so does the reference, which need not be laid out.
         return prep
     if reference != options:
-        fits = _lay(graph, reference, scale).scene.width <= auto_wrap_width()
+        fits = _lay(graph, reference, scale, diff, root).scene.width <= auto_wrap_width()
     if fits:
         return prep
-    return _lay(graph, compact_options(options), scale.narrowed(COMPACT))
+    return _lay(graph, compact_options(options), scale.narrowed(COMPACT), diff, root)
 
 
 #: How much ``wrap: auto`` narrows the glyphs and gaps of a model that no rows fit.
@@ -93,8 +109,12 @@ def compact_options(options: Options) -> Options:
     )
 
 
-def _lay(graph: Graph, options: Options, sizer: Sizer) -> Prepared:
+def _lay(
+    graph: Graph, options: Options, sizer: Sizer, diff: DiffPlan | None, root: str | None
+) -> Prepared:
     vg = build_view(graph, options, splits=False)
+    if diff is not None:  # before folding: marked nodes fold apart, ghosts never
+        diff.apply(vg, root=root, hide=options.hide)
     if options.group != "none" and options.fold_repeats:
         fold_side_inputs(vg)
     insert_splits(vg)

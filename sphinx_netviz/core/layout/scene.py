@@ -54,6 +54,10 @@ class Glyph:
     node_ids: tuple[str, ...] = ()
     in_shape: Shape | None = None
     out_shape: Shape | None = None
+    #: A diff's mark (``"added"``, ``"changed"``, ``"removed"``; ``""`` for none) and, for a
+    #: group whose repeat count changed, the count in the reference (0 otherwise).
+    diff: str = ""
+    count_old: int = 0
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

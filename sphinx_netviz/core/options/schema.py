@@ -179,6 +179,16 @@ class Options:
         "Where the legend goes: under the diagram, as its own SVG, or nowhere.",
         choices=("below", "separate", "none"),
     )
+    diff_against: str = _spec(
+        "",
+        "text",
+        "Draw the model with its changes against a reference: another version of it, as a "
+        "spec, a saved model, an IR or snapshot ``.json`` file, ``git:REV:PATH`` (that file "
+        "as committed at git revision ``REV``) or ``git:REV`` (this model's own snapshot at "
+        "``REV``, e.g. ``git:main``). Added and changed glyphs are marked, removed ones drawn "
+        "ghosted where they were.",
+        values="spec, file, git:REV or git:REV:PATH",
+    )
     # -- extraction --------------------------------------------------------------------------
     input_shape: tuple[int | None, ...] | tuple[tuple[int | None, ...], ...] | None = _spec(
         None,
@@ -249,8 +259,15 @@ class Options:
         return {o.name: getattr(self, o.attr) for o in OPTIONS if scope is None or o.scope == scope}
 
     def render_key(self) -> str:
-        """Canonical JSON of the render-scope values: the options part of a cache key."""
-        return json.dumps(self.values("render"), sort_keys=True, separators=(",", ":"))
+        """Canonical JSON of the render-scope values: the options part of a cache key.
+
+        ``diff-against`` is written only when set (keys of plain diagrams stay what they
+        were); its text (``git:main``) does not say what it names, so a diff's diagram key
+        covers the reference's content too (:func:`~..ir.keys.diff_key`)."""
+        values = self.values("render")
+        if not values["diff-against"]:
+            del values["diff-against"]
+        return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
     def graph_values(self) -> dict[str, Any]:
         """The extract-scope values that decide the extracted graph (all but ``timeout`` and

@@ -130,6 +130,25 @@ class Option:
             "text": "TEXT",
         }.get(self.kind, "VALUE")
 
+    @property
+    def default_text(self) -> str:
+        """The default as a user writes it (``4GiB``, ``true``, ``30``); empty for none."""
+        value: Any = self.default
+        if self.kind == "size":
+            return format_size(int(value)).replace(" ", "") if value else "0"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None or value in ((), ""):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    @property
+    def plain_doc(self) -> str:
+        """The documentation as plain text (no reStructuredText literals), for help texts."""
+        return self.doc.replace("``", "")
+
     def parse(self, value: object) -> Any:
         """Convert text or an already-typed value to this option's type, or raise."""
         try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..ir.errors import ExtractionError, NetvizError
 from ..ir.graph import Graph
-from ..ir.spec import ModelSpec, parse_spec
+from ..ir.spec import ModelSpec, missing_file, parse_spec
 from ..options.schema import InputShape, resolve_options
 from ..worker.client import WorkerClient
 from ..worker.sources import (
@@ -30,6 +30,7 @@ from .cache import DiskCache, Stamps, default_cache_dir, file_stamps, ir_key, so
 from .snapshot import (
     Snapshot,
     extractable,
+    graph_from_text,
     offline_from_env,
     read_snapshot,
     write_snapshot,
@@ -54,7 +55,8 @@ class LoadedModel:
 
 
 def read_ir_file(spec: ModelSpec) -> Graph:
-    """Read a saved IR JSON file; errors name the spec."""
+    """Read a saved IR JSON file (``netviz inspect --json``) or a snapshot file; errors
+    name the spec."""
     assert spec.path is not None
     try:
         text = spec.path.read_text(encoding="utf-8")
@@ -67,8 +69,8 @@ def read_ir_file(spec: ModelSpec) -> Graph:
             f"model spec {spec.text!r}: cannot read the IR file ({exc})"
         ) from None
     try:
-        return Graph.from_json(text)
-    except (ValueError, KeyError, TypeError) as exc:
+        return graph_from_text(text)[0]  # an IR file, or a snapshot file
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExtractionError(
             f"model spec {spec.text!r}: not a netviz IR JSON file ({first})"
@@ -179,9 +181,7 @@ class ModelLoader:
         if parsed.kind == "file":
             assert parsed.path is not None
             if not parsed.path.is_file():
-                raise ExtractionError(
-                    f"model spec {parsed.text!r}: no such file {str(parsed.path)!r}"
-                )
+                raise ExtractionError(missing_file(parsed))
         key = self._key(parsed, input_shape, extract)
         if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
             self._worker.restart()

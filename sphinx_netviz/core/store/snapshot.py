@@ -29,17 +29,22 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..ir.errors import ExtractionError
 from ..ir.graph import Graph
 from ..worker.sources import Fingerprint, changed_sources
 
+if TYPE_CHECKING:
+    from ..options.schema import Options
+
 __all__ = [
     "SNAPSHOT_SCHEMA",
     "Snapshot",
+    "expected_snapshot",
     "extractable",
     "framework_importable",
+    "graph_from_text",
     "offline_from_env",
     "read_snapshot",
     "required_modules",
@@ -109,12 +114,15 @@ class Snapshot:
 
 def required_modules(graph: Graph) -> tuple[str, ...]:
     """Top-level modules a worker needs to re-extract ``graph``'s model: the framework and,
-    for Keras 3, its backend (``keras`` is useless without ``tensorflow``/``jax``/``torch``)."""
+    for Keras 3, its backend (``keras`` is useless without ``tensorflow``/``jax``/``torch``);
+    a Hugging Face folder (extractor ``hf``) needs ``transformers`` beside torch."""
     meta = graph.meta
     names = [str(meta.get("framework") or "")]
     backend = meta.get("backend")
     if names[0] == "keras" and isinstance(backend, str) and backend != "numpy":
         names.append(backend)
+    if meta.get("extractor") == "hf":
+        names.append("transformers")
     return tuple(n for n in names if n)
 
 
@@ -227,6 +235,28 @@ def read_snapshot(
     )
 
 
+def graph_from_text(text: str) -> tuple[Graph, str | None]:
+    """The graph of a snapshot file's or an IR file's text, and the spec a snapshot
+    records (None for a bare IR): either kind of file names a model. Raises ValueError."""
+    data = json.loads(text)
+    if isinstance(data, dict) and "netviz_snapshot" in data:
+        if data.get("netviz_snapshot") != SNAPSHOT_SCHEMA:
+            raise ValueError(f"not a netviz snapshot of version {SNAPSHOT_SCHEMA}")
+        try:
+            return Graph.from_dict(data["graph"]), str(data.get("spec", ""))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"unreadable snapshot ({type(exc).__name__}: {exc})") from None
+    try:
+        return Graph.from_dict(data), None
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
+
+
 def extractable(snap: Snapshot) -> bool:
     """Whether this environment could re-extract the snapshot's model (cheap: find_spec)."""
     return all(framework_importable(m) for m in required_modules(snap.graph))
+
+
+def expected_snapshot(folder: Path, spec: str, options: Options) -> Path:
+    """The file a build with ``options`` looks ``spec`` up in (the loader's own key)."""
+    return folder / snapshot_filename(spec, options.graph_values())

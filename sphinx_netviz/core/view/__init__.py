@@ -4,7 +4,8 @@
 - :mod:`.vgraph`: the drawable graph's data (:class:`VGraph`, :class:`VNode`);
 - :mod:`.edits`: hiding types, manual groups, Net2Vis's split insertion, node removal;
 - :mod:`.hierarchy`: nested models and composites, which levels are opened;
-- :mod:`.structure`: the series-parallel decomposition every later stage walks.
+- :mod:`.structure`: the series-parallel decomposition every later stage walks;
+- :mod:`.marks`: a diff's marks on the view (what changed, ghosts of removed layers).
 
 The view never folds: folding repeats is the group stage's.
 """

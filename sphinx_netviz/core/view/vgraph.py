@@ -6,6 +6,7 @@ that make and edit one live beside it (:mod:`.build`, :mod:`.edits`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -14,7 +15,7 @@ from .hierarchy import HIERARCHY_KINDS
 if TYPE_CHECKING:
     from ..ir.graph import Node, Shape
 
-__all__ = ["Folded", "VGraph", "VNode", "creates_cycle"]
+__all__ = ["DiffMarks", "Folded", "VGraph", "VNode", "creates_cycle"]
 
 
 class Folded(Protocol):
@@ -25,6 +26,24 @@ class Folded(Protocol):
     label: str
     count: int
     body: VGraph | None
+
+
+class DiffMarks(Protocol):
+    """A diff's marks as one view of the new model holds them (made by :mod:`.marks`): what
+    the layout and the writer ask of them, so that the view's data names no diff type."""
+
+    #: Marked edges between drawn nodes, keyed by one IR member of each end (a ghost's
+    #: member for a removed node): ``"added"`` or ``"removed"``.
+    edges: dict[tuple[str, str], str]
+
+    def glyph(self, members: Sequence[str], count: int) -> tuple[str, int]:
+        """(mark, repeats before) of a glyph standing for ``members``: ``""``, ``"added"``,
+        ``"changed"`` or ``"removed"``; repeats before is 0 unless the count changed."""
+        ...
+
+    def notes(self, members: Sequence[str], mark: str, count_old: int, count: int) -> list[str]:
+        """What changed, one phrase a line, for the glyph's tooltip."""
+        ...
 
 
 @dataclass(slots=True)
@@ -50,6 +69,9 @@ class VNode:
     structure: str = ""
     count: int = 1  # repeats folded into this node (a folded run with side inputs)
     gid: int = 0  # the group kind of a folded run (its colour and legend entry)
+    #: ``"removed"`` for a ghost: a node of the reference the model lost, drawn where it was
+    #: (a diff, view/marks.py); its members are the reference's ids, prefixed ``old:``.
+    diff: str = ""
 
 
 @dataclass
@@ -77,6 +99,8 @@ class VGraph:
     compositions: dict[str, VGraph] = field(default_factory=dict)
     #: Folded runs with side inputs (group/fold.py), by the id of the node standing for each.
     folds: dict[str, Folded] = field(default_factory=dict)
+    #: The marks of a diff against a reference (view/marks.py); None when drawing no diff.
+    diff: DiffMarks | None = None
 
     def composition_of(self, nodes: list[VNode]) -> VGraph | None:
         """What a block made of exactly one nested model or composite layer is made of (its

@@ -8,4 +8,5 @@ import sys
 
 from .child import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (pkgutil.walk_packages) starts nothing
+    sys.exit(main())

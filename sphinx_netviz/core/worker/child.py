@@ -38,7 +38,7 @@ _OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
 #: netviz's own source folders: this module also runs as ``__main__`` (and multiprocessing
 #: aliases it as ``__mp_main__``), which the package names above do not catch.
 _OWN_DIRS = tuple(
-    str(Path(__file__).resolve().parents[2] / name) + os.sep for name in sorted(_OWN_PACKAGES)
+    str(Path(__file__).resolve().parents[3] / name) + os.sep for name in sorted(_OWN_PACKAGES)
 )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...ir.errors import ExtractionError
 from ...ir.graph import Edge, Graph, Node, Shape
+from ...ir.op_types import layer_type, op_role
 from ...ir.spec import MODEL_FILE_SUFFIXES
 from .export_file import load_program
 from .kinds import SKIPPED_OPS, TRANSPARENT_OPS, module_category, op_category, op_name
@@ -48,6 +49,17 @@ class _Call:
     model_inputs: list[str] = field(default_factory=list)
     model_outputs: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    numeric: bool = True  # an op with a floating-point tensor in or out
+
+
+def _numeric(vals: list[Any]) -> bool:
+    """True when any of the fx values is a floating-point (or complex) tensor."""
+    for val in vals:
+        for v in val if isinstance(val, list | tuple) else (val,):
+            dtype = getattr(v, "dtype", None)
+            if dtype is not None and (dtype.is_floating_point or dtype.is_complex):
+                return True
+    return False
 
 
 def _shape(val: Any) -> Shape:
@@ -167,6 +179,8 @@ class _Reader:
             self.calls[op_id] = _Call(
                 op_id, name, "torch.ops.aten", "op", op_category(name), parent
             )
+            vals = [node.meta.get("val"), *(s.meta.get("val") for s in sources)]
+            self.calls[op_id].numeric = _numeric(vals)
             chain.append(op_id)
         self.chain[node] = chain
         self.calls[chain[-1]].outputs = _shapes(node.meta.get("val"))
@@ -243,11 +257,15 @@ class _Reader:
                 counts[c.path] = counts.get(c.path, 0) + 1
         nodes = []
         for c in self.calls.values():
+            shapes = (tuple(c.inputs), tuple(c.outputs))
+            op = c.kind == "op"
             nodes.append(
                 Node(
                     id=c.id,
                     name=_local_name(c),
-                    type=c.type,
+                    type=layer_type(c.type, *shapes) if op else c.type,
+                    op=f"aten.{c.type}" if op else "",
+                    role=op_role(c.type, *shapes, numeric=c.numeric) if op else "",
                     module=c.module,
                     kind=c.kind,
                     input_shapes=tuple(c.inputs),

@@ -12,13 +12,17 @@ import re
 from typing import Any
 
 __all__ = [
+    "CONTAINERS",
     "MODULE_CONFIG_ATTRS",
     "OP_ALIASES",
     "SKIPPED_OPS",
     "TRANSPARENT_OPS",
+    "containers_of",
+    "data_format",
     "module_category",
     "op_category",
     "op_name",
+    "op_route",
 ]
 
 #: Ordered (pattern, category) rules for module class names; first match wins. Patterns are
@@ -273,6 +277,70 @@ def op_name(raw: str) -> str:
     elif name.endswith("_") and not name.startswith("_") and name not in TRANSPARENT_OPS:
         name = name[:-1]
     return OP_ALIASES.get(name, name)
+
+
+#: torch.nn classes (and the layer types of ops, :mod:`..op_types`) whose tensors are
+#: channels-first, ``(C, L)``, ``(C, H, W)``, ``(C, D, H, W)``: convolutions, their pooling,
+#: normalisation, padding, dropout and resampling.
+_CHANNELS_FIRST = re.compile(
+    r"^(?:Lazy)?(?:Conv(?:Transpose)?[123]d|(?:Adaptive)?(?:Max|Avg|LP)Pool[123]d|"
+    r"MaxUnpool[123]d|(?:Lazy)?(?:Batch|Instance)Norm[123]d|SyncBatchNorm|GroupNorm|"
+    r"LocalResponseNorm|Dropout[123]d|FeatureAlphaDropout|(?:Zero|Constant|Reflection|"
+    r"Replication|Circular)Pad[123]d|Upsample|UpsamplingNearest2d|UpsamplingBilinear2d|"
+    r"PixelShuffle|PixelUnshuffle|ChannelShuffle)$"
+)
+#: ... and those whose features are the last axis, ``(L, D)``: the sequence layers.
+_CHANNELS_LAST = re.compile(
+    r"^(?:Lazy)?Linear$|^Bilinear$|^LayerNorm$|^RMSNorm$|^Embedding(?:Bag)?$|"
+    r"^MultiheadAttention$|^DotProductAttention$|^Transformer(?:Encoder|Decoder)?(?:Layer)?$"
+)
+
+
+def data_format(type_name: str, module: str = "") -> str | None:
+    """``channels_first`` / ``channels_last`` for a torch.nn class or an op's layer type
+    whose axes are fixed by what it computes (Keras's ``data_format`` config), else ``None``
+    (elementwise layers, other libraries' classes: their layout is their input's)."""
+    if module and not module.startswith(("torch.nn", "torch")):
+        return None
+    if _CHANNELS_FIRST.match(type_name):
+        return "channels_first"
+    if _CHANNELS_LAST.search(type_name):
+        return "channels_last"
+    return None
+
+
+#: torch.nn classes that only hold modules: their items are one stack (``Node.container``).
+CONTAINERS: frozenset[str] = frozenset({"ModuleList", "ModuleDict", "Sequential"})
+
+
+def containers_of(root: Any, prefix: str = "") -> dict[int, str]:
+    """``id(module)`` -> qualified name of the torch.nn container it is an item of, for every
+    item of every container below ``root`` (the root itself names no container)."""
+    out: dict[int, str] = {}
+    for name, module in root.named_modules(remove_duplicate=True):
+        kind = type(module)
+        if not name or kind.__name__ not in CONTAINERS:
+            continue
+        if not kind.__module__.startswith("torch.nn"):
+            continue
+        for child in module.children():
+            out.setdefault(id(child), f"{prefix}{name}")
+    return out
+
+
+def op_route(func: object, name: str) -> str:
+    """How the model reached an operation, as its author wrote it: ``F.relu``,
+    ``torch.relu``, ``Tensor.relu_`` (``x + y`` is ``Tensor.add``: torch reports both alike)."""
+    raw = str(getattr(func, "__name__", None) or name)
+    qual = str(getattr(func, "__qualname__", None) or raw)
+    module = str(getattr(func, "__module__", None) or "")
+    if module in ("torch.nn.functional", "torch._C._nn"):
+        return f"F.{raw}"
+    if qual.startswith("_VariableFunctionsClass.") or module == "torch":
+        return f"torch.{raw}"
+    if qual.split(".", 1)[0] in ("TensorBase", "Tensor", "_TensorBase"):
+        return f"Tensor.{raw}"
+    return f"{module}.{raw}" if module else raw
 
 
 def op_category(name: str) -> str:

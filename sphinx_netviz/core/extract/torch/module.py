@@ -2,7 +2,7 @@
 
 The factory is called with the meta device as default device (by ``factory.py``), so a
 7-billion-parameter model costs no memory; one forward pass on meta tensors is then recorded
-by :class:`~.torch_trace.Recorder`. Example inputs come from the factory (``(module,
+by :class:`~.trace.Recorder`. Example inputs come from the factory (``(module,
 example_inputs)``) or from the ``input-shape``/``input-dtype`` options. When the forward pass
 cannot run on meta (an op without a meta kernel, data-dependent control flow), the error says
 so with ``retry_on_cpu`` and the caller rebuilds the model on the CPU once.
@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from ...ir.errors import ExtractionError
 from .axes import name_axes
+from .device import fake_tensors, strays_on, trace_device
+from .fallback import ModuleFallback
 from .trace import Recorder, flatten_tensors, input_names, is_leaf
 
 if TYPE_CHECKING:
@@ -33,7 +36,16 @@ __all__ = [
 ]
 
 #: Bumped when the IR this route writes changes for the same module (part of cache keys).
-TORCH_EXTRACTOR_VERSION = "1"
+TORCH_EXTRACTOR_VERSION = "2"
+
+#: What the fake-tensor trace's own exceptions mean, in the words a plain meta run used.
+META_MESSAGES: dict[str, str] = {
+    "DataDependentOutputException": "RuntimeError: Tensor.item() cannot be called on meta tensors",
+    "DynamicOutputShapeException": (
+        "RuntimeError: {op} has an output size that depends on values, which the meta device "
+        "cannot compute"
+    ),
+}
 
 #: Dtype names ``input-dtype`` accepts (validated by the options schema as well).
 DTYPES: tuple[str, ...] = (
@@ -55,6 +67,8 @@ class MetaForwardError(ExtractionError):
 
 
 def _one_line(exc: BaseException, limit: int = 240) -> str:
+    if type(exc).__name__ in META_MESSAGES:
+        return META_MESSAGES[type(exc).__name__].format(op=exc)
     text = " ".join(str(exc).split())
     text = text if len(text) <= limit else text[: limit - 3] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -65,16 +79,6 @@ def _is_module(obj: object) -> bool:
         c.__module__ == "torch.nn.modules.module" and c.__name__ == "Module"
         for c in type(obj).__mro__
     )
-
-
-def _device_of(module: Any) -> Any:
-    import torch
-
-    for tensor in module.parameters():
-        return tensor.device
-    for tensor in module.buffers():
-        return tensor.device
-    return torch.device("cpu")
 
 
 def _make_inputs(request: ExtractRequest, device: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -162,13 +166,27 @@ def trace_module(
     *,
     prefix: str = "",
     parent: str | None = None,
+    fake: bool = False,
 ) -> tuple[Recorder, Any]:
     """Run ``module(*args, **kwargs)`` once under hooks and the function mode.
 
     Returns the recorder (nodes, edges, inputs, outputs) and the module's output. With
     ``parent`` set, every top-level node of the trace carries it (a module traced inside
-    another framework's node, e.g. Keras's ``TorchModuleWrapper``).
+    another framework's node, e.g. Keras's ``TorchModuleWrapper``). With ``fake`` (the meta
+    trace) the pass runs on fake tensors (:func:`~.device.fake_tensors`).
     """
+    with fake_tensors(fake) as convert:
+        return _trace(module, convert(args), convert(kwargs), prefix, parent, fake)
+
+
+def _trace(
+    module: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    prefix: str,
+    parent: str | None,
+    fake: bool,
+) -> tuple[Recorder, Any]:
     import torch
     from torch.overrides import TorchFunctionMode
 
@@ -195,11 +213,13 @@ def trace_module(
             )
         training = module.training
         module.eval()
+        fallback = ModuleFallback(recorder, module, _one_line)
         try:
-            with torch.no_grad(), _Ops():
+            with torch.no_grad(), _Ops(), fallback.installed() if fake else nullcontext():
                 output = module(*args, **kwargs)
         finally:
             module.train(training)
+        recorder.notes.extend(fallback.notes)
     finally:
         for handle in handles:
             handle.remove()
@@ -217,12 +237,16 @@ def trace_wrapped(module: Any, shapes: list[Any], node_id: str, path: tuple[str,
     """
     import torch
 
-    device = _device_of(module)
+    device = trace_device(module)
     args = tuple(
         torch.zeros(tuple(1 if d is None else int(d) for d in shape), device=device)
         for shape in shapes
     )
-    recorder, _ = trace_module(module, args, {}, prefix=f"{node_id}/", parent=node_id)
+    meta = device.type == "meta"
+    with strays_on(module, device):
+        recorder, _ = trace_module(
+            module, args, {}, prefix=f"{node_id}/", parent=node_id, fake=meta
+        )
     graph = recorder.graph(type(module).__name__, {})
     nodes = tuple(dataclasses.replace(n, path=(*path, *n.path)) for n in graph.nodes)
     return dataclasses.replace(graph, nodes=nodes)
@@ -248,13 +272,18 @@ class TorchModuleExtractor:
         return f"torch-route {TORCH_EXTRACTOR_VERSION}; torch {torch_version}"
 
     def extract(self, obj: Any, request: ExtractRequest) -> Graph:
+        device = trace_device(obj)
+        with strays_on(obj, device):
+            return self._extract(obj, request, device)
+
+    def _extract(self, obj: Any, request: ExtractRequest, device: Any) -> Graph:
         import torch
 
         label = request.source
-        device = _device_of(obj)
+        on_meta = device.type == "meta"
         args, kwargs = _make_inputs(request, device)
         try:
-            recorder, output = trace_module(obj, args, kwargs)
+            recorder, output = trace_module(obj, args, kwargs, fake=on_meta)
         except ExtractionError:
             raise
         except Exception as exc:
@@ -278,12 +307,14 @@ class TorchModuleExtractor:
             # Shapes are C, H, W: the view sizes glyphs channels-last like Net2Vis.
             "layout": "channels_first",
         }
+        if recorder.notes:
+            meta["notes"] = list(recorder.notes)
         graph = recorder.graph(type(obj).__name__, meta)
         if request.dynamic_shapes is None:
             return graph
 
         def again(a: tuple[Any, ...], k: dict[str, Any]) -> Graph:
-            other, _ = trace_module(obj, a, k)
+            other, _ = trace_module(obj, a, k, fake=on_meta)
             return other.graph(type(obj).__name__, {})
 
         return name_axes(graph, request.dynamic_shapes, obj.forward, args, kwargs, again)

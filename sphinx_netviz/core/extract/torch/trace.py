@@ -18,30 +18,30 @@ process for a live module the caller already holds).
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...ir.graph import Edge, Graph, Node, Shape
+from ...ir.op_types import layer_type, module_role, op_role
 from .kinds import (
-    MODULE_CONFIG_ATTRS,
     SKIPPED_OPS,
     TRANSPARENT_OPS,
+    containers_of,
+    data_format,
     module_category,
     op_category,
     op_name,
-    safe_config_value,
+    op_route,
 )
+from .values import config_of, flatten_tensors, input_names, params_of, shape_of
 
-__all__ = ["Recorder", "flatten_tensors", "is_leaf", "shape_of"]
+__all__ = ["Recorder", "flatten_tensors", "input_names", "is_leaf", "shape_of"]
 
 #: torch.nn classes that hold child modules but compute without calling them (their children
 #: are parameter holders): drawn as one leaf.
 _ATOMIC = frozenset({"MultiheadAttention"})
-_MAX_FLATTEN_DEPTH = 6
 
 
 def is_leaf(module: Any) -> bool:
@@ -49,80 +49,6 @@ def is_leaf(module: Any) -> bool:
     if type(module).__name__ in _ATOMIC and type(module).__module__.startswith("torch.nn"):
         return True
     return next(iter(module.children()), None) is None
-
-
-def flatten_tensors(value: Any, depth: int = 0) -> list[Any]:
-    """Tensors inside ``value`` (tuples, lists, dicts, HF ``ModelOutput``, dataclasses), in
-    order; anything else is ignored."""
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if depth > _MAX_FLATTEN_DEPTH or value is None or isinstance(value, str | bytes):
-        return []
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in flatten_tensors(v, depth + 1)]
-    if isinstance(value, list | tuple):
-        return [t for v in value for t in flatten_tensors(v, depth + 1)]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [
-            t
-            for f in dataclasses.fields(value)
-            for t in flatten_tensors(getattr(value, f.name, None), depth + 1)
-        ]
-    return []
-
-
-def shape_of(tensor: Any) -> Shape:
-    """The shape without its batch axis (a scalar stays ``()``)."""
-    dims = tuple(int(d) for d in tensor.shape)
-    return dims[1:] if dims else ()
-
-
-def _params(module: Any) -> tuple[int, int]:
-    """(trainable, frozen) parameter counts; ``numel`` works on meta tensors too."""
-    trainable = frozen = 0
-    for p in module.parameters():
-        if p.requires_grad:
-            trainable += p.numel()
-        else:
-            frozen += p.numel()
-    return trainable, frozen
-
-
-def _config(module: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for attr in MODULE_CONFIG_ATTRS:
-        if attr in vars(module) or attr in type(module).__dict__:
-            value = safe_config_value(getattr(module, attr, None))
-            if value is not None:
-                out[attr] = value
-    return out
-
-
-def _param_names(fn: Any) -> list[str]:
-    try:
-        return [
-            p.name
-            for p in inspect.signature(fn).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-        ]
-    except (TypeError, ValueError):
-        return []
-
-
-def input_names(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
-    """One name per tensor in ``(args, kwargs)``: the forward parameter it was passed as."""
-    params = _param_names(fn)
-    names: list[str] = []
-    for i, arg in enumerate(args):
-        base = params[i] if i < len(params) else f"input_{i}"
-        count = len(flatten_tensors(arg))
-        names.extend(base if count == 1 else f"{base}_{k}" for k in range(count))
-    for key, value in kwargs.items():
-        count = len(flatten_tensors(value))
-        names.extend(key if count == 1 else f"{key}_{k}" for k in range(count))
-    return names
 
 
 @dataclass
@@ -146,6 +72,9 @@ class _Call:
     call_index: int = 0
     model_inputs: tuple[str, ...] = ()
     model_outputs: tuple[str, ...] = ()
+    op: str = ""
+    role: str = ""
+    container: str = ""
 
 
 @dataclass
@@ -165,6 +94,7 @@ class Recorder:
         self.prefix = prefix
         self.parent = parent
         self.names = {id(m): name for name, m in root.named_modules(remove_duplicate=True)}
+        self.containers = containers_of(root, prefix)
         self.calls: list[_Call] = []
         self.edges: list[Edge] = []
         self.keep: list[Any] = []  # tensors whose id() we rely on: kept alive
@@ -175,6 +105,7 @@ class Recorder:
         self.leaf_depth = 0
         self.inputs: list[str] = []
         self.outputs: list[str] = []
+        self.notes: list[str] = []  # modules traced on the CPU within a meta trace
 
     # -- ids ---------------------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
@@ -266,10 +197,11 @@ class Recorder:
             parent=self._current_parent,
             path=self._path,
             input_shapes=tuple(shape_of(t) for t in tensors),
-            params=_params(module),
-            config=_config(module),
+            params=params_of(module),
+            config=config_of(module),
             key=key,
             call_index=k,
+            container=self.containers.get(key, ""),
         )
         self.calls.append(call)
         self._consume(scope, tensors, node_id)
@@ -303,6 +235,7 @@ class Recorder:
             call.dtype = str(tensors[0].dtype).removeprefix("torch.")
         if call.kind == "layer":
             self.leaf_depth = 0
+            call.role = module_role(call.type, call.input_shapes, call.output_shapes)
         else:
             inner = self.scopes.pop()
             found = (inner.producers.get(id(t)) for t in tensors)
@@ -337,20 +270,35 @@ class Recorder:
         dim = kwargs.get("dim")
         if isinstance(dim, int):
             config["dim"] = dim
+        in_shapes = tuple(shape_of(t) for t in ins)
+        out_shapes = tuple(shape_of(t) for t in outs)
+        kind = layer_type(name, in_shapes, out_shapes)
+        layout = data_format(kind)
+        if layout is not None:
+            config["data_format"] = layout
+        numeric = any(t.dtype.is_floating_point or t.dtype.is_complex for t in (*ins, *outs))
         self.calls.append(
             _Call(
                 id=node_id,
                 name=node_id.rsplit("/", 1)[-1],
-                type=name,
+                type=kind,
                 module=str(getattr(func, "__module__", None) or "torch"),
                 kind="op",
                 category=op_category(name),
                 parent=self._current_parent,
                 path=self._path,
-                input_shapes=tuple(shape_of(t) for t in ins),
-                output_shapes=tuple(shape_of(t) for t in outs),
+                input_shapes=in_shapes,
+                output_shapes=out_shapes,
                 dtype=str(outs[0].dtype).removeprefix("torch."),
                 config=config,
+                op=op_route(func, name),
+                role=op_role(
+                    name,
+                    in_shapes,
+                    out_shapes,
+                    numeric=numeric,
+                    empty_input=any(t.numel() == 0 for t in ins),
+                ),
             )
         )
         self._consume(scope, ins, node_id)
@@ -381,6 +329,9 @@ class Recorder:
                 model_inputs=c.model_inputs,
                 model_outputs=c.model_outputs,
                 category=c.category,
+                op=c.op,
+                role=c.role,
+                container=c.container,
             )
             for c in calls
         ]

@@ -1,0 +1,1 @@
+"""A small PyTorch package documented by mkdocstrings."""
