@@ -59,7 +59,8 @@ def _labels(svg: ET.Element) -> list[str]:
         for g in svg.iter(f"{NS}g")
         if g.get("class") == "nv-labels"
         for t in g.iter(f"{NS}text")
-        if "nv-muted" not in (t.get("class") or "")  # layer names, off by default
+        # layer names (off by default) and the names of group glyphs are no sizes
+        if not {"nv-muted", "nv-gname"} & set((t.get("class") or "").split())
     ]
 
 
@@ -97,8 +98,6 @@ GAPS: dict[tuple[str, str], str] = {
     "flatten adds a 32",
     ("resnet", "legend"): "framework names (Input/InputLayer, Conv2d/Conv2D, BatchNorm2d/"
     "BatchNormalization, AdaptiveAvgPool2d, Flatten, Linear/Dense)",
-    ("unet", "labels"): "Keras folds each Conv-ReLU pair (x2 labels); torch draws DoubleConv "
-    "closed",
     ("unet", "legend"): "Keras lists Conv-ReLU groups and Conv2D/ReLU, torch DoubleConv and "
     "Sequential; framework names",
     ("mlp", "legend"): "framework names (Input/InputLayer, Linear/Dense, Linear-ReLU/Dense-ReLU)",
@@ -110,8 +109,6 @@ GAPS: dict[tuple[str, str], str] = {
     "channels are labelled as the length and the 64 steps as features; AdaptiveAvgPool1d(1) "
     "adds a 1 and the Flatten a 32",
     ("temporal_cnn", "legend"): "framework names, AdaptiveAvgPool1d + Flatten",
-    ("resnet", "details"): "drill-down scenes draw torch's C, H, W as channels-last: stage1 "
-    "reads 16x32 / 32 where Keras reads 32x32 / 16 (the stem's 3x32x32 input: 3x32 / 32)",
     ("unet", "details"): "no scene in common: Keras opens its Conv-ReLU folds, torch its "
     "DoubleConv modules and their Sequential",
     ("temporal_cnn", "details"): "the Conv1d fold's scene draws (C, L) channels-last",

@@ -65,6 +65,11 @@ class SvgParts:
     edge_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+#: Label classes by kind: layer names are muted; a group's name lines are marked as such
+#: (``nv-gname``: a name, not a size, for whoever reads the labels back).
+_LABEL_CLASS = {"name": "nv-label nv-muted", "group": "nv-label nv-gname"}
+
+
 def glyph_look(parts: SvgParts, g: Glyph) -> Look:
     """A glyph's look: its group's (a folded run, a manual group) or its type's. The legend
     entry of the same kind reads the same table, so both always agree."""
@@ -199,7 +204,7 @@ def draw_scene(
                     anchor=lb.anchor,
                     rotate=lb.rotate,
                     size=lb.size,
-                    cls="nv-label" if lb.kind != "name" else "nv-label nv-muted",
+                    cls=_LABEL_CLASS.get(lb.kind, "nv-label"),
                     fill=FG if lb.kind != "name" else MUTED,
                 )
             )

@@ -94,7 +94,7 @@ def _function(text: str) -> str | None:
 
 def layer_word(n: VNode) -> str:
     """How one layer reads in a label: an activation as its function (``ReLU``, ``GELU``),
-    a linear layer as ``Linear``/``Dense`` whatever its class (Hugging Face GPT-2's
+    a linear layer as ``Dense`` whatever its class (``nn.Linear``, Hugging Face GPT-2's
     ``Conv1D``), anything else as its short name."""
     node = n.node
     category = node_category(node) if node is not None else ""
@@ -103,9 +103,8 @@ def layer_word(n: VNode) -> str:
         return _function(config) or _function(n.type) or short_name(n.type)
     if "attention" in n.type.lower():
         return "Attention" if n.type.islower() or "_" in n.type else short_name(n.type)
-    twin = canonical_type(n.type)
-    if category == "dense" and twin not in ("Dense", "EinsumDense"):
-        return "Linear"
+    if category == "dense" or canonical_type(n.type) in ("Dense", "EinsumDense"):
+        return "Dense"  # one word for every framework's linear layer: twins read alike
     return short_name(n.type)
 
 
@@ -158,9 +157,9 @@ def chain_label(nodes: list[VNode]) -> str:
         grows = _rank(moved[-1].out_shape) > _rank(moved[0].in_shape)
         shrinks = _rank(moved[-1].out_shape) < _rank(moved[0].in_shape)
         lead = [w for w in words if w != "Drop"]
-        if lead in (["Linear"], ["Dense"]) and grows and nodes[0] is real[0]:
+        if lead == ["Dense"] and grows and nodes[0] is real[0]:
             return "Attention projection"
-        if lead in (["Linear"], ["Dense"]) and shrinks and plumbing(nodes[0]):
+        if lead == ["Dense"] and shrinks and plumbing(nodes[0]):
             return "Attention output"
         if not real:
             return "Split heads" if grows else "Merge heads" if shrinks else "Reshape"
