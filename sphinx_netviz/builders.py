@@ -137,6 +137,7 @@ def html_visit(self: HTML5Translator, node: netviz_diagram) -> None:
         align="" if data.in_figure else data.align,
         width="" if data.in_figure else data.width,
         classes=tuple(node.get("classes", [])),
+        figure_width=data.width if data.in_figure else "",
     )
     ids = tuple(node.get("ids", []))
     seen: dict[str, int] = self.__dict__.setdefault("_netviz_id_prefixes", {})

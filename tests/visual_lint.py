@@ -24,7 +24,9 @@ than its diagram plus two rows, a glyph drawn in another look than its legend en
 How tall a tensor is drawn is read from the diagram itself: every plain glyph (a trapezoid,
 one port per side) shows the height of its input on its left side and of its output on its
 right side, and the tooltip names those tensors' shapes. So a merge glyph is judged against
-the heights its own diagram gives its tensors, whatever scale the renderer used.
+the heights its own diagram gives its tensors, whatever scale the renderer used. A vector
+length that no plain glyph shows (a Concatenate of two 8-vectors writes 16) is read off the
+line through two lengths that are shown: Net2Vis sizes vectors linearly by their length.
 """
 
 from __future__ import annotations
@@ -101,6 +103,32 @@ def tensor_heights(doc: Doc) -> dict[str, float]:
     return heights
 
 
+def _vector_height(d: SvgDoc, shape: str) -> list[float]:
+    """The height a vector of ``shape`` (``16``) is drawn at when no plain glyph shows that
+    length: Net2Vis sizes vectors linearly by their length (up to the tallest glyph), so
+    two lengths the diagram does show give the line. Empty when it cannot be read."""
+    if not shape.isdigit():
+        return []
+    points = sorted(
+        {(int(s), h) for s, h in tensor_heights(d).items() if s.isdigit()}, key=lambda p: p[0]
+    )
+    lengths = {u for u, _h in points}
+    if len(lengths) < 2:
+        return []
+    (u0, h0), (u1, h1) = points[0], points[-1]
+    units = int(shape)
+    below = [p for p in points if p[0] <= units]
+    above = [p for p in points if p[0] >= units]
+    if below and above and below[-1][0] != above[0][0]:
+        (u0, h0), (u1, h1) = below[-1], above[0]
+    elif below and len(below) >= 2 and not above:
+        (u0, h0), (u1, h1) = below[-2], below[-1]
+    if u1 == u0:
+        return []
+    tallest = max((max(g.h_in, g.h_out) for g in d.glyphs if g.plain), default=0.0)
+    return [min(tallest, h0 + (h1 - h0) * (units - u0) / (u1 - u0))]
+
+
 def _fans(d: SvgDoc) -> tuple[dict[str, int], dict[str, int]]:
     """(edges in, edges out) per glyph id."""
     fan_in: dict[str, int] = defaultdict(int)
@@ -132,6 +160,7 @@ def merge_spikes(doc: Doc, *, tolerance: float = TOLERANCE) -> list[Finding]:
             continue
         ins, outs = g.shapes
         known = [heights[s] for s in (*ins, *outs) if s in heights]
+        known += [h for s in (*ins, *outs) if s not in heights for h in _vector_height(d, s)]
         # Tensors whose shape no plain glyph shows: their producer's or consumer's end.
         # (An end is one tensor when that side has one port and one edge.)
         for s in sources[g.id]:

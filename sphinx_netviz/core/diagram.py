@@ -21,8 +21,10 @@ from .compare.changes import summarize as summarize_changes
 from .compare.match import match_graphs
 from .draw.details import DetailScene, build_details, share_scenes
 from .draw.diffmarks import glyph_notes, marks_drawn, path_marks
-from .draw.legend import LegendScene, build_legend, shown_types
+from .draw.legend import LegendScene, build_legend, drawn_kinds
+from .draw.looks import assign_looks
 from .draw.palette import Palette
+from .draw.patterns import Patterns
 from .draw.svg import SvgParts, detail_svg, diagram_svg, legend_only_svg
 from .draw.text import summarize, tooltip
 from .ir.categories import node_category
@@ -30,12 +32,13 @@ from .ir.errors import OptionError, RenderError
 from .ir.graph import Graph
 from .ir.keys import RENDERER_VERSION, diagram_key, diff_key
 from .layout.prepare import Prepared, _prepare, prepare, with_graph_names
+from .layout.sizes import COLUMN, LEGEND_COLUMN, ROW_GAP, SWATCH_H
 from .options.schema import Options, resolve_options
 from .view.marks import DiffPlan
 
 if TYPE_CHECKING:
     from .compare.changes import Changes
-    from .layout import LayoutStats
+    from .layout import LayoutStats, Scene
 
 __all__ = [
     "RENDERER_VERSION",
@@ -243,10 +246,7 @@ def _render(
         categories.setdefault(ghost.type, node_category(ghost))
     palette = Palette(opts.palette, dict(opts.colors), categories)
     prefix = "nv" + (key or diagram_key(graph, opts))[:10]
-    types = shown_types(vg, grouping)
-    gids = sorted(grouping.defs)
-    colors = palette.group_colors([grouping.defs[g].key for g in gids], [*types, "Split"])
-    group_colors = dict(zip(gids, colors, strict=True))
+    looks = assign_looks(palette, *drawn_kinds(vg, grouping, scene))
     summary = summarize(graph, vg, grouping, scene, opts.dim_names)
     title = f"{graph.name} architecture diagram"
     tooltips = {g.id: tooltip(vg, grouping, g, opts.dim_names) for g in scene.glyphs}
@@ -255,18 +255,24 @@ def _render(
     edge_marks = path_marks(scene, vg)
     if diff is not None:
         summary += " " + diff.sentence()
-    parts = SvgParts(prefix, title, summary, palette, tooltips, group_colors, edge_marks)
+    parts = SvgParts(prefix, title, summary, looks, tooltips, edge_marks)
     split_shown = opts.split_layers and any(g.kind == "split" for g in scene.glyphs)
+    # The legend wraps to the diagram's width (the column's, where the diagram is narrower)
+    # and its miniatures never make it taller than the diagram plus two rows.
     legend = build_legend(
         vg,
         grouping,
         opts,
-        max_width=max(scene.width - 32, 608.0),
+        max_width=max(scene.width, LEGEND_COLUMN) - 32,
+        # (less the room its last label hangs below its entries)
+        max_height=_drawn_height(scene) + 2 * (SWATCH_H + ROW_GAP) - 6,
+        wider=max(scene.width, COLUMN) - 32,
         split_shown=split_shown,
         diff_marks=marks_drawn(scene, edge_marks),
     )
     below: LegendScene | None = legend if opts.legend == "below" else None
-    svg, width, height = diagram_svg(scene, below, parts)
+    patterns = Patterns(prefix)
+    svg, width, height = diagram_svg(scene, below, parts, patterns=patterns)
 
     def scenes() -> str:
         # Outer levels first, until they weigh DETAIL_BUDGET of the diagram: a page of
@@ -275,16 +281,19 @@ def _render(
         budget = max(DETAIL_BUDGET * len(svg), DETAIL_FLOOR)
         written: list[tuple[DetailScene, str]] = []
         total = 0
-        found = build_details(graph, vg, grouping, scene, opts, palette, group_colors, diff)
+        # A scene opens in a panel that scrolls, at the diagram's scale: it is not wrapped
+        # to fit the column (wrap: auto), only where the reader asked for rows (wrap: N).
+        inside = replace(opts, wrap=0) if opts.wrap == "auto" else opts
+        found = build_details(graph, vg, grouping, scene, inside, looks, prep.sizer, diff)
         for i, d in enumerate(found):
             sub = replace(
                 parts,
                 prefix=f"{prefix}-d{i}",
                 tooltips=d.tooltips,
-                group_colors=d.group_colors,
+                looks=d.looks,
                 edge_marks=d.edge_marks,
             )
-            text = detail_svg(d.scene, sub, d.for_id, d.label)
+            text = detail_svg(d.scene, sub, d.for_id, d.label, shared=patterns)
             total += len(text)
             if total > budget and d.depth > 0:
                 break  # every glyph of the diagram itself opens, whatever the budget
@@ -305,6 +314,15 @@ def _render(
         _scenes=scenes,
         _legend=lambda: legend_only_svg(legend, parts),
     )
+
+
+def _drawn_height(scene: Scene) -> float:
+    """How tall the diagram's drawing is (glyphs, edges and the lines of text under glyphs,
+    not the margins): what a legend is measured against."""
+    ys = [y for g in scene.glyphs for y in (g.bbox[1], g.bbox[3])]
+    ys += [y for p in scene.paths for _x, y in p.points]
+    ys += [y for lb in scene.labels for y in (lb.y - lb.size, lb.y + 3)]
+    return max(ys) - min(ys) if ys else 0.0
 
 
 def drawn_classes(graph: Graph) -> tuple[tuple[str, str], ...]:

@@ -45,6 +45,9 @@ DIAGRAMS: tuple[tuple[str, dict[str, str]], ...] = (
     ("netviz_examples:mnist_convnet", {"names": "true", "caption": "MNIST ConvNet"}),
     ("netviz_examples:resnet_like", {}),
     ("netviz_examples:inception_like", {"palette": "colorblind", "legend": "separate"}),
+    # issue 19: a figure placed by :align: with :width: (with and without a caption)
+    ("netviz_examples:mnist_convnet", {"align": "center", "width": "50%"}),
+    ("netviz_examples:resnet_like", {"align": "center", "width": "50%", "caption": "Centred"}),
     ("tests.browser.hostile:hostile_keras", {"names": "true", "samples": "true"}),
     ("{ir}", {"names": "true"}),
 )
@@ -161,6 +164,39 @@ def mkdocs_site(build_root: Path, cache_dir: Path) -> Site:
     (project / "docs" / "index.md").write_text("\n".join(body), encoding="utf-8")
     log = _run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"], project)
     return Site("mkdocs", (project / "site" / "index.html").as_uri(), log)
+
+
+#: The Content-Security-Policy a strict site serves (issue 19): styles only from files of
+#: the site itself, so no inline ``<style>`` and no ``style=`` attribute applies.
+STRICT_CSP = "style-src 'self'"
+
+
+@pytest.fixture(scope="session")
+def csp_server(build_root: Path, sphinx_site: Site, mkdocs_site: Site) -> Iterator[str]:
+    """Both built sites over HTTP with a strict ``style-src 'self'`` policy header; yields
+    the base URL (``/sphinx-html/`` and ``/mkdocs/site/`` below it)."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            self.send_header("Content-Security-Policy", STRICT_CSP)
+            super().end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(build_root))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session", params=["sphinx", "mkdocs"])

@@ -78,9 +78,9 @@ def test_same_ir_as_tensorflow(extracted: dict[str, dict[str, Any]], backend: st
         assert json.dumps(_without_backend(graph), sort_keys=True) == json.dumps(
             _without_backend(reference[name]), sort_keys=True
         ), name
-        assert Graph.from_dict(graph).content_hash() == Graph.from_dict(
-            reference[name]
-        ).content_hash()
+        assert (
+            Graph.from_dict(graph).content_hash() == Graph.from_dict(reference[name]).content_hash()
+        )
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

@@ -7,6 +7,7 @@ import pytest
 
 from sphinx_netviz.core import render
 from sphinx_netviz.core.diagram import prepare
+from sphinx_netviz.core.draw.looks import Looks
 from sphinx_netviz.core.draw.palette import PALETTES, Palette, slot_for
 from sphinx_netviz.core.ir.categories import CATEGORIES, canonical_type, category_of
 from sphinx_netviz.core.options.schema import resolve_options
@@ -42,7 +43,8 @@ def test_twins_share_category_and_colour(torch_name: str, keras_name: str) -> No
     for name in PALETTES:
         palette = Palette(name)
         assert palette.color(torch_name) == palette.color(keras_name), (name, torch_name)
-        assert palette.swatch(torch_name) == palette.swatch(keras_name)
+        looks = Looks(palette)
+        assert looks.of_type(torch_name) == looks.of_type(keras_name)
 
 
 @pytest.mark.parametrize(
@@ -99,10 +101,10 @@ def _blocks(conv: str, norm: str, act: str, add: str) -> Builder:
 
 
 def test_group_names_and_colours_agree_across_frameworks() -> None:
-    keras_prep = prepare(_blocks("Conv2D", "BatchNormalization", "ReLU", "Add").build(),
-                         resolve_options())
-    torch_prep = prepare(_blocks("Conv2d", "BatchNorm2d", "ReLU", "add").build(),
-                         resolve_options())
+    keras_prep = prepare(
+        _blocks("Conv2D", "BatchNormalization", "ReLU", "Add").build(), resolve_options()
+    )
+    torch_prep = prepare(_blocks("Conv2d", "BatchNorm2d", "ReLU", "add").build(), resolve_options())
     keras_labels = sorted(d.label for d in keras_prep.grouping.defs.values())
     torch_labels = sorted(d.label for d in torch_prep.grouping.defs.values())
     assert keras_labels == torch_labels and any(lb.startswith("Residual") for lb in keras_labels)

@@ -254,3 +254,25 @@ def test_scenes_of_a_huge_model_stay_within_the_budget() -> None:
     # and the budget cut deeper levels: some glyphs inside scenes stay static
     inner = {g["data-id"] for g in page.select("div.nv-details g.nv-group")}
     assert inner - controls
+
+
+def test_a_failed_diagram_says_its_message_once() -> None:
+    """Issue 19: the placeholder's box shows the title line only (hidden from screen
+    readers); the figure's text holds the message once and the spec at most twice."""
+    spec = "pkg.models:broken"
+    message = f"model {spec!r}: ImportError: No module named 'pkg'"
+    html = placeholder_html(spec=spec, message=message, embed=Embed())
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    assert text.count("No module named") == 1
+    assert text.count(spec) <= 2
+    assert BeautifulSoup(html, "html.parser").select_one("svg")["aria-hidden"] == "true"
+    # a message that does not name the spec gets it as a prefix
+    other = BeautifulSoup(placeholder_html(spec=spec, message="boom", embed=Embed()), "html.parser")
+    assert other.select_one(".netviz-message").get_text() == f"{spec}: boom"
+
+
+def test_width_is_also_a_data_attribute_for_strict_csp_pages() -> None:
+    d = render(irgraphs.chain())
+    html = figure_html(svg=d.svg, embed=Embed(width="50%", align="center"), href="a")
+    fig = BeautifulSoup(html, "html.parser").select_one("figure.netviz.align-center")
+    assert fig["data-width"] == "50%" and fig["style"] == "width: 50%"

@@ -34,3 +34,45 @@ def test_unique_ids_renumbers_later_copies_only() -> None:
     assert 'aria-labelledby="nvabc-2-title"' in second
     assert 'id="nvabc-3"' in third
     assert seen == {"nvabc": 3}
+
+
+def test_an_inlined_diagram_needs_no_inline_style_of_its_own() -> None:
+    """Issue 19: under ``Content-Security-Policy: style-src 'self'`` an inlined ``<style>``
+    and ``style=`` are blocked; the inlined SVG has neither (netviz.css styles it, netviz.js
+    applies the min width from ``data-min-width``), the standalone file keeps both."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from sphinx_netviz.core import render
+
+    from . import irgraphs
+
+    svg = render(irgraphs.residual_net()).svg
+    assert "<style>" in svg and 'style="--netviz-min-width:' in svg  # the standalone file
+    shown = inline_svg(svg, "alt text")
+    assert "<style" not in shown and not re.search(r"\sstyle=", shown)
+    root = ET.fromstring(shown)
+    assert float(root.get("data-min-width", "0")) > 0
+    assert root.get("aria-label") == "alt text"
+
+
+def test_netviz_css_carries_every_rule_of_the_diagrams_own_style() -> None:
+    """What an inlined diagram loses with its ``<style>`` the page's netviz.css says again."""
+    import re
+
+    from sphinx_netviz.core.draw.markup import STYLE
+    from sphinx_netviz.core.embed.figure import STATIC_DIR
+
+    def rules(css: str) -> set[tuple[str, str]]:
+        css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+        found = set()
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            parts = (re.sub(r"\s*([:,])\s*", r"\1", d.strip()) for d in body.split(";"))
+            decls = ";".join(sorted(p for p in parts if p))
+            for sel in selectors.split(","):
+                found.add((" ".join(sel.split()), decls))
+        return found
+
+    page = rules((STATIC_DIR / "netviz.css").read_text())
+    missing = rules(STYLE) - page
+    assert not missing, missing

@@ -67,7 +67,7 @@ def test_long_skips_run_around_the_row() -> None:
 
 @pytest.mark.parametrize("cells", [3, 8, 30])
 def test_cells_reading_the_two_previous_outputs_stay_on_one_row(cells: int) -> None:
-    d = render(cell_chain(cells), group="none", legend="none")
+    d = render(cell_chain(cells), group="none", legend="none", wrap=0)
     glyphs, edges, _labels, _size = parse(d.svg)
     cell_glyphs = [g for g in glyphs if g.type.endswith("Cell")]
     assert len(cell_glyphs) == cells + 1
@@ -79,7 +79,7 @@ def test_cells_reading_the_two_previous_outputs_stay_on_one_row(cells: int) -> N
     sides = {min(y for _x, y in e.points) < row - 1 for e in skips if len(e.points) > 2}
     if cells >= 3:
         assert sides == {True, False}
-    assert d.height == render(cell_chain(3), group="none", legend="none").height
+    assert d.height == render(cell_chain(3), group="none", legend="none", wrap=0).height
 
 
 CASES = {

@@ -20,7 +20,7 @@ from sphinx_netviz.core.worker.client import WorkerClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SHIM = '''
+SHIM = """
 import importlib.abc, os, sys
 
 BLOCKED = set(os.environ.get("NETVIZ_TEST_BLOCK", "").split(","))
@@ -34,7 +34,7 @@ class _Missing(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _Missing())
-'''
+"""
 
 
 def _worker(tmp_path: Path, blocked: str, **env: str) -> WorkerClient:

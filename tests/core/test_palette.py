@@ -82,30 +82,6 @@ def test_overrides_win():
     assert p.color("Dense") == NET2VIS[8]
 
 
-def test_swatch_styles_follow_net2vis():
-    p = Palette()
-    plain = p.swatch("Conv2D")
-    assert plain.fill == "#8BC34A" and plain.stroke == darken("#8BC34A")
-    group = p.swatch("Conv2D", group=True)
-    assert group.fill == darken("#8BC34A") and group.stroke == "#8BC34A"
-    dense = p.swatch("Dense", dense=True)
-    assert dense.fill == dense.stroke
-
-
-def test_mono_uses_patterns():
-    sw = Palette("mono").swatch("Conv2D")
-    assert sw.pattern is not None and sw.fill == "#FFFFFF"
-
-
-def test_group_slots_are_distinct_and_avoid_type_slots():
-    p = Palette()
-    taken = {slot_for("Conv2D"), slot_for("Add")}
-    slots = p.group_color_slots(["a", "b", "c"], taken)
-    assert len(set(slots)) == 3
-    assert not set(slots) & taken
-    assert slots == p.group_color_slots(["a", "b", "c"], taken)
-
-
 def test_types_of_one_category_get_distinct_shades():
     # They meet in one diagram (a Transformer; EfficientNet's preprocessing): the legend must
     # still tell them apart, and the answer stays site-wide stable (by name only).
@@ -121,25 +97,3 @@ def test_types_of_one_category_get_distinct_shades():
         assert slot_for(a) == slot_for(b)
         assert p.color(a) != p.color(b), (a, b)
     assert p.color("Embedding") == NET2VIS[slot_for("Embedding")]  # first of its category
-
-
-def test_group_colours_never_repeat_a_type_or_group_colour():
-    # The colour-blind palette has 8 colours for 17 slots: reused slots are shaded apart.
-    types = [
-        "InputLayer",
-        "Conv2D",
-        "BatchNormalization",
-        "ReLU",
-        "Add",
-        "Dense",
-        "Split",
-        "MaxPooling2D",
-        "GlobalAveragePooling2D",
-        "Concatenate",
-    ]
-    for name in ("net2vis", "colorblind", "interpolate"):
-        p = Palette(name)
-        colours = p.group_colors([f"group{i}" for i in range(6)], types)
-        assert len(set(colours)) == 6, (name, colours)
-        assert not set(colours) & {p.color(t) for t in types}, name
-        assert colours == p.group_colors([f"group{i}" for i in range(6)], types)  # stable

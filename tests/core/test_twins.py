@@ -59,7 +59,8 @@ def _labels(svg: ET.Element) -> list[str]:
         for g in svg.iter(f"{NS}g")
         if g.get("class") == "nv-labels"
         for t in g.iter(f"{NS}text")
-        if "nv-muted" not in (t.get("class") or "")  # layer names, off by default
+        # layer names (off by default) and the names of group glyphs are no sizes
+        if not {"nv-muted", "nv-gname"} & set((t.get("class") or "").split())
     ]
 
 

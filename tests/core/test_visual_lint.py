@@ -148,6 +148,24 @@ def test_a_split_spike_and_a_merge_judged_by_its_neighbours() -> None:
     assert [f.split(" glyph ")[1].split()[0] for f in found] == ["'a#split'", "'cat'"]
 
 
+def test_a_vector_length_no_glyph_shows_is_read_off_the_line() -> None:
+    """A Concatenate of two 8-vectors writes 16: no plain glyph shows 16, but lengths 4
+    (30 px) and 8 (40 px) do, so 16 is drawn at most 60 px (Net2Vis sizes vectors
+    linearly): a 60 px Concatenate passes, a 100 px one is a spike."""
+
+    def pic(height: float) -> str:
+        p = Pic().box("a", "Dense", 10, 30, 10, 40, "a (Dense)\nin 4 \u2192 out 8")
+        p.box("b", "Dense", 10, 100, 10, 40, "b (Dense)\nin 4 \u2192 out 8")
+        p.box("o", "Dense", 90, 60, 10, 30, "o (Dense)\nin 16 \u2192 out 4")
+        p.box("cat", "Concatenate", 40, 50, 10, height, "cat (Concatenate)\nin 8, 8 \u2192 out 16")
+        p.edge("a", "cat", [(20, 50), (40, 50)]).edge("b", "cat", [(20, 120), (40, 70)])
+        return p.edge("cat", "o", [(50, 75), (90, 75)]).svg()
+
+    assert merge_spikes(pic(60)) == []
+    found = merge_spikes(pic(100))
+    assert len(found) == 1 and "tallest tensor 60 px" in found[0]
+
+
 def test_fans_whose_ends_touch_look_plain_but_are_judged() -> None:
     """A Split and an Add whose two lanes touch are 4-point polygons 60 px tall: neither may
     serve as the yardstick of the other (the 30 px tensor is)."""

@@ -32,13 +32,13 @@ from ..layout.prepare import prepare
 from ..view.edits import insert_splits
 from ..view.structure import Group, Item, Series, decompose, walk_leaves
 from .diffmarks import path_marks
-from .legend import shown_types
+from .legend import drawn_kinds
 
 if TYPE_CHECKING:
     from ..options.schema import Options
     from ..view.marks import DiffPlan
     from ..view.vgraph import VGraph
-    from .palette import Palette
+    from .looks import Looks
 
 __all__ = ["HIERARCHY_KINDS", "DetailScene", "build_details", "scene_key", "share_scenes"]
 
@@ -58,7 +58,7 @@ class DetailScene:
     label: str
     scene: Scene
     tooltips: dict[str, str]
-    group_colors: dict[int, str]
+    looks: Looks
     members: int
     #: further glyphs (repeats drawn the same) that open this very scene
     also: list[str] = field(default_factory=list)
@@ -75,7 +75,7 @@ class _Context:
     graph: Graph
     vg: VGraph
     grouping: Grouping
-    group_colors: dict[int, str]
+    looks: Looks
     items: dict[tuple[int, tuple[str, ...]], Group]
     #: the level's sizer, computed once: layout() would rescan every node per scene
     sizer: Sizer | None = None
@@ -83,14 +83,11 @@ class _Context:
     #: a diff being drawn: inner graphs are marked against the reference too
     diff: DiffPlan | None = None
 
-    def lay(self, options: Options, tree: Series) -> Scene:
+    def lay(self, options: Options, tree: Series, *, names: bool = True) -> Scene:
         """One scene of this level, at the level's scale."""
-        return layout(self.vg, self.grouping, options, sizer=self.sizer, tree=tree)
-
-
-def _sizer(vg: VGraph, options: Options) -> Sizer:
-    extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
-    return Sizer.from_view(vg, options, extra)
+        return layout(
+            self.vg, self.grouping, options, sizer=self.sizer, tree=tree, group_names=names
+        )
 
 
 def _group_items(grouping: Grouping) -> dict[tuple[int, tuple[str, ...]], Group]:
@@ -172,6 +169,8 @@ def inner_graph(graph: Graph, node: Node, index: Hierarchy | None = None) -> Gra
         edges=tuple(e for _, e in edges),
         inputs=inputs,
         outputs=outputs,
+        # The framework's axis order: the scene's shapes are drawn in the diagram's order.
+        meta={"layout": graph.meta["layout"]} if "layout" in graph.meta else {},
     )
 
 
@@ -192,19 +191,22 @@ def _rename_groups(scene: Scene, opener: str, counter: list[int]) -> None:
 
 
 def _context(
-    graph: Graph, options: Options, palette: Palette, diff: DiffPlan | None, root: str
+    graph: Graph,
+    options: Options,
+    looks: Looks,
+    sizer: Sizer | None,
+    diff: DiffPlan | None,
+    root: str,
 ) -> tuple[_Context, Scene]:
-    prep = prepare(graph, options, diff, root)
-    gids = sorted(prep.grouping.defs)
-    types = shown_types(prep.view, prep.grouping)
-    colors = palette.group_colors([prep.grouping.defs[g].key for g in gids], [*types, "Split"])
+    prep = prepare(graph, options, diff, root, sizer=sizer)
+    types, groups = drawn_kinds(prep.view, prep.grouping, prep.scene)
     ctx = _Context(
         graph,
         prep.view,
         prep.grouping,
-        dict(zip(gids, colors, strict=True)),
+        looks.extended(types, groups),
         _group_items(prep.grouping),
-        _sizer(prep.view, options),
+        prep.sizer,
         Hierarchy.of(graph),
         diff,
     )
@@ -217,20 +219,22 @@ def build_details(
     grouping: Grouping,
     scene: Scene,
     options: Options,
-    palette: Palette,
-    group_colors: dict[int, str],
+    looks: Looks,
+    sizer: Sizer,
     diff: DiffPlan | None = None,
 ) -> Iterator[DetailScene]:
     """The drill-down scenes of every openable glyph of ``scene`` (and of theirs), level by
-    level (breadth first), so that a caller with a byte budget keeps the outer levels; with
-    a ``diff``, every scene is marked against its reference as the diagram is."""
+    level (breadth first), so that a caller with a byte budget keeps the outer levels.
+    Every level is drawn at the diagram's scale (``sizer``): a glyph keeps its size when
+    opened; with a ``diff``, every scene is marked against its reference as the diagram
+    is."""
     ctx = _Context(
         graph,
         vg,
         grouping,
-        group_colors,
+        looks,
         _group_items(grouping),
-        _sizer(vg, options),
+        sizer,
         Hierarchy.of(graph),
         diff,
     )
@@ -242,7 +246,7 @@ def build_details(
         if depth >= MAX_DEPTH:
             continue
         for g in drawn.glyphs:
-            opened = _open(level, g, options, palette)
+            opened = _open(level, g, options)
             if opened is None:
                 continue
             inner_ctx, inner, label = opened
@@ -256,7 +260,7 @@ def build_details(
                 label,
                 inner,
                 tips,
-                inner_ctx.group_colors,
+                inner_ctx.looks,
                 members,
                 depth=depth,
                 edge_marks=path_marks(inner, inner_ctx.vg),
@@ -272,9 +276,7 @@ def build_details(
             queue.append((inner_ctx, inner, depth + 1))
 
 
-def _open(
-    ctx: _Context, g: Glyph, options: Options, palette: Palette
-) -> tuple[_Context, Scene, str] | None:
+def _open(ctx: _Context, g: Glyph, options: Options) -> tuple[_Context, Scene, str] | None:
     """(context, scene, label) of what glyph ``g`` reveals, or None if it is a plain layer."""
     if g.kind == "group" and g.gid:
         item = ctx.items.get((g.gid, g.node_ids))
@@ -289,7 +291,8 @@ def _open(
                 one = Group(gid=item.gid, body=list(run))
                 ctx.items[(item.gid, tuple(walk_leaves(run)))] = one
                 repeats.append(one)
-            inner = ctx.lay(options, Series(repeats))
+            # The repeats of one block: the panel's head names them, their glyphs need not.
+            inner = ctx.lay(options, Series(repeats), names=False)
             return ctx, inner, f"{g.type} \u00d7{item.count}"
         inner = ctx.lay(options, Series(list(item.body)))
         return ctx, inner, g.type
@@ -299,8 +302,8 @@ def _open(
         insert_splits(sub)
         tree = decompose(sub)
         grouping = Grouping(tree=tree)
-        inner = layout(sub, grouping, options, tree=tree)
-        return _Context(ctx.graph, sub, grouping, {}, {}), inner, g.type
+        inner = layout(sub, grouping, options, sizer=ctx.sizer, tree=tree)
+        return _Context(ctx.graph, sub, grouping, ctx.looks, {}, ctx.sizer), inner, g.type
     vnode = ctx.vg.nodes.get(g.id)
     node = vnode.node if vnode is not None else None
     if g.kind != "layer" or node is None or vnode is None or vnode.diff:
@@ -308,7 +311,7 @@ def _open(
     sub_graph = inner_graph(ctx.graph, node, ctx.hierarchy)
     if sub_graph is None or not sub_graph.nodes:
         return None
-    inner_ctx, inner = _context(sub_graph, options, palette, ctx.diff, node.id)
+    inner_ctx, inner = _context(sub_graph, options, ctx.looks, ctx.sizer, ctx.diff, node.id)
     return inner_ctx, inner, f"{node.name} ({node.type})"
 
 
@@ -335,7 +338,7 @@ def scene_key(d: DetailScene) -> tuple[object, ...]:
     labels = tuple(
         (lb.text, lb.x, lb.y, lb.kind, lb.rotate, lb.anchor, lb.size) for lb in d.scene.labels
     )
-    colours = tuple(sorted(d.group_colors.items()))
+    colours = tuple(sorted((label, look.key) for label, look in d.looks.groups.items()))
     marks = tuple(d.edge_marks.get((p.source, p.target), "") for p in d.scene.paths)
     return (d.label, glyphs, paths, labels, tuple(d.scene.samples), colours, marks)
 

@@ -130,7 +130,9 @@ def _slot_and_rank(type_name: str, category: str = "") -> tuple[int, int]:
     family = _CATEGORY_SLOT.get(category or category_of(type_name))
     if family is not None:
         return family, 1 + _hash(type_name) % (len(_SHADE_STEPS) - 1)
-    return _hash(type_name) % N_SLOTS, 0
+    # Never rank 0: that is the colour of the slot's own anchor type (Add, Conv2D...).
+    digest = _hash(type_name)
+    return digest % N_SLOTS, 1 + (digest // N_SLOTS) % (len(_SHADE_STEPS) - 1)
 
 
 def slot_for(type_name: str, category: str = "") -> int:

@@ -42,14 +42,14 @@ from .markup import (
     points_attr,
     text_elem,
 )
-from .palette import Swatch, darken
 
 if TYPE_CHECKING:
     from ..layout import Glyph, Scene
     from .legend import LegendScene
-    from .palette import Palette
+    from .looks import Look, Looks
+    from .patterns import Patterns
 
-__all__ = ["SvgParts", "draw_legend", "draw_scene", "pattern_defs"]
+__all__ = ["SvgParts", "draw_legend", "draw_scene", "glyph_look"]
 
 
 @dataclass(frozen=True)
@@ -59,81 +59,39 @@ class SvgParts:
     prefix: str
     title: str
     desc: str
-    palette: Palette
+    looks: Looks
     tooltips: dict[str, str]
-    group_colors: dict[int, str]
     #: A diff's marked edges, by (source glyph, target glyph) (draw/diffmarks.py).
     edge_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-# Monochrome fill patterns (12, like Net2Vis's textures): (size, list of path data, filled).
-_PATTERNS: tuple[tuple[int, str, float], ...] = (
-    (8, "M0 0L8 8M8 0L0 8", 1.0),
-    (10, "M0 0H5V5H0ZM5 5H10V10H5Z", 0.0),
-    (10, "M5 3.5A1.5 1.5 0 1 0 5 6.5A1.5 1.5 0 1 0 5 3.5Z", 0.0),
-    (8, "M0 4H8", 1.5),
-    (14, "M7 5.5A1.5 1.5 0 1 0 7 8.5A1.5 1.5 0 1 0 7 5.5Z", 0.0),
-    (8, "M0 8L8 0", 1.0),
-    (8, "M0 8L8 0", 3.0),
-    (8, "M0 0L8 8", 1.5),
-    (6, "M0 3H6", 0.8),
-    (6, "M3 0V6", 0.8),
-    (8, "M4 0V8M0 4H8", 1.0),
-    (10, "M0 0L10 10M10 0L0 10M5 0V10", 0.8),
-)
+#: Label classes by kind: layer names are muted; a group's name lines are marked as such
+#: (``nv-gname``: a name, not a size, for whoever reads the labels back).
+_LABEL_CLASS = {"name": "nv-label nv-muted", "group": "nv-label nv-gname"}
 
 
-def pattern_defs(dwg: Root, prefix: str, used: set[int]) -> None:
-    for idx in sorted(used):
-        size, d, width = _PATTERNS[idx % len(_PATTERNS)]
-        pat = E("pattern")
-        pat.attribs.update(
-            {
-                "id": f"{prefix}-pat-{idx}",
-                "width": str(size),
-                "height": str(size),
-                "patternUnits": "userSpaceOnUse",
-            }
-        )
-        pat.add(E("rect", width=str(size), height=str(size), fill="#FFFFFF"))
-        path = E("path", d=d)
-        if width > 0:
-            path.attribs["stroke"] = "#4a4a4a"
-            path.attribs["stroke-width"] = fmt(width)
-            path.attribs["fill"] = "none"
-        else:
-            path.attribs["fill"] = "#4a4a4a"
-        pat.add(path)
-        dwg.defs.add(pat)
+def glyph_look(parts: SvgParts, g: Glyph) -> Look:
+    """A glyph's look: its group's (a folded run, a manual group) or its type's. The legend
+    entry of the same kind reads the same table, so both always agree."""
+    if g.kind == "group":
+        return parts.looks.of_group(g.type)
+    return parts.looks.of_type(g.type)
 
 
-def _group_swatch(parts: SvgParts, gid: int) -> Swatch:
-    """A group kind's swatch, the same on its glyphs and its legend item: its own colour
-    (a hatch pattern in monochrome), so that two kinds of group never look alike."""
-    if parts.palette.mono:
-        return Swatch("#FFFFFF", "#555555", pattern=gid % 12)
-    base = parts.group_colors.get(gid, "#607D8B")
-    return Swatch(darken(base), base)
-
-
-def _glyph_swatch(parts: SvgParts, g: Glyph) -> Swatch:
-    if g.kind == "group" and g.gid:
-        return _group_swatch(parts, g.gid)
-    return parts.palette.swatch(g.type, group=g.kind == "group", dense=g.dense)
-
-
-def _fill(parts: SvgParts, sw: Swatch) -> str:
-    return f"url(#{parts.prefix}-pat-{sw.pattern})" if sw.pattern is not None else sw.fill
+def _fill(patterns: Patterns, look: Look) -> str:
+    if look.pattern is None:
+        return look.fill
+    return patterns.url(look.pattern, look.fill, look.ink)
 
 
 def _polygon_markup(
-    points: list[tuple[float, float]], sw: Swatch, fill: str, width: float, mark: str = ""
+    points: list[tuple[float, float]], stroke: str, fill: str, width: float, mark: str = ""
 ) -> str:
     shape = {
         "class": "nv-shape",
         "points": points_attr(points),
         "fill": fill,
-        "stroke": sw.stroke,
+        "stroke": stroke,
         "stroke-width": fmt(width),
         "stroke-linejoin": "round",
     }
@@ -142,8 +100,8 @@ def _polygon_markup(
     return leaf_markup("polygon", shape)
 
 
-def _polygon(points: list[tuple[float, float]], sw: Swatch, fill: str, width: float) -> Elem:
-    return Raw(_polygon_markup(points, sw, fill, width))
+def _polygon(points: list[tuple[float, float]], stroke: str, fill: str, width: float) -> Elem:
+    return Raw(_polygon_markup(points, stroke, fill, width))
 
 
 def draw_scene(
@@ -155,7 +113,7 @@ def draw_scene(
     dx: float = 0.0,
     dy: float = 0.0,
     mini: bool = False,
-    used_patterns: set[int],
+    patterns: Patterns,
 ) -> None:
     def mv(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
         return [(x + dx, y + dy) for x, y in points]
@@ -195,10 +153,10 @@ def draw_scene(
         parent.add(r)
     glyphs = g_elem("nv-glyphs")
     for g in scene.glyphs:
-        sw = _glyph_swatch(parts, g)
-        if sw.pattern is not None:
-            used_patterns.add(sw.pattern)
+        look = glyph_look(parts, g)
         group = g.kind == "group"
+        # Net2Vis: a dense (1-D) layer has no visible border.
+        stroke = look.fill if g.dense and look.pattern is None and not group else look.stroke
         width = (GROUP_STROKE if group else STROKE) * (MINI_STROKE_SCALE if mini else 1.0)
         data: dict[str, str]
         if group and not mini:
@@ -231,7 +189,7 @@ def draw_scene(
         tip = "" if mini else parts.tooltips.get(g.id, g.name)
         # Drill-down scenes leave tooltips out (their glyphs' data attributes say it).
         title = leaf_markup("title", {}, tip) if tip else ""
-        shape = _polygon_markup(mv(g.points), sw, _fill(parts, sw), width, mark)
+        shape = _polygon_markup(mv(g.points), stroke, _fill(patterns, look), width, mark)
         badge = glyph_badge(g, dx, dy) if mark else ""
         glyphs.add(Raw(parent_markup("g", data, title + shape + badge)))
     parent.add(glyphs)
@@ -246,7 +204,7 @@ def draw_scene(
                     anchor=lb.anchor,
                     rotate=lb.rotate,
                     size=lb.size,
-                    cls="nv-label" if lb.kind != "name" else "nv-label nv-muted",
+                    cls=_LABEL_CLASS.get(lb.kind, "nv-label"),
                     fill=FG if lb.kind != "name" else MUTED,
                 )
             )
@@ -260,7 +218,7 @@ def draw_legend(
     parts: SvgParts,
     dx: float,
     dy: float,
-    used: set[int],
+    patterns: Patterns,
 ) -> None:
     box = g_elem("nv-legend")
     for e in legend.entries:
@@ -276,13 +234,11 @@ def draw_legend(
             item.add(
                 text_elem(e.label, x, e.y + dy + SWATCH_H / 2 + 4, anchor="start", size=LEGEND_FONT)
             )
-        elif e.kind == "type":  # painted as its glyphs are (their own class's colour)
-            sw = parts.palette.swatch(e.classes[0] if e.classes else e.type)
-            if sw.pattern is not None:
-                used.add(sw.pattern)
+        elif e.kind == "type":
+            look = parts.looks.of_type(e.classes[0] if e.classes else e.type)  # as its glyphs
             x, y = e.x + dx, e.y + dy
             pts = [(x, y), (x + SWATCH_W, y), (x + SWATCH_W, y + SWATCH_H), (x, y + SWATCH_H)]
-            item.add(_polygon(pts, sw, _fill(parts, sw), 2))
+            item.add(_polygon(pts, look.stroke, _fill(patterns, look), 2))
             item.add(
                 text_elem(
                     e.label,
@@ -293,12 +249,13 @@ def draw_legend(
                 )
             )
         else:
-            sw = _group_swatch(parts, e.gid) if e.gid else parts.palette.swatch(e.type, group=True)
-            if sw.pattern is not None:
-                used.add(sw.pattern)
+            # A group kind (folded or manual) shows its group look; a composite layer or a
+            # nested model is a type: its glyph's look, explained by its members.
+            grouped = bool(e.gid) or e.manual
+            look = parts.looks.of_group(e.label) if grouped else parts.looks.of_type(e.type)
             x, y = e.x + dx, e.y + dy
             pts = [(x, y), (x + GROUP_W, y), (x + GROUP_W, y + GROUP_H), (x, y + GROUP_H)]
-            item.add(_polygon(pts, sw, _fill(parts, sw), 5))
+            item.add(_polygon(pts, look.stroke, _fill(patterns, look), 5))
             item.add(text_elem("=", x + GROUP_W + EQUALS_X, y + GROUP_H / 2 + 5, size=EQUALS_FONT))
             if e.mini is not None:
                 draw_scene(
@@ -309,7 +266,7 @@ def draw_legend(
                     dx=e.mini_x + dx,
                     dy=e.mini_y + dy,
                     mini=True,
-                    used_patterns=used,
+                    patterns=patterns,
                 )
             item.add(text_elem(e.label, x, y + e.h - 2, anchor="start", size=LEGEND_FONT))
         box.add(item)

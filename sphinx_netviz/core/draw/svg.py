@@ -20,7 +20,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .markup import E, Root, drawing, fmt, g_elem, text_elem
-from .scene import SvgParts, draw_legend, draw_scene, pattern_defs
+from .patterns import Patterns
+from .scene import SvgParts, draw_legend, draw_scene
 
 if TYPE_CHECKING:
     from ..layout import Scene
@@ -35,21 +36,23 @@ def diagram_svg(
     parts: SvgParts,
     *,
     legend_gap: float = 24.0,
+    patterns: Patterns | None = None,
 ) -> tuple[str, float, float]:
-    """The diagram (with the legend below when given) as an SVG document."""
+    """The diagram (with the legend below when given) as an SVG document; ``patterns``
+    collects its pattern definitions (for its drill-down scenes to reuse)."""
     width = scene.width
     height = scene.height
     if legend is not None and legend.entries:
         width = max(width, legend.width + 32)
         height = scene.height + legend_gap + legend.height + 16
     dwg = drawing(width, height, parts.prefix, parts.title, parts.desc)
-    used: set[int] = set()
+    patterns = patterns if patterns is not None else Patterns(parts.prefix)
     body = g_elem("nv-diagram")
-    draw_scene(dwg, body, scene, parts, used_patterns=used)
+    draw_scene(dwg, body, scene, parts, patterns=patterns)
     if legend is not None and legend.entries:
-        draw_legend(body, dwg, legend, parts, 16.0, scene.height + legend_gap, used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+        draw_legend(body, dwg, legend, parts, 16.0, scene.height + legend_gap, patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring()), width, height
@@ -61,23 +64,26 @@ def legend_only_svg(legend: LegendScene, parts: SvgParts) -> str:
     height = max(legend.height + 32, 32.0)
     parts = replace(parts, prefix=parts.prefix + "-legend")
     dwg = drawing(width, height, parts.prefix, f"Legend: {parts.title}", parts.desc)
-    used: set[int] = set()
+    patterns = Patterns(parts.prefix)
     body = g_elem("nv-diagram")
-    draw_legend(body, dwg, legend, parts, 16.0, 16.0, used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+    draw_legend(body, dwg, legend, parts, 16.0, 16.0, patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(2, dwg.defs)
     dwg.add(body)
     return str(dwg.tostring())
 
 
-def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
+def detail_svg(
+    scene: Scene, parts: SvgParts, for_id: str, label: str, shared: Patterns | None = None
+) -> str:
     """One drill-down scene (see details.py) as a compact inline SVG for the HTML embed.
 
     Same glyph, edge and label markup as the diagram, but no ``<title>``/``<desc>``/
     ``<style>`` of its own: it only ever lives inside a page next to its diagram, whose
     scoped ``<style>`` and the page's ``netviz.css`` already style ``svg.netviz``. It is
-    named by ``aria-label`` instead.
+    named by ``aria-label`` instead. Fill patterns the diagram defines already (``shared``)
+    are referenced, not defined again.
     """
     dwg = Root()  # no xmlns: the HTML parser puts <svg> in the SVG namespace itself
     dwg.attribs["class"] = "netviz nv-detail"
@@ -85,11 +91,11 @@ def detail_svg(scene: Scene, parts: SvgParts, for_id: str, label: str) -> str:
     dwg.attribs["viewBox"] = f"0 0 {fmt(scene.width)} {fmt(scene.height)}"
     dwg.attribs["role"] = "group"
     dwg.attribs["aria-label"] = label
-    used: set[int] = set()
+    patterns = Patterns(parts.prefix, shared=shared)
     body = g_elem("nv-diagram")
-    draw_scene(dwg, body, scene, parts, used_patterns=used)
-    if used:
-        pattern_defs(dwg, parts.prefix, used)
+    draw_scene(dwg, body, scene, parts, patterns=patterns)
+    if patterns.ids:
+        patterns.write(dwg)
         dwg.elements.insert(0, dwg.defs)
     dwg.add(body)
     text = str(dwg.tostring()).replace("<title />", "").replace(" />", "/>")
@@ -108,7 +114,7 @@ def placeholder_svg(title: str, message: str) -> str:
     """A small visible box for a diagram that failed, following the same markup rules."""
     import hashlib
 
-    lines = [title, *_wrap(message, 70)]
+    lines = [title, *(_wrap(message, 70) if message.strip() else [])]
     width = max(320.0, max(len(s) for s in lines) * 7.0 + 32)
     height = 24.0 + 18.0 * len(lines) + 8
     prefix = "nv" + hashlib.sha256(f"{title}\n{message}".encode()).hexdigest()[:10]

@@ -64,6 +64,12 @@ _GLYPH = re.compile(r'<g class="nv-(layer|group)"([^>]*)>')
 _ATTR = re.compile(r'\s([a-z-]+)="([^"]*)"')
 _LAYER = re.compile(r'<g class="nv-layer"[^>]*?data-type="([^"]*)"[^>]*>.*?</g>', re.DOTALL)
 _FOR = re.compile(r'\sdata-for="([^"]*)"')
+#: A placeholder box's naming (title, desc, role, and the id they hung on): the figure's
+#: text says it instead, and the placeholders of one spec would share the id.
+_UNNAMED = re.compile(
+    r"<title[^>]*>[^<]*</title>|<desc[^>]*>[^<]*</desc>|<desc[^>]*/>"
+    r'|\s(?:role|aria-labelledby|id)="[^"]*"'
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ class Embed:
     align: str = ""
     width: str = ""
     classes: tuple[str, ...] = ()
+    #: the width of the adapter's own figure around the diagram (Sphinx's, with a caption):
+    #: its ``style=`` is blocked by a strict CSP, so netviz.js applies this one to it
+    figure_width: str = ""
 
     @classmethod
     def from_options(cls, options: Options) -> Embed:
@@ -151,7 +160,12 @@ def _figure_open(tag: str, embed: Embed, extra: Sequence[str], ids: Sequence[str
     if names:
         attrs.append(f'id="{escape(names[0], quote=True)}"')
     if embed.width:
-        attrs.append(f'style="width: {escape(embed.width, quote=True)}"')
+        # style= for pages without a Content-Security-Policy (and without the script);
+        # data-width for netviz.js, which applies it where a strict policy blocks style=.
+        width = escape(embed.width, quote=True)
+        attrs.append(f'style="width: {width}" data-width="{width}"')
+    if embed.figure_width:
+        attrs.append(f'data-figure-width="{escape(embed.figure_width, quote=True)}"')
     anchors = "".join(f'<span id="{escape(i, quote=True)}"></span>' for i in names[1:])
     return f"<{tag} {' '.join(attrs)}>{anchors}"
 
@@ -238,10 +252,15 @@ def placeholder_html(
     """
     embed = embed or Embed()
     title = f"netviz: cannot draw {spec or 'an empty spec'}"
+    # The box shows the title line only and is hidden from screen readers; the message is
+    # said once, in the text under it (prefixed with the spec unless it names it already).
+    box = _UNNAMED.sub("", inline_svg(placeholder_svg(title, "")))
+    box = box.replace("<svg ", '<svg aria-hidden="true" ', 1)
+    text = message if not spec or spec in message else f"{spec}: {message}"
     parts = [
         _figure_open(tag, embed, ("netviz-failed",), ids),
-        f'<div class="netviz-svg">{inline_svg(placeholder_svg(title, message))}</div>',
-        f'<p class="netviz-message">{escape(f"{spec}: {message}" if spec else message)}</p>',
+        f'<div class="netviz-svg">{box}</div>',
+        f'<p class="netviz-message">{escape(text)}</p>',
         f"</{tag}>",
     ]
     return "".join(parts)

@@ -18,21 +18,30 @@ _PROLOGUE = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?", re
 _ROOT = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
 _NAMING = re.compile(r"""\s+aria-label(?:ledby)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ROOT_ID = re.compile(r'<svg\b[^>]*?\sid="([^"]+)"')
+#: The renderer's own stylesheet (the first ``<style>`` after the root) and the root's
+#: ``style="--netviz-min-width:Npx"`` (draw/markup.py): what a strict CSP blocks.
+_STYLE = re.compile(r"<style>[^<]*</style>")
+_MIN_WIDTH = re.compile(r'\sstyle="--netviz-min-width:([0-9.]+)px"')
 
 
 def inline_svg(svg: str, label: str = "") -> str:
-    """``svg`` without its XML prologue; with ``label``, that text (escaped) becomes the root's
-    ``aria-label``, replacing the renderer's ``aria-labelledby`` (which would otherwise win)."""
+    """``svg`` without its XML prologue, fit for a page under a strict Content-Security-Policy
+    (``style-src 'self'``): its own ``<style>`` goes (the page's ``netviz.css`` carries the
+    same rules) and the root's ``style`` attribute becomes ``data-min-width``, which
+    ``netviz.js`` applies; with ``label``, that text (escaped) becomes the root's
+    ``aria-label``, replacing the renderer's ``aria-labelledby`` (which would otherwise win).
+    """
     body = _PROLOGUE.sub("", svg, count=1).strip()
-    if not label:
-        return body
     match = _ROOT.search(body)
     if match is None:
         return body
-    root = _NAMING.sub("", match.group(0))
-    attr = f' aria-label="{escape(label, quote=True)}"'
-    root = root[:-2] + attr + "/>" if root.endswith("/>") else root[:-1] + attr + ">"
-    return body[: match.start()] + root + body[match.end() :]
+    root = _MIN_WIDTH.sub(r' data-min-width="\1"', match.group(0))
+    rest = _STYLE.sub("", body[match.end() :], count=1)
+    if label:
+        root = _NAMING.sub("", root)
+        attr = f' aria-label="{escape(label, quote=True)}"'
+        root = root[:-2] + attr + "/>" if root.endswith("/>") else root[:-1] + attr + ">"
+    return body[: match.start()] + root + rest
 
 
 def unique_ids(svg: str, seen: dict[str, int]) -> str:

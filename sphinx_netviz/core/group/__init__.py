@@ -5,7 +5,9 @@
 - :mod:`.fold`: :func:`fold_side_inputs`, folding repeats that read side inputs (masks,
   encoder outputs, earlier cells), along the main chain of :mod:`.chain`, with the heads of
   :mod:`.fold_heads` and the once-occurring cells of :mod:`.tangle`;
-- :mod:`.names`: what a group is called; :mod:`.grouping`: what grouping produces.
+- :mod:`.names`: what a group is called (its class, or a description of the block, told
+  apart from its look-alikes), spelled with the words of :mod:`.words`;
+  :mod:`.grouping`: what grouping produces.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..view.edits import drop_nodes
+from ..view.edits import drop_nodes, insert_splits
 from ..view.structure import Block, Leaf, Opaque, Series, decompose, has_opaque, topo_order
 from ..view.vgraph import VNode, creates_cycle
 from .chain import (
@@ -54,7 +54,7 @@ from .chain import (
 )
 from .fold_heads import absorb_heads
 from .grouping import Fold
-from .names import class_label, short_name
+from .names import Kind, class_label, describe, qualify
 from .tangle import cells
 
 if TYPE_CHECKING:
@@ -74,7 +74,9 @@ def _opaque_nodes(series: Series, out: set[str]) -> None:
 
 def _label(vg: VGraph, nodes: list[str]) -> str:
     """A block that is one hierarchy node, or all of one's internals, is named after its
-    class; otherwise after what it does."""
+    class; a cell (a tangle closed by a Concatenate) after what it does to the resolution
+    (``Normal cell``, ``Reduction cell``); a block with attention is a ``Transformer
+    block``; anything else is described by its structure (names.py)."""
     named = class_label(vg, [Leaf(n) for n in nodes])
     if named is not None:
         return named
@@ -83,12 +85,24 @@ def _label(vg: VGraph, nodes: list[str]) -> str:
     if any("Attention" in t for t in types):
         return "Transformer block"
     if types.get("Concatenate", 0) and len(vnodes) > 6:
-        return "Cell"
-    if types.get("Add", 0):
-        return "Residual"
-    if len(vnodes) <= 4:  # a short chain reads best as its layers, as tree.py names them
-        return "-".join(short_name(n.type) for n in vnodes)
-    return "Block"
+        inside = set(nodes)
+        reads = [vg.nodes[p].out_shape for n in nodes for p in vg.pred[n] if p not in inside]
+        exits = [n for n in nodes if not vg.succ[n] or any(s not in inside for s in vg.succ[n])]
+        out = vg.nodes[exits[-1]].out_shape if exits else vnodes[-1].out_shape
+        known = [r for r in reads if r is not None]
+        smaller = out is not None and bool(known) and all(_size(out) < _size(r) for r in known)
+        return "Reduction cell" if smaller else "Normal cell"
+    sub = vg.subgraph(nodes, "").copy()
+    insert_splits(sub)
+    return describe(sub, decompose(sub).items)
+
+
+def _size(shape: tuple[int | None, ...]) -> float:
+    """Spatial resolution (the product of all but the last axis; unknown axes count 1)."""
+    size = 1.0
+    for d in shape[:-1]:
+        size *= d or 1
+    return size
 
 
 def fold_side_inputs(vg: VGraph) -> list[Fold]:
@@ -102,7 +116,7 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     for mode in ("runs", "segments", "runs", "cells"):
         _round(vg, mode, folds, labels)
     absorb_heads(vg, folds)
-    _letter_duplicates(folds)
+    _distinct_labels(vg, folds)
     return folds
 
 
@@ -187,19 +201,28 @@ def _parent(n: VNode) -> str | None:
     return n.node.parent if n.node is not None else None
 
 
-def _letter_duplicates(folds: list[Fold]) -> None:
+def _distinct_labels(vg: VGraph, folds: list[Fold]) -> None:
+    """Kinds of fold (one key each) that read alike are told apart by what differs between
+    them (names.py :func:`qualify`), on the fold and on the node standing for it."""
     kinds: dict[str, list[Fold]] = {}
     for f in folds:
         kinds.setdefault(f.key, []).append(f)
-    by_label: dict[str, list[str]] = {}
-    for key, fs in kinds.items():
-        by_label.setdefault(fs[0].label, []).append(key)
-    for label, keys in by_label.items():
-        if len(keys) < 2:
-            continue
-        for k, key in enumerate(keys):
-            for f in kinds[key]:
-                f.label = f"{label} {chr(ord('A') + k) if k < 26 else k + 1}"
+    keys = list(kinds)
+    described = []
+    for key in keys:
+        fs = kinds[key]
+        shapes = [
+            (vg.nodes[f.node].in_shape, vg.nodes[f.node].out_shape)
+            for f in fs
+            if f.node in vg.nodes
+        ]
+        described.append(Kind(fs[0].label, shapes, len(fs[0].repeats[0])))
+    for key, label in zip(keys, qualify(described), strict=True):
+        for f in kinds[key]:
+            f.label = label
+            n = vg.nodes.get(f.node)
+            if n is not None:
+                n.type = n.name = n.manual = label
 
 
 def _contract(vg: VGraph, repeats: list[list[str]], key: str, label: str, new_id: str) -> Fold:

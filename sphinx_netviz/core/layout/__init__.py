@@ -12,7 +12,8 @@ and merge glyphs). Instead the series-parallel tree (view/structure.py) is laid 
 - layered.py: non-series-parallel regions (a layered layout keeping the main chain on one
   row, side inputs and long skips in lanes around it);
 - routing.py: tracks in column gaps, lanes, junction dissolving;
-- wrapping.py: ``wrap`` breaks the top-level series into rows;
+- wrapping.py: ``wrap`` breaks the top-level series into balanced rows (``auto``: when
+  the diagram would not fit a docs column at readable label sizes);
 - place.py: the entry point; stats.py: crossings, bends and size of the result.
 
 Spacing: ``h-spacing`` is the gap between consecutive glyphs (Net2Vis's rank separation);

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..ir import dims
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 from .scene import Glyph, Label, Piece, Point, Term
-from .sizes import COUNT_FONT_MINI, LINE_STEP, text_width
+from .sizes import COUNT_FONT_MINI, LINE_STEP, name_lines, text_width
 
 if TYPE_CHECKING:
     from ..group.grouping import GroupDef, Grouping
@@ -31,8 +31,12 @@ class Ctx:
         sizer: Sizer,
         *,
         mini: bool = False,
+        group_names: bool = True,
     ) -> None:
         self.vg = vg
+        #: group glyphs carry their names (off in a drill-down scene of one block's repeats,
+        #: whose panel is headed by that name)
+        self.group_names = group_names
         self.defs: dict[int, GroupDef] = grouping.defs
         self.o = options
         self.sizer = sizer
@@ -153,7 +157,14 @@ class Ctx:
         y = max(g.h_in, g.h_out) / 2 + 4
         need = g.w
         lines: list[tuple[str, str]] = []
-        if g.count_old:  # a diff: the repeat count changed (``x4 -> x6``)
+        if g.kind == "group" and self.group_names:
+            # A group carries its name on the page (issue 19): ``BertLayer x6``; a diff's
+            # changed count follows on a line of its own.
+            count = 1 if g.count_old else g.count
+            lines += [(line, "group") for line in name_lines(g.type, count)]
+            if g.count_old:
+                lines.append((f"\u00d7{g.count_old} \u2192 \u00d7{g.count}", "count"))
+        elif g.count_old:  # a diff: the repeat count changed (``x4 -> x6``)
             lines.append((f"\u00d7{g.count_old} \u2192 \u00d7{g.count}", "count"))
         elif g.count > 1:
             lines.append((f"\u00d7{g.count}", "count"))
@@ -161,7 +172,7 @@ class Ctx:
             text = dims.feature_text(g.out_shape, self.o.dim_names)
             if text:
                 lines.append((text, "feat"))
-        if self.o.names:
+        if self.o.names and g.kind != "group":
             lines.append((g.name, "name"))
         for text, kind in lines:
             y += LINE_STEP

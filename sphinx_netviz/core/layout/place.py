@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from .glyphs import Ctx, outline
 from .routing import dissolve_junctions
-from .scene import Glyph, Scene, extent, label_box
-from .series import series_piece
+from .scene import Glyph, Piece, Scene, extent, label_box
+from .series import item_piece, join
 from .sizes import MARGIN, STROKE_PAD
 from .sizing import Sizer
 from .stats import measure
-from .wrapping import wrapped
+from .wrapping import auto_wrap_width, wrap_pieces
 
 if TYPE_CHECKING:
     from ..group.grouping import Grouping
@@ -32,17 +32,16 @@ def layout(
     mini: bool = False,
     tree: Series | None = None,
     margin: float = MARGIN,
+    group_names: bool = True,
 ) -> Scene:
-    """Lay out the grouped tree of ``vg``; coordinates end up inside (0, 0, w, h)."""
+    """Lay out the grouped tree of ``vg``; coordinates end up inside (0, 0, w, h).
+    ``group_names=False`` leaves group glyphs unnamed (the repeats of one block)."""
     if sizer is None:
         extra = [n for sub in vg.manual_members.values() for n in sub.nodes.values()]
         sizer = Sizer.from_view(vg, options, extra)
-    ctx = Ctx(vg, grouping, options, sizer, mini=mini)
     series = tree if tree is not None else grouping.tree
-    if options.wrap and not mini:
-        piece = wrapped(ctx, series, options.wrap - 2 * margin)
-    else:
-        piece = series_piece(ctx, series)
+    ctx = Ctx(vg, grouping, options, sizer, mini=mini, group_names=group_names)
+    piece = _rows(ctx, [item_piece(ctx, it) for it in series.items], margin)
     if piece is None:
         return Scene([], [], [], [], 2 * margin, 2 * margin)
     glyphs, paths = dissolve_junctions(piece.glyphs, piece.paths, ctx.junctions)
@@ -84,6 +83,23 @@ def layout(
     height = round(y_hi - y_lo + 2 * (margin + STROKE_PAD), 2)
     stats = None if mini else measure(paths, width, height, len(glyphs))
     return Scene(glyphs, paths, labels, samples, width, height, stats)
+
+
+def _rows(ctx: Ctx, pieces: list[Piece], margin: float) -> Piece | None:
+    """The top-level pieces on one row, or wrapped into balanced rows: at ``wrap: N``
+    pixels, or (``wrap: auto``) when one row would not fit a docs column readably."""
+    if not pieces:
+        return None
+    wrap = ctx.o.wrap
+    if ctx.mini or not wrap:
+        return join(ctx, pieces)
+    if wrap == "auto":
+        room = 2 * (margin + STROKE_PAD)
+        natural = sum(p.w for p in pieces) + ctx.gap * (len(pieces) - 1) + room
+        if natural <= auto_wrap_width():
+            return join(ctx, pieces)
+        return wrap_pieces(ctx, pieces, auto_wrap_width() - room)
+    return wrap_pieces(ctx, pieces, float(wrap) - 2 * margin)
 
 
 def _samples(

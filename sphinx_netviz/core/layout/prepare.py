@@ -18,6 +18,8 @@ from ..view.build import build_view
 from ..view.edits import insert_splits
 from ..view.structure import decompose
 from .place import layout
+from .sizing import Sizer
+from .wrapping import auto_wrap_width
 
 if TYPE_CHECKING:
     from ..group.grouping import Grouping
@@ -37,6 +39,8 @@ class Prepared:
     view: VGraph
     grouping: Grouping
     scene: Scene
+    #: the model's size scale (every IR tensor): drill-down scenes draw at the same scale
+    sizer: Sizer
 
 
 def with_graph_names(graph: Graph, options: Options) -> Options:
@@ -48,15 +52,65 @@ def with_graph_names(graph: Graph, options: Options) -> Options:
 
 
 def prepare(
-    graph: Graph, options: Options, diff: DiffPlan | None = None, root: str | None = None
+    graph: Graph,
+    options: Options,
+    diff: DiffPlan | None = None,
+    root: str | None = None,
+    *,
+    sizer: Sizer | None = None,
 ) -> Prepared:
     """View, decompose, group and lay out ``graph``; with a ``diff``, marked against its
-    reference (``root``: the composite whose inside ``graph`` is, for a drill-down)."""
-    return _prepare(graph, with_graph_names(graph, options), diff, root)
+    reference (``root``: the composite whose inside ``graph`` is, for a drill-down);
+    ``sizer`` is the scale to draw at (default: ``graph``'s own, :meth:`Sizer.from_graph`)."""
+    return _prepare(graph, with_graph_names(graph, options), diff, root, sizer=sizer)
 
 
 def _prepare(
-    graph: Graph, options: Options, diff: DiffPlan | None = None, root: str | None = None
+    graph: Graph,
+    options: Options,
+    diff: DiffPlan | None = None,
+    root: str | None = None,
+    *,
+    sizer: Sizer | None = None,
+) -> Prepared:
+    if sizer is not None:
+        return _lay(graph, options, sizer, diff, root)
+    scale = Sizer.from_graph(graph, options)
+    prep = _lay(graph, options, scale, diff, root)
+    if options.wrap != "auto":
+        return prep
+    # wrap: auto. A model whose default drawing no rows fit into the column (a U-Net is one
+    # block from end to end) is drawn with narrower glyphs and gaps. Whether is the model's
+    # to say, not this drawing's: hide, group and depth never resize what stays.
+    reference = replace(
+        options, hide=(), group="auto", groups=(), depth=0, expand_nested=False, fold_repeats=True
+    )
+    fits = prep.scene.width <= auto_wrap_width()
+    if fits and not options.hide and not options.groups:
+        # This drawing shows at least what the reference shows (unfolded or deeper): if it
+        # fits, so does the reference, which need not be laid out.
+        return prep
+    if reference != options:
+        fits = _lay(graph, reference, scale, diff, root).scene.width <= auto_wrap_width()
+    if fits:
+        return prep
+    return _lay(graph, compact_options(options), scale.narrowed(COMPACT), diff, root)
+
+
+#: How much ``wrap: auto`` narrows the glyphs and gaps of a model that no rows fit.
+COMPACT = 0.6
+
+
+def compact_options(options: Options) -> Options:
+    """``options`` with the gap between glyphs narrowed like the glyphs (at least 12 px,
+    where dimension labels still fit)."""
+    return replace(
+        options, h_spacing=min(options.h_spacing, max(12.0, options.h_spacing * COMPACT))
+    )
+
+
+def _lay(
+    graph: Graph, options: Options, sizer: Sizer, diff: DiffPlan | None, root: str | None
 ) -> Prepared:
     vg = build_view(graph, options, splits=False)
     if diff is not None:  # before folding: marked nodes fold apart, ghosts never
@@ -66,5 +120,5 @@ def _prepare(
     insert_splits(vg)
     tree = decompose(vg)
     grouping = group_tree(vg, tree, options)
-    scene = layout(vg, grouping, options)
-    return Prepared(vg, grouping, scene)
+    scene = layout(vg, grouping, options, sizer=sizer)
+    return Prepared(vg, grouping, scene, sizer)

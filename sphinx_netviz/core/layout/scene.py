@@ -82,7 +82,7 @@ class Label:
     x: float
     y: float
     text: str
-    kind: str  # "dim" | "feat" | "name" | "count"
+    kind: str  # "dim" | "feat" | "name" | "count" | "group" (a group's name line)
     rotate: bool = False
     anchor: str = "middle"
     size: float = LABEL_FONT

@@ -160,7 +160,14 @@ def _lanes(
 
 def block_piece(ctx: Ctx, b: Block) -> Piece:
     """Fan-out glyph (a Split, a real layer with several consumers, or a bare junction),
-    the branches on their lanes, and the fan-in glyph (or a block reading side inputs)."""
+    the branches on their lanes, and the fan-in glyph (a merge layer, or a block reading
+    side inputs).
+
+    Every drawn glyph keeps one port per side and its own tensors' height (issue 19: height
+    encodes size, so a glyph never reaches across lanes): branches on other lanes leave a
+    Split's right side and enter a merge's left side at points spread over that side, each
+    turning to or from its lane on a vertical track of its own between the glyph and the
+    branches. Only a bare junction (``split-layers: false``) keeps one end per lane."""
     src = ctx.leaf_glyph(b.source) if b.source is not None else ctx.junction()
     mrg = ctx.leaf_glyph(b.merge) if b.merge is not None else ctx.junction()
     reader = _reader(ctx, b.merge)
@@ -171,7 +178,10 @@ def block_piece(ctx: Ctx, b: Block) -> Piece:
     bypass_half = 6.0
     gap = ctx.gap
     inner_w = max((p.w for _k, p, _f in branch_pieces if p is not None), default=0.0)
-    sides = sum(1 for _k, p, _f in branch_pieces if p is not None) - 1 if reader else 0
+    # Lanes other than the main one take a track each beside the fan glyphs: free branches
+    # all go above, the others alternate (an upper bound before they are placed).
+    n_free = sum(1 for _k, _p, f in branch_pieces if f)
+    side_tracks = n_free + max(0, len(branch_pieces) - 1 - n_free + 1) // 2
     # Room for labels wider than the fan glyphs themselves (names, long counts).
     pad_s = max(0.0, (ctx.glyph_labels(src)[2] - src.w) / 2)
     pad_m = max(0.0, (ctx.glyph_labels(mrg)[2] - mrg.w) / 2)
@@ -180,30 +190,34 @@ def block_piece(ctx: Ctx, b: Block) -> Piece:
     x0 = pad_s + src.w + gap
     if not fan_src:
         x0 += gap  # room for the vertical part of the edges leaving a plain layer
-    # A reader's side inputs turn down to it on tracks of their own, right of the main
+    elif src.kind == "split":
+        x0 += TRACK_STEP * max(0, side_tracks - 1)  # the tracks of the exits to side lanes
+    # Side lanes turn down (or up) into the merge on tracks of their own, right of the main
     # lane's size label.
-    xm = x0 + inner_w + gap + pad_m + TRACK_STEP * max(0, sides)
+    xm = x0 + inner_w + gap + pad_m + TRACK_STEP * side_tracks
     if mrg.kind == "junction":
         xm = x0 + inner_w + gap / 2
     placed = _lanes(ctx, branch_pieces, bypass_half, xm - x0, reader)
     lanes = [y for _k, _p, y, _dx in placed]
-    # Fan-out and fan-in glyphs take a port per lane.
-    src.out_ports = list(lanes) if fan_src else [0.0]
-    mrg.in_ports = [0.0] if reader else list(lanes)
+    if src.kind == "junction":
+        src.out_ports = list(lanes)  # not drawn: the edges through it fan out here
+    if mrg.kind == "junction":
+        mrg.in_ports = list(lanes)
     mrg.x = xm
     glyphs: list[Glyph] = [src, mrg]
     paths: list[Path] = []
     labels: list[Label] = []
-    fan_half = max(src.h_out if fan_src else 0.0, 0.0 if reader else mrg.h_in) / 2
-    top = min(-src.h_in / 2, -mrg.h_out / 2, -mrg.h_in / 2, lanes[0] - fan_half)
-    bottom = max(src.h_in / 2, mrg.h_out / 2, mrg.h_in / 2, lanes[-1] + fan_half)
-    entry_at = _side_entries(ctx, mrg, [y for y in lanes if abs(y) > 1e-9], x0 + inner_w, xm)
+    top = min(-src.h_in / 2, -src.h_out / 2, -mrg.h_out / 2, -mrg.h_in / 2, lanes[0])
+    bottom = max(src.h_in / 2, src.h_out / 2, mrg.h_out / 2, mrg.h_in / 2, lanes[-1])
+    side = [y for y in lanes if abs(y) > 1e-9]
+    entry_at = _side_entries(ctx, mrg, side, x0 + inner_w, xm)
+    exit_at = _side_exits(ctx, src, side, x0)
     for _k, p, y, dx in placed:
-        start = _src_port(ctx, src, y, fan_src)
+        start = exit_at.get(y) or _src_port(ctx, src, y, fan_src)
         into = entry_at.get(y, [(xm, y)])
         if p is None:
-            # A shortcut: straight from the fan-out port to the fan-in port.
-            paths.append(Path(src.id, mrg.id, [*start, *into]))
+            # A shortcut: from the fan-out to the fan-in, along its lane.
+            paths.append(Path(src.id, mrg.id, clean([*start, *into])))
             top = min(top, y - bypass_half)
             bottom = max(bottom, y + bypass_half)
             continue
@@ -232,41 +246,72 @@ def block_piece(ctx: Ctx, b: Block) -> Piece:
         if g.kind == "junction":
             continue
         lbs, lb_bottom, _need = ctx.glyph_labels(g)
-        shift = max(g.in_ports + g.out_ports)
-        for lb in lbs:
-            lb.y += shift
         labels.extend(lbs)
-        bottom = max(bottom, lb_bottom + shift)
+        bottom = max(bottom, lb_bottom)
     w = xm + mrg.w + pad_m
     entries = [Term(src.id, [(0.0, 0.0), (src.x, 0.0)])]
     exits = [Term(mrg.id, [(xm + mrg.w, 0.0), (w, 0.0)])]
     return Piece(w, top, bottom, glyphs, paths, labels, entries, exits)
 
 
-def _side_entries(
-    ctx: Ctx, mrg: Glyph, side: list[float], x_end: float, xm: float
-) -> dict[float, list[Point]]:
-    """Where each side lane of a reader turns towards it and enters its left side: lanes
-    above enter above the main input, the outermost highest and on the track nearest to the
-    glyph, so that no two of them cross (likewise below)."""
-    if mrg.in_ports != [0.0] or mrg.kind == "junction" or not side:
-        return {}
-    half = min(mrg.h_in, mrg.h_out) / 2
-    out: dict[float, list[Point]] = {}
+def _spread(side: list[float], half: float) -> dict[float, float]:
+    """Where each side lane meets a glyph's side: lanes above between its centre and its top
+    edge, the outermost highest (likewise below), so that their tracks never cross."""
+    out: dict[float, float] = {}
     for group in ([y for y in side if y < 0], sorted((y for y in side if y > 0), reverse=True)):
         n = len(group)
         for i, y in enumerate(group):  # outermost first
             sign = -1.0 if y < 0 else 1.0
-            ey = sign * (half - half * (i + 1) / (n + 1))
-            xv = x_end + ctx.gap * 0.8 + TRACK_STEP * (n - 1 - i) + TRACK_STEP / 2
-            xv = min(xv, xm - 1.0)
-            out[y] = [(xv, y), (xv, ey), (xm, ey)]
+            out[y] = sign * (half - half * (i + 1) / (n + 1))
+    return out
+
+
+def _rank(side: list[float]) -> dict[float, tuple[int, int]]:
+    """(index from the outermost, lanes on that side) of each side lane."""
+    above = [y for y in side if y < 0]
+    below = sorted((y for y in side if y > 0), reverse=True)
+    return {
+        **{y: (i, len(above)) for i, y in enumerate(above)},
+        **{y: (i, len(below)) for i, y in enumerate(below)},
+    }
+
+
+def _side_entries(
+    ctx: Ctx, mrg: Glyph, side: list[float], x_end: float, xm: float
+) -> dict[float, list[Point]]:
+    """Where each side lane turns towards the merge (or a block reading side inputs) and
+    enters its left side: lanes above enter above the main input, the outermost highest and
+    on the track nearest to the glyph, so that no two of them cross (likewise below)."""
+    if mrg.in_ports != [0.0] or mrg.kind == "junction" or not side:
+        return {}
+    ends = _spread(side, min(mrg.h_in, mrg.h_out) / 2)
+    out: dict[float, list[Point]] = {}
+    for y, (i, n) in _rank(side).items():
+        xv = x_end + ctx.gap * 0.8 + TRACK_STEP * (n - 1 - i) + TRACK_STEP / 2
+        xv = min(xv, xm - 1.0)
+        out[y] = [(xv, y), (xv, ends[y]), (xm, ends[y])]
+    return out
+
+
+def _side_exits(ctx: Ctx, src: Glyph, side: list[float], x0: float) -> dict[float, list[Point]]:
+    """Where each side lane leaves a Split's right side and turns to its lane: the mirror of
+    :func:`_side_entries` (the outermost lane highest, on the track nearest to the glyph)."""
+    if src.kind != "split" or not side:
+        return {}
+    x = src.x + src.w
+    ends = _spread(side, min(src.h_in, src.h_out) / 2)
+    out: dict[float, list[Point]] = {}
+    for y, (i, _n) in _rank(side).items():
+        xv = min(x + ctx.gap / 2 + TRACK_STEP * i, x0 - 1.0)
+        out[y] = [(x, ends[y]), (xv, ends[y]), (xv, y)]
     return out
 
 
 def _src_port(ctx: Ctx, src: Glyph, y: float, fan: bool) -> list[Point]:
     x = src.x + src.w
-    if fan or abs(y) < 1e-9:
-        return [(x, y)]
+    if abs(y) < 1e-9:
+        return [(x, 0.0)]
+    if fan:
+        return [(x, y)]  # a bare junction: one end per lane
     bend = x + ctx.gap
     return [(x, 0.0), (bend, 0.0), (bend, y)]

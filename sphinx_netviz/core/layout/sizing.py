@@ -2,15 +2,22 @@
 
 Height encodes spatial resolution, per side (so resolution changes make trapezoids), width
 encodes channels; 1-D tensors (Dense) are drawn as narrow rules sized by their units.
+
+The extremes the formulas interpolate between are the *model's* (:meth:`Sizer.from_graph`,
+every tensor of every IR node at every nesting level), not what one drawing shows: so
+``hide``, ``group`` and ``depth`` never resize the glyphs that stay (issue 19), and a
+drill-down scene draws its glyphs at the diagram's scale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..ir.layouts import channels_first_nodes
+
 if TYPE_CHECKING:
-    from ..ir.graph import Shape
+    from ..ir.graph import Graph, Shape
     from ..options.schema import Options
     from ..view.vgraph import VGraph, VNode
 
@@ -44,7 +51,7 @@ def _units(shape: Shape | None) -> float | None:
 
 @dataclass
 class Sizer:
-    """Net2Vis's extremes (over every drawn and hidden layer) and its size formulas."""
+    """Net2Vis's extremes (over the whole model, :meth:`from_graph`) and its size formulas."""
 
     h_min: float
     h_max: float
@@ -59,21 +66,42 @@ class Sizer:
     uniform: bool = False
 
     @classmethod
+    def from_graph(cls, graph: Graph, options: Options) -> Sizer:
+        """The extremes over every IR node of ``graph`` (all levels, every input and output
+        tensor), in the axis order glyphs are drawn in: one scale per model, whatever
+        ``hide``, ``group``, ``depth`` or a drill-down draws of it."""
+        layouts = channels_first_nodes(graph)  # the one layout rule (ir/layouts.py)
+        pairs: list[tuple[Shape | None, Shape | None]] = []
+        for n in graph.nodes:
+            outs = [layouts.drawn_out(n.id, s) for s in n.output_shapes] or [None]
+            ins = [layouts.drawn(n.id, s) for s in n.input_shapes] or outs[:1]
+            pairs.extend((i, outs[0]) for i in ins)
+            pairs.extend((ins[0], o) for o in outs[1:])
+        return cls._from_pairs(options, pairs)
+
+    @classmethod
     def from_view(cls, vg: VGraph, options: Options, extra: list[VNode]) -> Sizer:
+        """The extremes over the drawn nodes of ``vg`` (and ``extra``): for a view made
+        without its IR graph (tests, hand-made views); renders use :meth:`from_graph`."""
+        pairs = [(n.in_shape, n.out_shape) for n in [*vg.nodes.values(), *extra]]
+        return cls._from_pairs(options, pairs)
+
+    @classmethod
+    def _from_pairs(cls, options: Options, pairs: list[tuple[Shape | None, Shape | None]]) -> Sizer:
         s = cls(options.min_height, options.max_height, options.min_width, options.max_width)
         sizes: list[float] = []
         feats: list[float] = []
         dense: list[float] = []
-        for n in [*vg.nodes.values(), *extra]:
-            for shape in (n.in_shape, n.out_shape):
+        for in_shape, out_shape in pairs:
+            for shape in (in_shape, out_shape):
                 sp = _spatial(shape)
                 if sp is not None:
                     sizes.append(sp)
-            c = _channels(n.out_shape)
+            c = _channels(out_shape)
             if c is not None:
                 feats.append(c)
-            u = _units(n.out_shape)
-            if u is not None and _units(n.in_shape) is not None:
+            u = _units(out_shape)
+            if u is not None and _units(in_shape) is not None:
                 dense.append(u)
         if sizes:
             s.min_size, s.max_size = min(sizes), max(sizes)
@@ -82,6 +110,11 @@ class Sizer:
         if dense:
             s.min_dense, s.max_dense = min(dense), max(dense)
         return s
+
+    def narrowed(self, factor: float) -> Sizer:
+        """The same scale with glyph widths times ``factor`` (heights unchanged): for a
+        diagram that must be narrower to fit a docs column (``wrap: auto``)."""
+        return replace(self, w_min=self.w_min * factor, w_max=self.w_max * factor)
 
     @classmethod
     def mini(cls) -> Sizer:

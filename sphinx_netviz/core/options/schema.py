@@ -178,10 +178,12 @@ class Options:
         "12 px), as Net2Vis's own figures do.",
         minimum=0,
     )
-    wrap: int = _spec(
-        0,
-        "int",
-        "Wrap long chains into rows no wider than this many pixels (0: one row).",
+    wrap: int | str = _spec(
+        "auto",
+        "auto_int",
+        "Wrap long chains into balanced rows no wider than this many pixels (0: one row). "
+        "``auto`` wraps a diagram that would otherwise be shrunk to an 800 px column so much "
+        "that its labels fall under 9 px.",
         minimum=0,
     )
     legend: str = _spec(

@@ -122,9 +122,13 @@ class Option:
             return "|".join(c for c in self.choices if c)
         if self.values:
             return self.values
-        return {"bool": "true|false", "int": "N", "float": "N", "text": "TEXT"}.get(
-            self.kind, "VALUE"
-        )
+        return {
+            "bool": "true|false",
+            "int": "N",
+            "auto_int": "auto|N",
+            "float": "N",
+            "text": "TEXT",
+        }.get(self.kind, "VALUE")
 
     @property
     def default_text(self) -> str:

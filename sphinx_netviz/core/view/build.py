@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from ..ir.graph import Node, Shape
     from ..options.schema import Options
 
-__all__ = ["HIERARCHY_KINDS", "VGraph", "VNode", "build_view", "compositions", "open_levels"]
+__all__ = [
+    "HIERARCHY_KINDS",
+    "VGraph",
+    "VNode",
+    "build_view",
+    "compositions",
+    "open_levels",
+]
 
 
 _CONFIG_SKIP = {"name", "trainable", "dtype", "dtype_policy", "build_config", "seed"}

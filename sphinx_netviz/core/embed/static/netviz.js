@@ -234,7 +234,21 @@
     }, true);
   }
 
-  function scan() { D.querySelectorAll(".netviz .netviz-svg").forEach(setup); }
+  // Sizes a strict CSP (style-src 'self') blocks as style=: set through the CSSOM.
+  function sizes() {
+    D.querySelectorAll("svg.netviz[data-min-width]").forEach(function (s) {
+      s.style.setProperty("--netviz-min-width", s.dataset.minWidth + "px");
+    });
+    D.querySelectorAll(".netviz[data-width],.netviz[data-figure-width]").forEach(function (e) {
+      var f = e.dataset.width ? e : e.parentElement.closest("figure");
+      if (f && !f.style.width) f.style.width = e.dataset.width || e.dataset.figureWidth;
+    });
+  }
+
+  function scan() {
+    sizes();
+    D.querySelectorAll(".netviz .netviz-svg").forEach(setup);
+  }
 
   if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", scan);
   else scan();
