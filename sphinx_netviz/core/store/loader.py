@@ -43,7 +43,8 @@ __all__ = ["LoadedModel", "ModelLoader", "default_cache_dir", "load_graph"]
 class LoadedModel:
     """A graph and what it was made from.
 
-    ``sources`` are the project source files the import loaded (plus the model file for
+    ``sources`` are the spec's project source files (its factory's module and the drawn
+    classes' modules with their project imports, :mod:`..worker.imports`; the model file for
     file specs); adapters register them as dependencies so an edit triggers a rebuild.
     """
 
