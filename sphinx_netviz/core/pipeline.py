@@ -109,7 +109,7 @@ class DiagramBuilder:
             memory_limit=options.memory_limit,
             extract=extract,
         )
-        if options.hide or options.colors:
+        if options.hide or options.colors or options.show:
             unknown = self._types.message(loaded.graph, options)
             if unknown is not None and self._on_warning is not None:
                 self._on_warning(f"model spec {spec.strip()!r}: {unknown}")

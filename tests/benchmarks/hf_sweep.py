@@ -10,9 +10,9 @@ small configs and example inputs):
    CPU retry, no cache), then :func:`render` with the default options.
 3. *measure the SVG* with a real XML parser: top-level glyphs, groups and their ``data-count``,
    the layer stack folded ``xL`` (a group whose count is a stack length the config set),
-   labels holding ``?``, conservation (``data-members`` of the glyphs add up to the IR's top
-   level), legend types; crossings from ``Diagram.stats``. With ``--depths`` the stack is
-   also looked for at ``depth`` 1..3.
+   labels holding ``?``, conservation (``data-members`` of the glyphs add up to the IR nodes
+   of the drawn level), legend types; crossings from ``Diagram.stats``. With ``--depths``
+   the stack is also looked for at ``depth`` 1..3.
 
 Usage: ``python -m tests.benchmarks.hf_sweep [--only bert gpt2] [--depths] [--out DIR]``;
 writes ``hf_sweep.json`` and ``hf_sweep.md`` to ``tests/benchmarks/results``. ``make bench``
@@ -203,7 +203,8 @@ def svg_facts(svg: str) -> SvgFacts:
 
 def draw(result: Result, loader: Any, *, depths: bool) -> None:
     """Load the factory spec through the loader, render with defaults, measure the SVG."""
-    from sphinx_netviz.core import render
+    from sphinx_netviz.core import render, resolve_options
+    from sphinx_netviz.core.layout.prepare import prepare
 
     spec = f"{FACTORY}({result.model_type!r}, variant={result.variant})"
     start = time.perf_counter()
@@ -219,7 +220,10 @@ def draw(result: Result, loader: Any, *, depths: bool) -> None:
     result.device = str(graph.meta.get("device", ""))
     result.notes = [str(n)[:200] for n in graph.meta.get("notes", []) or []]
     result.nodes = len(graph.nodes)
-    result.top_nodes = sum(1 for n in graph.nodes if n.parent is None)
+    # the IR nodes of the drawn level: the top level, containers opened (depth: auto) into
+    # their internals; each must be one glyph's member (plumbing folds into its glyph)
+    view = prepare(graph, resolve_options({})).view
+    result.top_nodes = view.ir_total - len(view.absorbed) - len(view.hidden)
     facts = svg_facts(diagram.svg)
     result.glyphs = facts.glyphs
     result.groups = facts.groups

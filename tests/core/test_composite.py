@@ -155,8 +155,13 @@ def test_irregular_stacks_are_drawn_unfolded_where_they_differ(factory):
 
 def test_vit_blocks_inside_a_composite_encoder_fold_when_opened():
     graph = extract_model(papers.vit_like(4))
-    closed = prepare(graph, resolve_options({}))
+    closed = prepare(graph, resolve_options({"depth": 0}))
     assert [g.type for g in closed.scene.glyphs].count("ViTEncoder") == 1
+    # depth: auto (the default) sees through the encoder, which only chains its blocks
+    default = prepare(graph, resolve_options({}))
+    assert [(g.type, g.count) for g in default.scene.glyphs if g.kind == "group"] == [
+        ("ViTBlock", 4)
+    ]
     glyphs, counts, _ = _svg_facts(render(graph, expand_nested=True).svg)
     assert counts == ["4"]
     assert [g.get("data-type") for g in glyphs if g.get("class") == "nv-group"] == ["ViTBlock"]
@@ -247,8 +252,10 @@ def test_keras_hub_vit_encoder_blocks_fold_when_opened(layers):
     glyphs, counts, texts = _svg_facts(render(graph, expand_nested=True).svg)
     assert counts == [str(layers)] and len(glyphs) <= 12
     assert not [t for t in texts if "?" in t]
-    closed, _, _ = _svg_facts(render(graph).svg)
+    closed, _, _ = _svg_facts(render(graph, depth=0).svg)
     assert {g.get("data-type") for g in closed} >= {"ViTEncoder"}
+    default, counts, _ = _svg_facts(render(graph).svg)  # depth: auto, the paper's level
+    assert counts == [str(layers)] and len(default) <= 12
 
 
 @pytest.mark.slow

@@ -227,8 +227,10 @@ def test_hugging_face_bert_4_to_6_layers_marks_only_the_block_group() -> None:
     from tests.zoo import torch_models
 
     four, six = graph_of(torch_models.hf_bert(4)), graph_of(torch_models.hf_bert(6))
-    # the encoder opened (depth 1): the BertLayer group is drawn, x4 -> x6
-    d = diff(four, six, depth=1)
+    # the default (depth: auto) sees through the encoder: the BertLayer group is drawn,
+    # x4 -> x6, and it is the only mark
+    d = diff(four, six)
+    assert len(marked(d.svg)) == 1
     group = count_group(d.svg)
     assert (group.get("data-type"), group.get("data-count"), group.get("data-count-old")) == (
         "BertLayer",
@@ -237,7 +239,7 @@ def test_hugging_face_bert_4_to_6_layers_marks_only_the_block_group() -> None:
     )
     assert "\u00d74 \u2192 \u00d76" in labels(d.svg)
     # closed (depth 0), the encoder holds the change; opening it shows the group
-    closed = diff(four, six)
+    closed = diff(four, six, depth=0)
     assert marked(closed.svg) == {"encoder": "changed"}
     assert "changed inside: BertLayer: x4 -> x6" in tooltip(closed.svg, "encoder")
     inside = scenes(closed.details)["encoder"]

@@ -320,7 +320,8 @@ def test_hf_layers_fold_into_one_group_named_after_the_class(
     assert sum(n.type == block for n in graph.nodes) == LAYERS
     layers, groups = _glyphs(render(graph, group="auto", expand_nested=expand).svg)
     assert len(layers) + len(groups) <= 12
-    assert [(g.get("data-type"), g.get("data-count")) for g in groups] == [(block, str(LAYERS))]
+    folds = [(g.get("data-type"), g.get("data-count")) for g in groups]
+    assert [f for f in folds if f[0] != "Embeddings"] == [(block, str(LAYERS))]
 
 
 # -- saved programs (.pt2) ---------------------------------------------------------------------

@@ -185,9 +185,12 @@ def test_closed_composites_show_their_composition_in_the_legend():
     items = [e for e in root.iter() if e.get("class") == "nv-legend-item"]
     bert = [e for e in items if e.get("data-type") == "BertLayer"]
     assert len(bert) == 1 and bert[0].get("data-kind") == "group"
-    # ... and the member types it draws are explained by their own entries.
+    # ... and the member types it draws are explained by their own entries (by the one name
+    # each type is shown by, the framework's class in data-classes).
     shown = {e.get("data-type") for e in items}
-    assert {"ScaledDotProductAttention", "LayerNorm", "Linear"} <= shown
+    classes = {c for e in items for c in (e.get("data-classes") or "").split()}
+    assert {"LayerNormalization", "Dense"} <= shown
+    assert {"ScaledDotProductAttention", "LayerNorm", "Linear"} <= shown | classes
 
 
 # -- symbolic sizes ------------------------------------------------------------------------------

@@ -23,15 +23,7 @@ from tests.benchmarks.hf_sweep import FAST, Result, sweep
 MAX_GLYPHS = 12
 
 #: (architecture, check) -> why it fails today (the view-side work of issue 18).
-GAPS: dict[tuple[str, str], str] = {
-    ("bert", "folded"): "BertEncoder is drawn closed: the stack folds only at depth 1",
-    ("t5", "folded"): "two T5Stack glyphs; T5's first block makes the position bias the "
-    "others read, so the decoder blocks do not fold at any depth",
-    ("bart", "folded"): "BartEncoder/BartDecoder drawn closed: the stacks fold at depth 1",
-    ("hubert", "folded"): "HubertEncoder drawn closed: the stack folds at depth 1",
-    ("gpt2", "glyphs"): "the traced attention mask adds GetItem/And/Expand plumbing glyphs "
-    "(role 'plumbing' in the IR, not yet folded by the view): 14 glyphs",
-}
+GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from sphinx_netviz.core.diagram import render
 from sphinx_netviz.core.draw.svg import placeholder_svg
 from sphinx_netviz.core.ir.graph import Graph
+from sphinx_netviz.core.view.see_through import see_through
 
 from . import irgraphs
 from .irgraphs import Builder
@@ -81,7 +82,11 @@ def test_markup_contract(name, palette):
     assert len(legend) == 1
     items = legend[0].findall("s:g[@class='nv-legend-item']", NS)
     shown = {g.get("data-type") for g in layers}
-    assert shown - {"Split"} <= {i.get("data-type") for i in items}
+    # a legend entry names a type once (``Input`` for ``InputLayer``, ``Conv2D`` for
+    # ``nn.Conv2d``) and lists the glyphs' own class names in data-classes
+    named = {i.get("data-type") for i in items}
+    named |= {c for i in items for c in (i.get("data-classes") or "").split()}
+    assert shown - {"Split"} <= named
 
 
 def test_theme_colours_come_from_css_custom_properties():
@@ -143,6 +148,15 @@ def test_conservation_can_be_read_from_the_svg(name):
         ".//s:g[@class='nv-group']", NS
     )
     drawn = sum(int(g.get("data-members")) for g in glyphs)
-    hidden = sum(1 for n in graph.nodes if n.type == "Dropout" and n.parent is None)
-    top = sum(1 for n in graph.nodes if n.parent is None)
-    assert drawn + hidden == top
+    # the drawn level: the top level, with the containers depth: auto opens replaced by
+    # their internals (their own inputs only forward a tensor)
+    opened = see_through(graph)
+    level = [
+        n
+        for n in graph.nodes
+        if (n.parent is None or n.parent in opened)
+        and n.id not in opened
+        and not (n.kind == "input" and n.parent is not None)
+    ]
+    hidden = sum(1 for n in level if n.type == "Dropout")
+    assert drawn + hidden == len(level)

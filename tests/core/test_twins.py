@@ -90,32 +90,7 @@ def pair(name: str) -> tuple[Facts, Facts]:
 ASPECTS = ("glyphs", "labels", "legend", "details")
 
 #: (twin, aspect) -> why they differ today: the targets of the view-side work (issue 18).
-GAPS: dict[tuple[str, str], str] = {
-    ("resnet", "glyphs"): "torch AdaptiveAvgPool2d + flatten are two glyphs, Keras "
-    "GlobalAveragePooling2D one; neither opens its Sequential stages (blocks not folded)",
-    ("resnet", "labels"): "torch's AdaptiveAvgPool2d(1) output is labelled 1x1 and the "
-    "flatten adds a 32",
-    ("resnet", "legend"): "framework names (Input/InputLayer, Conv2d/Conv2D, BatchNorm2d/"
-    "BatchNormalization, AdaptiveAvgPool2d, Flatten, Linear/Dense)",
-    ("unet", "labels"): "Keras folds each Conv-ReLU pair (x2 labels); torch draws DoubleConv "
-    "closed",
-    ("unet", "legend"): "Keras lists Conv-ReLU groups and Conv2D/ReLU, torch DoubleConv and "
-    "Sequential; framework names",
-    ("mlp", "legend"): "framework names (Input/InputLayer, Linear/Dense, Linear-ReLU/Dense-ReLU)",
-    ("two_input", "legend"): "framework names (Input/InputLayer, Conv2d/Conv2D, MaxPool2d/"
-    "MaxPooling2D, Linear/Dense)",
-    ("temporal_cnn", "glyphs"): "torch AdaptiveAvgPool1d + Flatten are two glyphs, Keras "
-    "GlobalAveragePooling1D one",
-    ("temporal_cnn", "labels"): "Conv1d's (C, L) is drawn channels-last: the 4 input "
-    "channels are labelled as the length and the 64 steps as features; AdaptiveAvgPool1d(1) "
-    "adds a 1 and the Flatten a 32",
-    ("temporal_cnn", "legend"): "framework names, AdaptiveAvgPool1d + Flatten",
-    ("resnet", "details"): "drill-down scenes draw torch's C, H, W as channels-last: stage1 "
-    "reads 16x32 / 32 where Keras reads 32x32 / 16 (the stem's 3x32x32 input: 3x32 / 32)",
-    ("unet", "details"): "no scene in common: Keras opens its Conv-ReLU folds, torch its "
-    "DoubleConv modules and their Sequential",
-    ("temporal_cnn", "details"): "the Conv1d fold's scene draws (C, L) channels-last",
-}
+GAPS: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[object]:
@@ -150,12 +125,7 @@ def test_twins_share_their_factory_names() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=GAPS[(n, "labels")])])
-        if n == "temporal_cnn"
-        else n
-        for n in twins_torch.TWINS
-    ],
+    list(twins_torch.TWINS),
 )
 def test_twins_draw_the_same_sizes_in_their_own_layout(name: str) -> None:
     """Channels-first (torch) and channels-last (Keras) inputs read the same at the top level:

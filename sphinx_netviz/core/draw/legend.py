@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..group.grouping import Grouping
+from ..ir.categories import display_type
 from ..layout import Scene, Sizer, layout
 from ..layout.sizes import (
     GROUP_H,
@@ -53,6 +54,9 @@ class LegendEntry:
     mini_x: float = 0.0
     mini_y: float = 0.0
     manual: bool = False
+    #: The framework classes a type entry stands for, when its name is another
+    #: (``Conv2D`` for ``nn.Conv2d``): what glyphs carry as ``data-type``.
+    classes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,7 +86,7 @@ def shown_types(vg: VGraph, grouping: Grouping) -> list[str]:
         if n.synthetic and n.type == "Split":
             return
         seen.setdefault(n.type, None)
-        inside = vg.compositions.get(n.type)
+        inside = vg.composition_of([n])
         if inside is not None:  # its legend entry draws its members: explain them
             for m in inside.nodes.values():
                 seen.setdefault(m.type, None)
@@ -156,6 +160,7 @@ def build_legend(
         if n.manual and n.id in vg.manual_members:
             manual_labels.setdefault(n.manual, vg.manual_members[n.id])
     items: list[LegendEntry] = []
+    named: dict[str, LegendEntry] = {}
     for t in types:
         if t in manual_labels:
             continue
@@ -166,8 +171,15 @@ def build_legend(
             h = max(GROUP_H, mini.height) + GROUP_LABEL_H
             items.append(LegendEntry("group", t, t, 0, 0, w, h, mini=mini))
             continue
-        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(t, LEGEND_FONT)
-        items.append(LegendEntry("type", t, t, 0, 0, w, SWATCH_H))
+        shown = display_type(t)  # one entry per type, whatever framework or route wrote it
+        if shown in named:
+            entry = named[shown]
+            entry.classes = (*entry.classes, t) if t != shown else entry.classes
+            continue
+        w = SWATCH_W + SWATCH_TEXT_GAP + text_width(shown, LEGEND_FONT)
+        classes = (t,) if t != shown else ()
+        named[shown] = LegendEntry("type", shown, shown, 0, 0, w, SWATCH_H, classes=classes)
+        items.append(named[shown])
     for label, sub in manual_labels.items():
         mini = _mini_manual(sub, options)
         w = GROUP_W + MINI_X + mini.width

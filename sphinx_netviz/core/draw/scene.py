@@ -265,6 +265,8 @@ def draw_legend(
     box = g_elem("nv-legend")
     for e in legend.entries:
         item = g_elem("nv-legend-item", **{"data-type": e.type, "data-kind": e.kind})
+        if e.classes:  # the glyphs' own class names, where the legend shows another name
+            item.attribs["data-classes"] = " ".join(e.classes)
         if e.kind == "diff":  # the key of a diff's marks (draw/diffmarks.py)
             item.attribs["data-diff"] = e.type
             swatch, badge = legend_item(e.type, e.x + dx, e.y + dy)
@@ -274,8 +276,8 @@ def draw_legend(
             item.add(
                 text_elem(e.label, x, e.y + dy + SWATCH_H / 2 + 4, anchor="start", size=LEGEND_FONT)
             )
-        elif e.kind == "type":
-            sw = parts.palette.swatch(e.type)
+        elif e.kind == "type":  # painted as its glyphs are (their own class's colour)
+            sw = parts.palette.swatch(e.classes[0] if e.classes else e.type)
             if sw.pattern is not None:
                 used.add(sw.pattern)
             x, y = e.x + dx, e.y + dy

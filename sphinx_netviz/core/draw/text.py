@@ -113,6 +113,11 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
             listed = ", ".join(node.folded[:8])
             more = f", \u2026 (+{len(node.folded) - 8})" if len(node.folded) > 8 else ""
             lines.append(f"operators: {listed}{more}")
+    if n.folded:  # shape plumbing folded into this glyph (view/plumbing.py)
+        counts = Counter(n.folded)
+        lines.append(
+            "folded: " + ", ".join(f"{t} \u00d7{c}" if c > 1 else t for t, c in counts.items())
+        )
     return "\n".join(lines)
 
 

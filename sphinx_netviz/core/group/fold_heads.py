@@ -9,10 +9,11 @@ DecoderBlock x 2" instead of "DecoderBlock x 3". This pass puts such a head back
 when it is the same block, its outputs feed only the run, and it reads every side input the
 run reads: the honest fold, with the head's own stream one more input edge of the glyph.
 
-"The same block" is structural: one closed block of the same class, configuration and
-internals; or, when blocks are opened (``expand-nested``), the internals of a sibling
-instance of the same class, layer for layer (types, configuration, wiring), matched by their
-names inside the block.
+"The same block" is structural (or, for the first item of a container list, the same class:
+T5's first block makes the position bias the others read, so it differs inside): one closed
+block of the same class, configuration and internals; or, when blocks are opened (``expand-
+nested``), the internals of a sibling instance of the same class, layer for layer (types,
+configuration, wiring), matched by their names inside the block.
 """
 
 from __future__ import annotations
@@ -64,6 +65,22 @@ def _single(a: VNode, b: VNode) -> bool:
     )
 
 
+def _stack_head(a: VNode, b: VNode) -> bool:
+    """The first item of the same container list, of the same class, may differ inside: it
+    makes what the later items read (T5's first block holds the relative position bias its
+    successors are given)."""
+    na, nb = a.node, b.node
+    return (
+        na is not None
+        and nb is not None
+        and bool(na.container)
+        and na.container == nb.container
+        and a.type == b.type
+        and a.count == 1
+        and not a.manual
+    )
+
+
 def _candidates(vg: VGraph, f: Fold) -> list[list[str]]:
     """Head candidates just before the fold: blocks like its body whose outputs feed it."""
     body = f.body
@@ -71,7 +88,9 @@ def _candidates(vg: VGraph, f: Fold) -> list[list[str]]:
     preds = vg.pred[f.node]
     if len(body.nodes) == 1:
         proto = next(iter(body.nodes.values()))
-        return [[c] for c in preds if _single(vg.nodes[c], proto)]
+        return [
+            [c] for c in preds if _single(vg.nodes[c], proto) or _stack_head(vg.nodes[c], proto)
+        ]
     parents = {_parent(n) for n in body.nodes.values()}
     if len(parents) != 1 or None in parents:
         return []

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..ir.categories import canonical_type
+from ..ir.categories import canonical_type, display_type
 from ..view.hierarchy import HIERARCHY_KINDS
+from ..view.see_through import CONTAINER_TYPES
 from ..view.structure import Block, Group, Item, Leaf, walk_leaves
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def short_name(layer_type: str) -> str:
     """The abbreviation a group label uses for a layer type (``BN``, ``Conv``...), shared by
     its framework twins (``BatchNorm2d`` reads ``BN`` like ``BatchNormalization``)."""
     twin = canonical_type(layer_type)
-    return _SHORT.get(twin, _SHORT.get(layer_type, layer_type))
+    return _SHORT.get(twin, _SHORT.get(layer_type, display_type(layer_type)))
 
 
 def _blocks(items: list[Item]) -> list[Block]:
@@ -83,7 +84,9 @@ def class_label(vg: VGraph, body: list[Item]) -> str | None:
         return None
     lowest = common[0]
     inside = sum(1 for v in vg.nodes if not vg.nodes[v].synthetic and lowest in _ancestors(vg, v))
-    return vg.hierarchy.get(lowest) if inside == len(leaves) else None
+    named = vg.hierarchy.get(lowest) if inside == len(leaves) else None
+    # a container that only holds the block (an opened nn.Sequential) names nothing
+    return None if named in CONTAINER_TYPES else named
 
 
 def _base_label(vg: VGraph, body: list[Item]) -> str:

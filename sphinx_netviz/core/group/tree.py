@@ -29,13 +29,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..view.structure import Block, Group, Item, Leaf, Opaque, Series
 from .grouping import GroupDef, Grouping
 from .names import class_label, name_groups, short_name
 from .repeats import Grouper
 
 if TYPE_CHECKING:
     from ..options.schema import Options
-    from ..view.structure import Series
     from ..view.vgraph import VGraph
 
 __all__ = ["GroupDef", "Grouping", "class_label", "group_tree", "label_counts", "short_name"]
@@ -46,9 +46,63 @@ def group_tree(vg: VGraph, tree: Series, options: Options) -> Grouping:
     if options.group == "none":
         return Grouping(tree=tree)
     grouping = Grouper(vg, options).run(tree)
+    _absorb_stack_heads(vg, grouping, tree)
     name_groups(vg, grouping)
     _register_folds(vg, grouping)
     return grouping
+
+
+def _absorb_stack_heads(vg: VGraph, grouping: Grouping, series: Series) -> None:
+    """A run of a container list's items (``encoder.block.1..5``) takes the list's first
+    item when it stands just before the run, alone, of the same class: it differs inside
+    only because it makes what the others read (T5's relative position bias), so the stack
+    reads ``T5Block x6``, not ``T5Block, T5Block x5``."""
+    items = series.items
+    i = 0
+    while i < len(items) - 1:
+        head, run = items[i], items[i + 1]
+        if (
+            isinstance(head, Leaf)
+            and isinstance(run, Group)
+            and run.count >= 2
+            and len(run.body) == 1
+            and isinstance(run.body[0], Leaf)
+            and _same_stack(vg, head.node, run.body[0].node)
+        ):
+            run.runs = [[head], *(run.runs or [run.body])]
+            run.body = [head]
+            run.count += 1
+            grouping.defs[run.gid].instances += 1
+            del items[i]
+            continue
+        for child in _children(items[i]):
+            _absorb_stack_heads(vg, grouping, child)
+        i += 1
+    if items:
+        for child in _children(items[-1]):
+            _absorb_stack_heads(vg, grouping, child)
+
+
+def _same_stack(vg: VGraph, a: str, b: str) -> bool:
+    """Two calls of one class from one container list."""
+    na, nb = vg.nodes[a], vg.nodes[b]
+    if na.node is None or nb.node is None or na.count != 1 or na.manual:
+        return False
+    return bool(na.node.container) and (na.type, na.node.container) == (
+        nb.type,
+        nb.node.container,
+    )
+
+
+def _children(item: Item) -> list[Series]:
+    """The series nested in one item of a series (branches, chains, group bodies)."""
+    if isinstance(item, Block):
+        return list(item.branches)
+    if isinstance(item, Opaque):
+        return list(item.chains)
+    if isinstance(item, Group):
+        return [Series(run) for run in (item.runs or [item.body])]
+    return []
 
 
 def _register_folds(vg: VGraph, grouping: Grouping) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "RESHAPE_TYPES",
     "canonical_type",
     "category_of",
+    "display_type",
     "node_category",
 ]
 
@@ -269,6 +270,23 @@ def canonical_type(type_name: str, module: str = "") -> str:
     if twin is not None:
         return twin
     return TWINS.get(_op_key(type_name), type_name)
+
+
+#: Twins too coarse to name a glyph (``GELU``, ``SiLU`` and ``Tanh`` are all Keras
+#: ``Activation``s): the class keeps its own name.
+_GENERIC = frozenset({"Activation"})
+#: The legend's word for a type where the Keras class name is Keras's own jargon.
+_DISPLAY = {"InputLayer": "Input"}
+
+
+def display_type(type_name: str, module: str = "") -> str:
+    """The one name a type is shown by in a legend or a group's name, whatever framework
+    wrote it: its Keras twin (``Conv2d`` and ``Conv2D`` are both ``Conv2D``), unless the twin
+    is generic, and ``Input`` for a model input."""
+    canon = canonical_type(type_name, module)
+    if canon in _GENERIC:
+        return _DISPLAY.get(type_name, type_name)
+    return _DISPLAY.get(canon, canon)
 
 
 def _known(type_name: str, module: str = "") -> str | None:

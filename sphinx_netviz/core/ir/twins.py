@@ -10,6 +10,7 @@ __all__ = ["TWINS"]
 #: PyTorch modules and functional operations (lower-cased, underscores dropped for ops) ->
 #: their Keras twin. Twins get the same colour and the same role in group names.
 TWINS: dict[str, str] = {
+    "Input": "InputLayer",
     # torch.nn modules
     "Conv1d": "Conv1D",
     "Conv2d": "Conv2D",

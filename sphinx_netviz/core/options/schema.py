@@ -94,18 +94,31 @@ class Options:
         "Draw the internals of nested models and composite layers (a layer that calls "
         "layers, such as a Transformer block) instead of one glyph each, at every level.",
     )
-    depth: int = _spec(
-        0,
-        "int",
-        "How many levels of nested models and composite layers to open (1: the top level's "
-        "own blocks); 0 opens none unless ``expand-nested`` is true, which opens all.",
+    depth: int | str = _spec(
+        "auto",
+        "auto_int",
+        "How many levels of nested models, composite layers and container modules to open. "
+        "``auto``: containers are see-through (``nn.Sequential``, ``nn.ModuleList``, a "
+        "nested ``keras.Sequential``, a module that only chains its children, the wrapper of "
+        "a repeated stack such as a Transformer encoder), so the top level is the paper's "
+        "level, while a block that does real work stays one glyph; ``0`` opens none; ``N`` "
+        "opens N levels; ``expand-nested`` opens all.",
         minimum=0,
+        values="auto|N",
     )
     hide: tuple[str, ...] = _spec(
         (),
         "list",
         "Layer types to drop from the drawing; their edges are bridged (e.g. ``Dropout``).",
         values="Type, Type, ...",
+    )
+    show: tuple[str, ...] = _spec(
+        (),
+        "list",
+        "Shape plumbing to draw as glyphs of its own (``view``, ``transpose``, ``getitem``, "
+        "...: operations that only move or index tensors, folded by default into the glyph "
+        "they serve, which lists them in its tooltip); ``plumbing`` shows all of it.",
+        values="type, type, ...",
     )
     split_layers: bool = _spec(
         True,

@@ -1,4 +1,4 @@
-"""Layer types named in ``hide`` or ``colors`` that the model does not have.
+"""Layer types named in ``hide``, ``colors`` or ``show`` that the model does not have.
 
 A typo there (``hide: Dropuot``) changes nothing in the picture, so without a word the user
 never learns why Dropout is still drawn. The schema can only check that a value *looks* like a
@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .schema import Options
 
-__all__ = ["TypeCheck", "framework_type", "model_types", "unknown_types_message"]
+__all__ = [
+    "TypeCheck",
+    "framework_type",
+    "model_types",
+    "shown_plumbing",
+    "unknown_types_message",
+]
 
 #: Types every diagram may draw without the IR having a node of them (Net2Vis's Split).
 _SYNTHETIC = frozenset({"Split"})
@@ -33,6 +39,18 @@ def model_types(graph: Graph) -> frozenset[str]:
     """Every layer type in the graph, at every level of nesting (``hide`` and ``colors`` may
     name a type that is only drawn once a container is opened)."""
     return frozenset(n.type for n in graph.nodes if n.type) | _SYNTHETIC
+
+
+def shown_plumbing(graph: Graph) -> frozenset[str]:
+    """What ``show`` may name in ``graph`` (lower case): the types and operations of its
+    shape plumbing, and ``plumbing`` for all of it."""
+    names = {"plumbing"}
+    for n in graph.nodes:
+        if n.role == "plumbing":
+            names.add(n.type.lower())
+            if n.op:
+                names.add(n.op.rsplit(".", 1)[-1].strip("_").lower())
+    return frozenset(names)
 
 
 def _closest(name: str, known: frozenset[str]) -> str | None:
@@ -69,6 +87,12 @@ def unknown_types_message(
             parts.append(
                 f"option '{name}' names a type model {graph.name!r} does not have: {shown}"
             )
+    plumbing = shown_plumbing(graph)
+    missing = [t for t in dict.fromkeys(options.show) if t.lower() not in plumbing]
+    missing = [t for t in missing if keep is None or keep(t)]
+    if missing:
+        shown = ", ".join(_described(t.lower(), plumbing) for t in missing)
+        parts.append(f"option 'show' names no shape plumbing of model {graph.name!r}: {shown}")
     if not parts:
         return None
     text = "; ".join(parts)

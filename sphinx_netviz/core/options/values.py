@@ -35,7 +35,9 @@ Scope = Literal["render", "extract", "embed"]
 InputShape = tuple[int | None, ...] | tuple[tuple[int | None, ...], ...]
 
 #: How an option's value is written and parsed (one parser each, :data:`PARSERS`).
-Kind = Literal["choice", "bool", "int", "float", "list", "mapping", "shape", "size", "text"]
+Kind = Literal[
+    "choice", "bool", "int", "auto_int", "float", "list", "mapping", "shape", "size", "text"
+]
 
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -174,13 +176,24 @@ def _parse_number(opt: Option, value: object) -> float | int:
     if isinstance(value, bool):
         raise opt.fail(value, "is not a number")
     text = str(value).strip()
-    number: float | int = int(text) if opt.kind == "int" else float(text)
+    number: float | int = int(text) if opt.kind in ("int", "auto_int") else float(text)
     if number != number or number in (float("inf"), float("-inf")):
         raise opt.fail(value, "is not a finite number")
     if opt.minimum is not None and number < opt.minimum:
         raise opt.fail(value, f"must be at least {opt.minimum:g}")
     if opt.kind == "float" and number > 1e6:
         raise opt.fail(value, "is too large (at most 1000000)")
+    return number
+
+
+def _parse_auto_int(opt: Option, value: object) -> int | str:
+    """``auto`` (the default that decides per model), or a whole number (at least the
+    option's minimum)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    number = _parse_number(opt, value)
+    if not isinstance(number, int):
+        raise opt.fail(value, "is not auto or a whole number")
     return number
 
 
@@ -301,6 +314,7 @@ def _parse_text(opt: Option, value: object) -> str:
 PARSERS: dict[str, Any] = {
     "bool": _parse_bool,
     "int": _parse_number,
+    "auto_int": _parse_auto_int,
     "float": _parse_number,
     "choice": _parse_choice,
     "list": _parse_list,

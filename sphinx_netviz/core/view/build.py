@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 
 from ..ir.errors import RenderError
 from ..ir.graph import Graph
+from ..ir.layouts import channels_first_nodes
 from .edits import hide_types, insert_splits, manual_groups
+from .embeddings import group_embeddings
 from .hierarchy import HIERARCHY_KINDS, open_levels
 from .hierarchy import opened as hierarchy_opened
 from .hierarchy import structures as hierarchy_structures
-from .vgraph import VGraph, VNode
+from .plumbing import fold_plumbing
+from .see_through import see_through
+from .vgraph import VGraph, VNode, composition_key
 
 if TYPE_CHECKING:
     from ..ir.graph import Node, Shape
@@ -109,7 +113,9 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     with it)."""
     if not graph.nodes:
         raise RenderError(f"model {graph.name!r}: the graph has no nodes to draw")
-    opened = hierarchy_opened(graph, open_levels(options))
+    levels = open_levels(options)
+    # "auto": the containers are opened (see_through.py); a number opens that many levels
+    opened = see_through(graph) if isinstance(levels, str) else hierarchy_opened(graph, levels)
     nodes_list, absorbed = _leaf_nodes(graph, opened)
     keep = {n.id for n in nodes_list}
     vg = VGraph(
@@ -126,15 +132,16 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         hierarchy_parent={n.id: n.parent for n in graph.nodes if n.kind in HIERARCHY_KINDS},
     )
     match_config = options.group_match == "config"
-    drawn = _channels_last if graph.meta.get("layout") == "channels_first" else _same
+    layouts = channels_first_nodes(graph)  # the one layout rule (ir/layouts.py)
+    drawn, drawn_out = layouts.drawn, layouts.drawn_out
     structures = hierarchy_structures(graph)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,
             type=n.type,
             name=n.name,
-            in_shape=drawn(n.input_shape if n.input_shapes else n.output_shape),
-            out_shape=drawn(n.output_shape),
+            in_shape=drawn(n.id, n.input_shape if n.input_shapes else n.output_shape),
+            out_shape=drawn_out(n.id, n.output_shape),
             members=(n.id,),
             node=n,
             config_key=config_key(n) if match_config else "",
@@ -144,37 +151,33 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
         vg.pred[n.id] = []
     for s, t, shape in _resolve_edges(graph, opened, absorbed):
         if s in keep and t in keep:
-            vg.add_edge(s, t, drawn(shape))
+            vg.add_edge(s, t, drawn_out(s, shape))
     vg.inputs = [i for i in graph.inputs if i in keep] or [n for n in vg.nodes if not vg.pred[n]]
     outs = [o for o in graph.outputs if o in keep]
     vg.outputs = outs or [n for n in vg.nodes if not vg.succ[n]]
+    fold_plumbing(vg, frozenset(t.lower() for t in options.show))
     hide_types(vg, set(options.hide))
+    if options.group != "none":
+        group_embeddings(vg)
     if options.groups:
         manual_groups(vg, options.groups)
-    vg.compositions = compositions(graph, nodes_list, options)
+    vg.compositions = compositions(graph, nodes_list, options, structures)
     if splits:
         insert_splits(vg)
     return vg
-
-
-def _same(shape: Shape | None) -> Shape | None:
-    return shape
-
-
-def _channels_last(shape: Shape | None) -> Shape | None:
-    """A channels-first shape (PyTorch's ``C, H, W``) in the order the glyphs are sized by
-    (Net2Vis's ``H, W, C``); tooltips keep the framework's own order from the IR."""
-    if shape is None or len(shape) < 3:
-        return shape
-    return (*shape[1:], shape[0])
 
 
 #: Largest composition the legend draws ("glyph = members"); bigger ones stay a swatch.
 _MAX_COMPOSITION = 40
 
 
-def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str, VGraph]:
-    """The internals of each closed hierarchy node (first of each class), as a view."""
+def compositions(
+    graph: Graph, drawn: list[Node], options: Options, structures: dict[str, str] | None = None
+) -> dict[str, VGraph]:
+    """The internals of each closed hierarchy node, as a view: one per class and inside
+    (:func:`~.vgraph.composition_key`; a T5 decoder block is not an encoder block), the first
+    of each class under the class name too."""
+    structures = structures or {}
     closed = [n for n in drawn if n.kind in HIERARCHY_KINDS and n.model_inputs]
     if not closed:
         return {}
@@ -185,7 +188,8 @@ def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str,
     plain = replace(options, group="none", groups=(), hide=(), depth=0, expand_nested=False)
     out: dict[str, VGraph] = {}
     for h in closed:
-        if h.type in out:
+        key = composition_key(h.type, structures.get(h.id, ""))
+        if key in out:
             continue
         inner = [replace(c, parent=None) for c in children[h.id] if c.kind != "input"]
         ids = {c.id for c in inner}
@@ -197,7 +201,8 @@ def compositions(graph: Graph, drawn: list[Node], options: Options) -> dict[str,
             edges=tuple(e for e in graph.edges if e.source in ids and e.target in ids),
         )
         try:
-            out[h.type] = build_view(sub, plain, splits=False)
+            out[key] = build_view(sub, plain, splits=False)
         except RenderError:
             continue
+        out.setdefault(h.type, out[key])
     return out

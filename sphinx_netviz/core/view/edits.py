@@ -12,7 +12,14 @@ import re
 from ..ir.errors import RenderError
 from .vgraph import VGraph, VNode, creates_cycle
 
-__all__ = ["drop_nodes", "hide_types", "insert_splits", "manual_groups", "remove_node"]
+__all__ = [
+    "contract",
+    "drop_nodes",
+    "hide_types",
+    "insert_splits",
+    "manual_groups",
+    "remove_node",
+]
 
 
 def remove_node(vg: VGraph, node_id: str) -> None:
@@ -86,16 +93,18 @@ def manual_groups(vg: VGraph, groups: tuple[tuple[str, str], ...]) -> None:
             if len(comp) < 2:
                 continue
             claimed.update(comp)
-            _contract(vg, comp, label, f"group:{label}:{k}", pattern)
+            if creates_cycle(vg, set(comp)):
+                raise RenderError(
+                    f"option 'groups': {label}={pattern} matches layers that are not one "
+                    "contiguous block (a path leaves the group and re-enters it)"
+                )
+            contract(vg, comp, label, f"group:{label}:{k}")
 
 
-def _contract(vg: VGraph, comp: list[str], label: str, new_id: str, pattern: str) -> None:
+def contract(vg: VGraph, comp: list[str], label: str, new_id: str) -> None:
+    """Contract ``comp`` (one contiguous block: no path leaves it and comes back) into one
+    group glyph labelled ``label``, whose members view the legend and drill-down show."""
     cset = set(comp)
-    if creates_cycle(vg, cset):
-        raise RenderError(
-            f"option 'groups': {label}={pattern} matches layers that are not one "
-            "contiguous block (a path leaves the group and re-enters it)"
-        )
     sub = vg.subgraph(comp, label, hierarchy=False)
     first = vg.nodes[sub.inputs[0]]
     last = vg.nodes[sub.outputs[-1]]

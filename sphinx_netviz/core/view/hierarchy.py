@@ -22,9 +22,9 @@ __all__ = ["HIERARCHY_KINDS", "open_levels", "opened", "structures"]
 HIERARCHY_KINDS = ("model", "composite")
 
 
-def open_levels(options: Options) -> int | None:
+def open_levels(options: Options) -> int | str | None:
     """How many hierarchy levels to open: ``None`` for all (``expand-nested``), else
-    ``depth`` (0: none)."""
+    ``depth``: ``"auto"`` (the containers, :mod:`.see_through`), or N (0: none)."""
     return None if options.expand_nested else options.depth
 
 

@@ -69,6 +69,8 @@ class VNode:
     structure: str = ""
     count: int = 1  # repeats folded into this node (a folded run with side inputs)
     gid: int = 0  # the group kind of a folded run (its colour and legend entry)
+    #: Types of the shape plumbing folded into this glyph (view/plumbing.py), for its tooltip.
+    folded: tuple[str, ...] = ()
     #: ``"removed"`` for a ghost: a node of the reference the model lost, drawn where it was
     #: (a diff, view/marks.py); its members are the reference's ids, prefixed ``old:``.
     diff: str = ""
@@ -110,7 +112,10 @@ class VGraph:
         node = nodes[0].node
         if node is None or node.kind not in HIERARCHY_KINDS:
             return None
-        return self.compositions.get(nodes[0].type)
+        one = nodes[0]
+        return self.compositions.get(composition_key(one.type, one.structure)) or (
+            self.compositions.get(one.type)
+        )
 
     def members_view(self, node_id: str) -> VGraph | None:
         """The drawable graph inside a manual group or (one repeat of) a folded run."""
@@ -173,3 +178,10 @@ def creates_cycle(vg: VGraph, inside: set[str]) -> bool:
                 return True
             frontier.append(y)
     return False
+
+
+def composition_key(type_name: str, structure: str) -> str:
+    """How :attr:`VGraph.compositions` keys the inside of one class drawn closed: by class and
+    by a hash of its internals, so two blocks of one class that differ inside (an encoder's
+    and a decoder's ``T5Block``) are each explained by their own members."""
+    return f"{type_name}\x00{structure}" if structure else type_name

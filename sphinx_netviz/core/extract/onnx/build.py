@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...ir.graph import Edge, Graph, Node
+from ...ir.op_types import op_role
 from .facts import scope_type, unit_facts
 from .scopes import short_class
 from .tensors import axis_names
@@ -289,14 +290,43 @@ class _Builder:
         return total
 
 
+#: Categories whose axes ONNX (PyTorch's exporters) fixes: images are ``N, C, H, W`` for
+#: convolutions, poolings and batch norms, tokens ``N, L, C`` for linear layers and lookups.
+_FIRST = ("conv", "pooling")
+_LAST = ("dense", "embedding", "attention", "recurrent")
+
+
+def _data_format(c: _Call) -> str | None:
+    """What the view's one layout rule (ir/layouts.py) reads: ``config["data_format"]``."""
+    if c.category in _FIRST or c.type.startswith(("BatchNorm", "InstanceNorm", "GroupNorm")):
+        return "channels_first"
+    if c.category in _LAST or c.type.startswith(("LayerNorm", "RMSNorm")):
+        return "channels_last"
+    return None
+
+
+def _container(c: _Call) -> str:
+    """An item of a module list (``layer.3``): the list it is in, like the torch route's
+    ``Node.container`` (a stack the view may fold and open through)."""
+    head, _, last = c.id.rpartition(".")
+    return head if head and last.isdigit() and c.kind != "op" else ""
+
+
 def _node(c: _Call) -> Node:
+    ins = tuple(s for s in c.inputs if s is not None)
+    outs = tuple(s for s in c.outputs if s is not None)
+    config = dict(c.config)
+    fmt = _data_format(c)
+    if fmt is not None:
+        config.setdefault("data_format", fmt)
+    role = op_role(c.type, ins, outs) if c.kind == "op" else ""
     return Node(
         id=c.id, name=c.name, type=c.type, module=c.module, kind=c.kind,
-        input_shapes=tuple(s for s in c.inputs if s is not None),
-        output_shapes=tuple(s for s in c.outputs if s is not None),
-        dtype=c.dtype, params=c.params, trainable_params=c.params, config=c.config,
+        input_shapes=ins, output_shapes=outs,
+        dtype=c.dtype, params=c.params, trainable_params=c.params, config=config,
         parent=c.parent, call_index=c.call_index, model_inputs=tuple(c.model_inputs),
         model_outputs=tuple(c.model_outputs), category=c.category, folded=c.folded,
+        role=role, container=_container(c),
     )  # fmt: skip
 
 
