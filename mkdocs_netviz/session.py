@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,7 +267,10 @@ class DiagramSession:
             self.memo_hits += 1
             return memo.built
         self.builder_calls += 1
+        before, started = self.builder.loader.extractions, time.perf_counter()
         built = self.builder.build(spec, options)
+        if self.builder.loader.extractions > before:  # `mkdocs build -v` tells which models ran
+            self.log.debug(f"extracted {spec} in {time.perf_counter() - started:.1f} s")
         stamp = file_stamps(built.sources)
         if stamp is not None:
             self._memo[memo_key] = _Memo(built, stamp)

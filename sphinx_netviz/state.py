@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -152,6 +153,7 @@ class NetvizState:
             return self.outcomes[key]
         builder = self.diagram_builder(app)
         self.location = location
+        before, started = builder.loader.extractions, time.perf_counter()
         try:
             diagram = builder.build(request.spec, request.resolved())
         except NetvizError as exc:
@@ -164,6 +166,10 @@ class NetvizState:
             outcome = Outcome(diagram)
         finally:
             self.location = None
+        if builder.loader.extractions > before:  # `sphinx-build -v` tells which models ran
+            logger.verbose(
+                "netviz: extracted %s in %.1f s", request.spec, time.perf_counter() - started
+            )
         self.outcomes[key] = outcome
         return outcome
 

@@ -1,4 +1,5 @@
-"""The disk cache: hits, source invalidation, corruption, unwritable dirs, concurrency."""
+"""The disk cache: hits, source invalidation, versions side by side, corruption, unwritable
+dirs, concurrency."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ import json
 import multiprocessing
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sphinx_netviz.core.ir.graph import Edge, Graph, Node
-from sphinx_netviz.core.store.cache import DiskCache, framework_versions, ir_key
+from sphinx_netviz.core.store.cache import (
+    MAX_VERSIONS,
+    DiskCache,
+    IrEntry,
+    framework_versions,
+    ir_key,
+)
 from sphinx_netviz.core.worker.client import file_sha256
 
 GRAPH = Graph(
@@ -72,21 +81,134 @@ def test_hit_then_invalidated_by_source_edit(tmp_path: Path) -> None:
         lambda text: text[: len(text) // 2],  # truncated
         lambda text: "not json",
         lambda text: json.dumps({**json.loads(text), "cache_schema": 999}),
-        lambda text: json.dumps({**json.loads(text), "graph": {"schema": 999}}),
+        lambda text: json.dumps({**json.loads(text), "graph": {"schema": 999}, "sources": 7}),
         lambda text: json.dumps({**json.loads(text), "key": "0" * 64}),
         lambda text: json.dumps([1, 2]),
         lambda text: "",
     ],
 )
-def test_corrupt_entries_are_misses_and_rebuilt(tmp_path: Path, damage: object) -> None:
+@pytest.mark.parametrize("part", ["sources", "graph"])
+def test_corrupt_entries_are_misses_and_rebuilt(tmp_path: Path, damage: object, part: str) -> None:
     cache = DiskCache(tmp_path)
     key = "cd" * 32
     cache.put_ir(key, GRAPH, [])
-    path = tmp_path / "ir" / f"{key}.json"
+    (path,) = (tmp_path / "ir" / key).glob(f"*.{part}.json")
     path.write_text(damage(path.read_text()))  # type: ignore[operator]
     assert cache.get_ir(key) is None
     cache.put_ir(key, GRAPH, [])
     assert cache.get_ir(key) is not None
+
+
+def graph_of(units: int) -> Graph:
+    return replace(
+        GRAPH, nodes=(GRAPH.nodes[0], replace(GRAPH.nodes[1], output_shapes=((units,),)))
+    )
+
+
+def units_of(entry: IrEntry | None) -> int | None:
+    return None if entry is None else entry.graph.node("y").output_shapes[0][0]
+
+
+def test_an_edit_and_its_revert_are_both_warm(tmp_path: Path) -> None:
+    """Each source list is a version of its own: reverting an edit finds the old graph."""
+    src = tmp_path / "models.py"
+    cache = DiskCache(tmp_path / "cache")
+    key = "ab" * 32
+    src.write_text("UNITS = 2\n")
+    cache.put_ir(key, graph_of(2), sources(src))
+    src.write_text("UNITS = 3\n")
+    assert cache.get_ir(key) is None
+    cache.put_ir(key, graph_of(3), sources(src))
+    assert units_of(cache.get_ir(key)) == 3
+    src.write_text("UNITS = 2\n")  # the revert: the first version again, no extraction
+    assert units_of(cache.get_ir(key)) == 2
+    src.write_text("UNITS = 3\n")
+    assert units_of(cache.get_ir(key)) == 3
+    folder = tmp_path / "cache" / "ir" / key
+    assert len(list(folder.glob("*.sources.json"))) == len(list(folder.glob("*.graph.json"))) == 2
+    # The same sources again rewrite their version in place: no third one.
+    cache.put_ir(key, graph_of(3), sources(src))
+    assert len(list(folder.glob("*.sources.json"))) == 2
+    # No absolute path in the file names, and the version names only content.
+    assert all(len(p.name.split(".")[0]) == 32 for p in folder.iterdir())
+
+
+def test_least_recently_used_versions_are_evicted(tmp_path: Path) -> None:
+    src = tmp_path / "models.py"
+    cache = DiskCache(tmp_path / "cache")
+    key = "ef" * 32
+    for units in range(1, MAX_VERSIONS + 1):
+        src.write_text(f"UNITS = {units}\n")
+        cache.put_ir(key, graph_of(units), sources(src))
+    src.write_text("UNITS = 1\n")
+    assert units_of(cache.get_ir(key)) == 1  # used: now the most recent, version 2 the least
+    src.write_text(f"UNITS = {MAX_VERSIONS + 1}\n")
+    cache.put_ir(key, graph_of(MAX_VERSIONS + 1), sources(src))
+    folder = tmp_path / "cache" / "ir" / key
+    assert len(list(folder.glob("*.sources.json"))) == MAX_VERSIONS
+    assert len(list(folder.glob("*.graph.json"))) == MAX_VERSIONS
+    kept = []
+    for units in range(1, MAX_VERSIONS + 2):
+        src.write_text(f"UNITS = {units}\n")
+        kept.append(units_of(cache.get_ir(key)))
+    assert kept == [1, None, *range(3, MAX_VERSIONS + 2)]
+
+
+def test_a_version_without_its_graph_is_skipped(tmp_path: Path) -> None:
+    shared, other = tmp_path / "a.py", tmp_path / "b.py"
+    shared.write_text("A = 1\n")
+    other.write_text("B = 1\n")
+    cache = DiskCache(tmp_path / "cache")
+    key = "12" * 32
+    cache.put_ir(key, graph_of(5), sources(shared))
+    cache.put_ir(key, graph_of(6), sources(shared, other))  # newer, also current
+    assert units_of(cache.get_ir(key)) == 6
+    newest = max((tmp_path / "cache" / "ir" / key).glob("*.sources.json"), key=os.path.getmtime)
+    newest.with_name(newest.name.replace(".sources.", ".graph.")).unlink()
+    assert units_of(cache.get_ir(key)) == 5
+
+
+def test_entries_of_the_single_file_layout_are_ignored(tmp_path: Path) -> None:
+    key = "34" * 32
+    old = {"cache_schema": 1, "key": key, "graph": GRAPH.to_dict(), "sources": []}
+    (tmp_path / "ir").mkdir()
+    (tmp_path / "ir" / f"{key}.json").write_text(json.dumps(old))
+    cache = DiskCache(tmp_path)
+    assert cache.get_ir(key) is None
+    cache.put_ir(key, GRAPH, [])
+    assert cache.get_ir(key) is not None
+
+
+def _put_versions(root: str, seed: int) -> int:
+    """Store versions ``seed``, ``seed + 2``, ... of one key, each with its own source file."""
+    cache = DiskCache(Path(root) / "cache")
+    for units in range(seed, 6, 2):
+        src = Path(root) / f"v{units}.py"
+        src.write_text(f"UNITS = {units}\n")
+        cache.put_ir("56" * 32, graph_of(units), sources(src))
+    return seed
+
+
+def test_concurrent_writers_keep_each_others_versions(tmp_path: Path) -> None:
+    """Two writers storing versions of one key at once: the newest ones are kept, each with
+    its graph (no index file to lose an update of)."""
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(_put_versions, [str(tmp_path)] * 2, [0, 1]))
+    folder = tmp_path / "cache" / "ir" / ("56" * 32)
+    assert len(list(folder.glob("*.sources.json"))) == MAX_VERSIONS
+    cache = DiskCache(tmp_path / "cache")
+    found = {}
+    files = sorted(tmp_path.glob("v*.py"))
+    for path in files:  # each version lists its own file: with only it present, only it matches
+        for other in files:
+            if other != path:
+                other.rename(other.with_suffix(".off"))
+        found[int(path.stem[1:])] = units_of(cache.get_ir("56" * 32))
+        for other in files:
+            if other != path:
+                other.with_suffix(".off").rename(other)
+    kept = {units: got for units, got in found.items() if got is not None}
+    assert len(kept) == MAX_VERSIONS and all(units == got for units, got in kept.items())
 
 
 def test_diagram_entries(tmp_path: Path) -> None:
@@ -153,6 +275,7 @@ def test_two_processes_share_a_directory(tmp_path: Path) -> None:
     with ctx.Pool(2) as pool:
         results = pool.starmap(_hammer, [(str(tmp_path), 0), (str(tmp_path), 1)])
     assert results == [0, 0]
-    leftovers = [p.name for p in (tmp_path / "ir").iterdir() if not p.name.endswith(".json")]
-    assert leftovers == []
+    entries = [p for p in (tmp_path / "ir").rglob("*") if p.is_file()]
+    assert [p.name for p in entries if not p.name.endswith(".json")] == []
     assert len(list((tmp_path / "ir").iterdir())) == 5
+    assert len(entries) == 10  # one version (sources and graph) of each of the 5 keys

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from sphinx_netviz.core.ir.errors import ExtractionError, SpecError
 from sphinx_netviz.core.store.loader import ModelLoader, load_graph
-from tests.helpers import run_json_script
+from tests.helpers import run_json_script, write_shop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -232,3 +233,75 @@ def test_moved_project_keeps_its_warm_cache(tmp_path: Path) -> None:
     (moved / "mypkg" / "layers_def.py").write_text("UNITS = 4\n")
     edited = run_json_script(MOVABLE, str(moved), str(cache), "")
     assert edited["units"] == 4 and edited["starts"] == 1
+
+
+def _build(project: Path, cache: Path, snapshots: Path, **kwargs: object) -> dict[str, object]:
+    """One "docs build": a fresh loader loads both models of the shop project."""
+    warnings: list[str] = []
+    with ModelLoader(
+        cache_dir=cache,
+        base_dir=project,
+        sys_path=[str(project)],
+        snapshot_dir=snapshots,
+        on_warning=warnings.append,
+        **kwargs,  # type: ignore[arg-type]
+    ) as loader:
+        widths = {
+            spec: loader.load(spec).graph.nodes[1].output_shapes[0][0]
+            for spec in ("shop.models:mlp", "shop.hf:tiny")
+        }
+        return {"extractions": loader.extractions, "widths": widths, "warnings": warnings}
+
+
+def test_an_edit_re_extracts_only_the_models_using_it_and_its_revert_nothing(
+    tmp_path: Path,
+) -> None:
+    project = write_shop(tmp_path / "proj")
+    cache, snapshots = tmp_path / "cache", project / "snaps"
+    cold = _build(project, cache, snapshots)
+    assert cold["extractions"] == 2
+    assert cold["widths"] == {"shop.models:mlp": 8, "shop.hf:tiny": 2}
+    written = {p.name: p.read_text() for p in snapshots.glob("*.json")}
+    hf_snapshot = next(text for name, text in written.items() if name.startswith("shop.hf"))
+    assert [s["path"] for s in json.loads(hf_snapshot)["sources"]] == [
+        "shop/__init__.py",
+        "shop/hf.py",
+    ]
+
+    unused = project / "shop" / "unused.py"
+    unused.write_text(unused.read_text() + "# edited\n")  # no diagram uses it
+    assert _build(project, cache, snapshots)["extractions"] == 0
+
+    layers = project / "shop" / "layers.py"
+    original = layers.read_text()
+    layers.write_text("WIDTH = 6\n")  # used by shop.models only
+    # Offline, before any refresh: only the snapshot of the model using layers.py is stale.
+    offline = _build(project, cache, snapshots, offline=True)
+    assert offline["warnings"] == [
+        "snapshot of shop.models:mlp is stale (shop/layers.py changed); "
+        "rebuild with the framework installed to refresh"
+    ]
+    edited = _build(project, cache, snapshots)
+    assert edited["extractions"] == 1 and edited["widths"]["shop.models:mlp"] == 6
+
+    layers.write_text(original)  # the revert: its version is still in the cache
+    reverted = _build(project, cache, snapshots)
+    assert reverted["extractions"] == 0 and reverted["widths"] == cold["widths"]
+    assert {p.name: p.read_text() for p in snapshots.glob("*.json")} == written
+
+
+def test_a_long_lived_loader_restarts_its_worker_only_for_a_used_edit(tmp_path: Path) -> None:
+    """As under ``mkdocs serve``: one loader, edits between loads."""
+    project = write_shop(tmp_path / "proj")
+    with ModelLoader(cache_dir=tmp_path / "cache", sys_path=[str(project)]) as loader:
+        loader.load("shop.models:mlp")
+        loader.load("shop.hf:tiny")
+        (project / "shop" / "layers.py").write_text("WIDTH = 5\n")
+        assert loader.load("shop.hf:tiny").from_cache  # hf never used layers.py
+        assert (loader.extractions, loader.worker_starts) == (2, 1)
+        # The worker imported layers.py (for shop.models): it restarts before extracting.
+        assert loader.load("shop.models:mlp").graph.nodes[1].output_shapes == ((5,),)
+        assert (loader.extractions, loader.worker_starts) == (3, 2)
+        (project / "shop" / "layers.py").write_text("WIDTH = 8\n")
+        assert loader.load("shop.models:mlp").graph.nodes[1].output_shapes == ((8,),)
+        assert (loader.extractions, loader.worker_starts) == (3, 2)

@@ -1,4 +1,5 @@
-"""The worker's child: imports no framework at start, runs under the memory cap.
+"""The worker's child: imports no framework at start, runs under the memory cap, reports
+each spec's own sources whatever it extracted before.
 
 Each test starts its own small worker: what a fresh child has loaded is the point.
 """
@@ -14,6 +15,7 @@ import pytest
 from sphinx_netviz.core.ir.errors import ExtractionError
 from sphinx_netviz.core.worker.client import WorkerClient
 from sphinx_netviz.core.worker.memory import DEFAULT_MEMORY_LIMIT
+from tests.helpers import write_shop
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = ("keras", "tensorflow", "torch", "jax", "numpy", "h5py")
@@ -100,3 +102,34 @@ def test_a_failing_preload_is_reported_by_its_request() -> None:
         with pytest.raises(ExtractionError, match="ImportError: broken module import"):
             worker.request("tests.zoo.broken_import:f")
         assert worker.starts == 1
+
+
+def _names(root: Path, sources: object) -> list[str]:
+    return sorted(Path(p).relative_to(root).as_posix() for p, _ in sources)  # type: ignore[attr-defined]
+
+
+def test_sources_are_the_specs_own_in_any_order(tmp_path: Path) -> None:
+    """A spec's sources do not depend on what the worker imported for earlier specs: the
+    factory's module, the drawn classes' modules, their project imports, their packages."""
+    root = write_shop(tmp_path).resolve()
+    models = ["shop/__init__.py", "shop/blocks.py", "shop/layers.py", "shop/models.py"]
+    hf = ["shop/__init__.py", "shop/hf.py"]
+    for order, preload in (
+        (["shop.models:mlp", "shop.hf:tiny"], None),
+        (["shop.hf:tiny", "shop.models:mlp"], None),
+        (["shop.hf:tiny", "shop.models:mlp"], "shop.models"),
+    ):
+        with WorkerClient(sys_path=[str(root)]) as worker:
+            if preload:
+                worker.prestart(preload=preload)
+            found = {spec: _names(root, worker.request(spec).sources) for spec in order}
+            assert found == {"shop.models:mlp": models, "shop.hf:tiny": hf}, (order, preload)
+            # What the process imported is kept apart: it decides restarts, not staleness.
+            assert sorted(Path(p).name for p in worker.loaded) == [
+                "__init__.py",
+                "blocks.py",
+                "hf.py",
+                "layers.py",
+                "models.py",
+            ]
+            assert worker.starts == 1

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,80 @@ def sphinx_venv(netviz_wheel: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def mkdocs_venv(netviz_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Python of a fresh venv holding only ``netviz[mkdocs]`` (no framework)."""
     return _venv_with("mkdocs", netviz_wheel, tmp_path_factory.mktemp("venv-mkdocs") / "v")
+
+
+def _top_level(dist: Any) -> set[str]:
+    """The entries a distribution put directly into site-packages (packages, modules,
+    ``.libs`` folders, its ``.dist-info``): what importing it and reading its metadata need."""
+    found: set[str] = set()
+    for entry in dist.files or ():
+        first = Path(entry).parts[0] if Path(entry).parts else ""
+        if first and first not in {"..", "__pycache__"} and not first.endswith(".pth"):
+            found.add(first)
+    return found
+
+
+def borrow_framework(names: tuple[str, ...], where: Path) -> Path:
+    """A folder of links to ``names`` and every distribution they require, as installed in the
+    environment running the tests.
+
+    A fresh venv gets a framework by a ``.pth`` line naming this folder (:func:`add_framework`):
+    installing torch or TensorFlow from PyPI per run would download gigabytes, and the shared
+    environment must never have them reinstalled. Only the framework's own requirement closure
+    is linked, not the rest of this environment, so the venv's docs tools stay its own.
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    where.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            continue
+        root = Path(str(dist.locate_file("")))
+        for top in _top_level(dist):
+            link = where / top
+            if (root / top).exists() and not link.exists():
+                link.symlink_to(root / top)
+        for text in dist.requires or ():
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return where
+
+
+def site_packages(python: Path) -> Path:
+    """The ``site-packages`` folder of a venv's interpreter."""
+    out = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return Path(out.stdout.strip())
+
+
+def add_framework(python: Path, folder: Path | None) -> None:
+    """Make a :func:`borrow_framework` folder importable in a venv (``None``: remove it, as
+    ``pip uninstall`` would). The ``.pth`` line puts it after the venv's own packages."""
+    pth = site_packages(python) / "zz-netviz-test-framework.pth"
+    if folder is None:
+        pth.unlink(missing_ok=True)
+    else:
+        pth.write_text(f"{folder}\n")
+
+
+def venv_with(requirements: tuple[str, ...], where: Path) -> Path:
+    """A fresh venv holding ``requirements`` (pip install from PyPI; skips without access)."""
+    python = make_venv(where)
+    _pip(python, "install", "-q", *requirements)
+    return python

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sphinx_netviz.core.store.cache import CACHE_SCHEMA
+
 from . import matrix as m
 
 
@@ -45,8 +47,13 @@ def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path) -> None:
     src = _sphinx_small(tmp_path, cache)
     first = m.build_sphinx(src, tmp_path / "out1")
     assert first.returncode == 0 and first.warnings == [], first.log[-2000:]
-    entries = sorted(cache.glob("ir/*.json")) + sorted(cache.glob("svg/*.json"))
-    assert len(list(cache.glob("ir/*.json"))) == 2 and len(list(cache.glob("svg/*.json"))) == 3
+    # Two IR keys of one version each (a graph file and its sources file), three diagrams.
+    graphs, markers = (
+        sorted(cache.glob("ir/*/*.graph.json")),
+        sorted(cache.glob("ir/*/*.sources.json")),
+    )
+    assert len(graphs) == len(markers) == 2 and len(list(cache.glob("svg/*.json"))) == 3
+    entries = [graphs[0], markers[1], *sorted(cache.glob("svg/*.json"))]
 
     damages = {
         "malformed graph": lambda b: json.dumps(
@@ -66,7 +73,8 @@ def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path) -> None:
     assert _svgs(tmp_path / "out2" / "_images") == _svgs(tmp_path / "out1" / "_images")
     for entry in entries:  # every damaged entry was rewritten whole
         data = json.loads(entry.read_text(encoding="utf-8"))
-        assert data["cache_schema"] == 1 and data["key"] == entry.stem
+        key = entry.parent.name if entry.parent.parent.name == "ir" else entry.stem
+        assert data["cache_schema"] == CACHE_SCHEMA and data["key"] == key
     assert m.leftovers(cache, tmp_path / "out2") == []
 
 
@@ -121,7 +129,7 @@ def test_two_builds_sharing_a_cache_dir_at_the_same_time(tmp_path: Path, tool: s
     pages = [stamp.sub(b"", (run.out / "index.html").read_bytes()) for run in runs]
     assert pages[0] == pages[1]
     for entry in cache.rglob("*.json"):
-        assert json.loads(entry.read_text(encoding="utf-8"))["cache_schema"] == 1
+        assert json.loads(entry.read_text(encoding="utf-8"))["cache_schema"] == CACHE_SCHEMA
     assert m.leftovers(cache, *(run.out for run in runs)) == []
 
 

@@ -2,7 +2,8 @@
 
 - :mod:`.loader`: :class:`ModelLoader` (memo -> snapshot -> cache -> worker) and the one-call
   :func:`load_graph`;
-- :mod:`.cache`: the content-addressed disk cache (keys free of absolute paths);
+- :mod:`.cache`: the content-addressed disk cache (keys free of absolute paths; a few
+  versions per key, one per state of its sources);
 - :mod:`.snapshot`: one readable JSON file per spec, committed with the docs;
 - :mod:`.revision`: a diff's reference, any spec or a file as committed in git
   (``git:REV:PATH``, ``git:REV``).

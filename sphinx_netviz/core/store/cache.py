@@ -5,11 +5,18 @@ options (input shape...), the installed framework versions (read from package me
 by importing them) and the extractor and IR versions. Not by where the project lies nor by
 ``sys.path``: a project moved to another folder, restored by CI at another path or built with
 one more ``PYTHONPATH`` entry keeps its warm entries. Each entry stores the fingerprints of
-the project source files the worker saw loaded, by *portable* path (relative to the project
-or to a ``sys.path`` entry, :mod:`.sources`) and SHA-256; a lookup re-hashes those files,
-resolved against the *current* project, and returns the IR only if all still match. That
-check is also what keeps two projects with the same spec apart (their sources differ), and it
-needs neither the worker nor the framework, which is what makes a warm docs build fast.
+the spec's project source files (the factory's module and the drawn classes' modules with
+their project imports, :mod:`..worker.imports`), by *portable* path (relative to the project
+or to a ``sys.path`` entry, :mod:`..worker.sources`) and SHA-256; a lookup re-hashes those
+files, resolved against the *current* project, and returns the IR only if all still match.
+That check is also what keeps two projects with the same spec apart (their sources differ),
+and it needs neither the worker nor the framework, which is what makes a warm docs build fast.
+
+A key keeps several *versions* side by side, one per distinct source list (at most
+:data:`MAX_VERSIONS`, least recently used evicted): ``ir/<key>/<version>.sources.json`` (the
+small file a lookup reads) and ``ir/<key>/<version>.graph.json``. So reverting an edit finds
+the version of before the edit, warm, and a branch switch back and forth stays warm too. The
+version is a hash of the fingerprints, never of a path: the same sources, the same file.
 
 Diagram entries are keyed by the diagram key (IR content hash + render options + renderer
 version) and hold the SVG documents.
@@ -28,17 +35,19 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..ir.graph import SCHEMA_VERSION, Graph
-from ..worker.sources import Fingerprint, changed_sources
+from ..worker.sources import Fingerprint, changed_sources, resolve_source, sha256_file
 
 __all__ = [
     "CACHE_SCHEMA",
     "EXTRACTOR_VERSION",
+    "MAX_VERSIONS",
     "DiskCache",
     "IrEntry",
     "default_cache_dir",
@@ -46,9 +55,14 @@ __all__ = [
     "ir_key",
 ]
 
-#: Layout version of cache entries; bump to invalidate every entry. (IR entries of the
-#: path-keyed era are unreachable anyway: their keys held the base dir and sys.path.)
-CACHE_SCHEMA = 1
+#: Layout version of cache entries; bump to invalidate every entry. (2: IR entries became
+#: folders of versions; the single ``ir/<key>.json`` files of 1 are never read again.)
+CACHE_SCHEMA = 2
+#: Versions of one IR key kept side by side (an edit, its revert, a branch or two); the least
+#: recently used beyond these are deleted when a new one is stored.
+MAX_VERSIONS = 4
+_SOURCES = ".sources.json"
+_GRAPH = ".graph.json"
 #: Bump when the extractor's output changes for the same model.
 EXTRACTOR_VERSION = "2"
 
@@ -133,6 +147,23 @@ def file_stamps(paths: Iterable[Path]) -> Stamps | None:
     return tuple(out)
 
 
+def _current(
+    sources: Sequence[tuple[str, str]],
+    base_dir: Path | None,
+    sys_path: Sequence[str],
+    digests: dict[str, str | None],
+) -> bool:
+    """:func:`sources_current` with a memo of digests by stored path (one lookup hashes a
+    file once, however many versions list it)."""
+    for rel, digest in sources:
+        if rel not in digests:
+            path = resolve_source(rel, base_dir, sys_path)
+            digests[rel] = None if path is None else sha256_file(path)
+        if digests[rel] != digest:
+            return False
+    return True
+
+
 def sources_current(
     sources: Sequence[tuple[str, str]],
     base_dir: Path | None = None,
@@ -144,7 +175,8 @@ def sources_current(
 
 
 class DiskCache:
-    """The cache directory: ``ir/<key>.json`` and ``svg/<key>.json``.
+    """The cache directory: ``ir/<key>/<version>.{sources,graph}.json`` and
+    ``svg/<key>.json``.
 
     ``root=None`` is a disabled cache (every lookup misses, stores do nothing).
     """
@@ -196,7 +228,11 @@ class DiskCache:
 
     def _write(self, section: str, key: str, data: dict[str, Any]) -> None:
         path = self._path(section, key)
-        if path is None:
+        if path is not None:
+            self._write_file(path, key, data)
+
+    def _write_file(self, path: Path, key: str, data: dict[str, Any]) -> None:
+        if self.root is None:
             return
         payload = dict(data, cache_schema=CACHE_SCHEMA, key=key)
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
@@ -216,32 +252,97 @@ class DiskCache:
                     Path(tmp).unlink()
 
     # -- IR -------------------------------------------------------------------------------
+    def _versions(self, key: str) -> list[tuple[int, Path]]:
+        """``(mtime_ns, <version>.sources.json)`` of ``key``'s versions, most recently used
+        first (ties by name: the order is deterministic)."""
+        folder = self._path("ir", key)
+        if folder is None:
+            return []
+        stamped = []
+        with contextlib.suppress(OSError):
+            for path in folder.with_suffix("").glob(f"*{_SOURCES}"):
+                with contextlib.suppress(OSError):
+                    stamped.append((-path.stat().st_mtime_ns, path.name, path))
+        return [(-neg, path) for neg, _, path in sorted(stamped)]
+
+    @staticmethod
+    def _mark_used(marker: Path, versions: list[tuple[int, Path]]) -> None:
+        """Make ``marker`` the most recently used version: its mtime is now, or just after
+        the newest one's (file clocks tick in milliseconds; the order must stay strict)."""
+        newest = max((stamp for stamp, path in versions if path != marker), default=0)
+        stamp = max(time.time_ns(), newest + 1)
+        with contextlib.suppress(OSError):
+            os.utime(marker, ns=(stamp, stamp))
+
+    def _read_file(self, path: Path, key: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("cache_schema") != CACHE_SCHEMA:
+            return None
+        return data if data.get("key") == key else None
+
     def get_ir(
         self, key: str, *, base_dir: Path | None = None, sys_path: Sequence[str] = ()
     ) -> IrEntry | None:
-        """The cached IR if present, well-formed and its source files (resolved against the
-        current ``base_dir`` and ``sys_path``) unchanged."""
-        data = self._read("ir", key)
-        if data is None:
-            return None
-        try:
-            graph = Graph.from_dict(data["graph"])
-            sources = tuple((str(p), str(h)) for p, h in data["sources"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        if not sources_current(sources, base_dir, sys_path):
-            return None
-        return IrEntry(graph=graph, sources=sources)
+        """The newest cached IR of ``key`` whose source files (resolved against the current
+        ``base_dir`` and ``sys_path``) are all unchanged, or None.
+
+        Several versions of one key live side by side (an edit and its revert are both
+        warm); each file is hashed at most once per lookup, however many versions list it.
+        The version found becomes the most recently used one."""
+        digests: dict[str, str | None] = {}
+        versions = self._versions(key)
+        for _, marker in versions:
+            data = self._read_file(marker, key)
+            if data is None:
+                continue
+            try:
+                sources = tuple((str(p), str(h)) for p, h in data["sources"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if not _current(sources, base_dir, sys_path, digests):
+                continue
+            graph_data = self._read_file(
+                marker.with_name(marker.name[: -len(_SOURCES)] + _GRAPH), key
+            )
+            try:
+                graph = Graph.from_dict(graph_data["graph"]) if graph_data else None
+            except (KeyError, TypeError, ValueError):
+                graph = None
+            if graph is None:
+                continue  # a version without its graph is a miss for that version only
+            self._mark_used(marker, versions)
+            return IrEntry(graph=graph, sources=sources)
+        return None
 
     def put_ir(
         self, key: str, graph: Graph, sources: Sequence[tuple[str, str]], *, spec: str = ""
     ) -> None:
-        """Store an IR with the (portable) fingerprints of the files it depends on."""
-        self._write(
-            "ir",
-            key,
-            {"spec": spec, "graph": graph.to_dict(), "sources": [list(s) for s in sources]},
+        """Store an IR with the (portable) fingerprints of the files it depends on, as the
+        version of ``key`` those fingerprints name; keep the :data:`MAX_VERSIONS` most
+        recently used versions of ``key``.
+
+        The graph is written first and the small sources file last: a reader that finds the
+        sources file finds the graph too. No index file, so concurrent writers cannot lose
+        each other's versions (only eviction, which ignores files already gone)."""
+        folder = self._path("ir", key)
+        if folder is None:
+            return
+        folder = folder.with_suffix("")
+        listed = [list(s) for s in sorted(sources)]
+        version = hashlib.sha256(json.dumps(listed).encode("utf-8")).hexdigest()[:32]
+        marker = folder / f"{version}{_SOURCES}"
+        self._write_file(
+            folder / f"{version}{_GRAPH}", key, {"spec": spec, "graph": graph.to_dict()}
         )
+        self._write_file(marker, key, {"spec": spec, "sources": listed})
+        self._mark_used(marker, self._versions(key))
+        for _, old in self._versions(key)[MAX_VERSIONS:]:
+            for path in (old, old.with_name(old.name[: -len(_SOURCES)] + _GRAPH)):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     # -- diagrams -------------------------------------------------------------------------
     def get_diagram(self, key: str) -> dict[str, Any] | None:

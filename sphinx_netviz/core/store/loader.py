@@ -43,7 +43,8 @@ __all__ = ["LoadedModel", "ModelLoader", "default_cache_dir", "load_graph"]
 class LoadedModel:
     """A graph and what it was made from.
 
-    ``sources`` are the project source files the import loaded (plus the model file for
+    ``sources`` are the spec's project source files (its factory's module and the drawn
+    classes' modules with their project imports, :mod:`..worker.imports`; the model file for
     file specs); adapters register them as dependencies so an edit triggers a rebuild.
     """
 
@@ -117,9 +118,9 @@ class ModelLoader:
         self._on_warning = on_warning
         self._snapshot_write_failed = False
         self._worker = WorkerClient(sys_path=self.sys_path, base_dir=self.base_dir)
-        # Files the running worker has imported, with the hash it saw: if one changes (an
-        # edit under ``mkdocs serve``), the worker's module is stale and must be restarted.
-        self._worker_sources: dict[str, str] = {}
+        #: Graphs the worker extracted for this loader (a cache or snapshot answer is none):
+        #: what a build reports, and what tests of staleness count.
+        self.extractions = 0
         # Graphs this loader already returned, with their sources' stat stamps: a page with
         # several diagrams of one model (or a serve rebuild) skips re-reading and re-hashing.
         self._memo: dict[str, tuple[LoadedModel, Stamps]] = {}
@@ -183,9 +184,10 @@ class ModelLoader:
             if not parsed.path.is_file():
                 raise ExtractionError(missing_file(parsed))
         key = self._key(parsed, input_shape, extract)
-        if self._worker_sources and not sources_current(sorted(self._worker_sources.items())):
+        # A file the running worker imported was edited (``mkdocs serve``, or an edit between
+        # two specs): its module object is stale, so the worker must start afresh.
+        if self._worker.loaded and not sources_current(sorted(self._worker.loaded.items())):
             self._worker.restart()
-            self._worker_sources.clear()
         result = self._worker.request(
             parsed.text,
             input_shape=input_shape,
@@ -199,7 +201,7 @@ class ModelLoader:
             raise ExtractionError(
                 f"model spec {parsed.text!r}: the worker returned an unreadable graph ({exc})"
             ) from None
-        self._worker_sources.update(dict(result.sources))
+        self.extractions += 1
         portable = relative_sources(result.sources, self.base_dir, self._anchors, keep_outside=True)
         self.cache.put_ir(key, graph, portable, spec=parsed.text)
         self._snapshot(parsed, input_shape, extract, graph, portable)

@@ -4,8 +4,10 @@
 - :mod:`.process`: spawning the child, the JSON-lines channel, its last words;
 - :mod:`.child`: the child's entry point (``python -m sphinx_netviz.core.worker.child``);
 - :mod:`.memory`: the memory cap and why it is ``RLIMIT_DATA``;
-- :mod:`.files`: which files are the user's project; :mod:`.sources`: source fingerprints
-  that survive a move (project-relative paths and hashes).
+- :mod:`.files`: which files are the user's project; :mod:`.imports`: which of them are a
+  spec's sources (its factory's and drawn classes' modules with their project imports, read
+  from the code); :mod:`.sources`: source fingerprints that survive a move
+  (project-relative paths and hashes).
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ imports nothing but the standard library and netviz's framework-free core, then 
 each request imports what it needs (Keras on its configured backend, torch, ...) and nothing
 else; a Keras-on-JAX build never loads TensorFlow.
 
-Per request the child reports the *project* source files the import loaded, with their
-SHA-256, so the cache can tell later, without any worker, whether the IR is still valid.
+Per request the child reports the spec's *sources* with their SHA-256 (the project files its
+factory and drawn classes come from, :mod:`.imports`), so the cache and the snapshots can
+tell later, without any worker, whether the IR is still valid; and, separately, the project
+files it has imported since its last reply (``loaded``), so the client can restart it when
+one of them is edited.
 """
 
 from __future__ import annotations
@@ -27,58 +30,41 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from ..ir.errors import NetvizError
-from .files import file_sha256, is_project_file
+from .files import file_sha256
+from .imports import project_file, spec_sources
 from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
 from .process import CONFIG_ENV
 
 __all__ = ["main"]
 
 _E = TypeVar("_E", bound=BaseException)
-_OWN_PACKAGES = frozenset({"sphinx_netviz", "mkdocs_netviz"})
-#: netviz's own source folders: this module also runs as ``__main__`` (and multiprocessing
-#: aliases it as ``__mp_main__``), which the package names above do not catch.
-_OWN_DIRS = tuple(
-    str(Path(__file__).resolve().parents[3] / name) + os.sep for name in sorted(_OWN_PACKAGES)
-)
 
 
-class _Fingerprints:
-    """Which project files each imported module brought in (the worker outlives imports)."""
+class _Loaded:
+    """The project files this process has imported, each hashed once when first seen.
+
+    Not a diagram's sources (:mod:`.imports` computes those, independent of the worker's
+    history): the client keeps these to restart the worker when one of them is edited, so
+    that no stale module object ever answers a request."""
 
     def __init__(self) -> None:
-        self.by_module: dict[str, frozenset[str]] = {}
+        self.checked: set[str] = set()
+        self.files: dict[str, str] = {}
 
-    @staticmethod
-    def files(names: set[str]) -> set[str]:
-        found: set[str] = set()
-        for name in names:
-            if name.split(".")[0] in _OWN_PACKAGES:
-                continue  # netviz itself (possibly an editable install) is not the project
-            module = sys.modules.get(name)
-            file = getattr(module, "__file__", None)
-            if not file:
+    def new(self) -> list[list[str]]:
+        """``[path, sha256]`` of project files imported since the last call."""
+        fresh: list[list[str]] = []
+        for name in [n for n in list(sys.modules) if n not in self.checked]:
+            self.checked.add(name)
+            origin = getattr(sys.modules.get(name), "__file__", None)
+            if not origin or not project_file(origin):
                 continue
-            path = os.path.realpath(file)
-            if path.endswith((".pyc", ".pyo")):
-                continue
-            if path.startswith(_OWN_DIRS):
-                continue
-            if Path(path).is_file() and is_project_file(path):
-                found.add(path)
-        return found
-
-    def record(self, new_modules: set[str]) -> set[str]:
-        batch = frozenset(self.files(new_modules))
-        for name in new_modules:
-            self.by_module[name] = self.by_module.get(name, frozenset()) | batch
-        return set(batch)
-
-    def of(self, module: str) -> set[str]:
-        files: set[str] = set()
-        parts = module.split(".")
-        for i in range(1, len(parts) + 1):
-            files |= self.by_module.get(".".join(parts[:i]), frozenset())
-        return files
+            path = os.path.realpath(origin)
+            if path not in self.files:
+                with contextlib.suppress(OSError):
+                    self.files[path] = file_sha256(Path(path))
+                    fresh.append([path, self.files[path]])
+        return sorted(fresh)
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
@@ -167,7 +153,7 @@ def _missing_framework(spec: object, exc: BaseException) -> str | None:
     )
 
 
-def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
+def _handle(request: dict[str, Any]) -> dict[str, Any]:
     from ..extract.factory import extract_spec
     from ..ir.spec import parse_spec
 
@@ -175,21 +161,15 @@ def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
     base = request.get("base_dir")
     shape = request.get("input_shape")
     spec = parse_spec(text, Path(base) if base else None)
-    before = set(sys.modules)
-    try:
-        graph = extract_spec(
-            spec,
-            tuple(shape) if shape is not None else None,
-            input_dtype=request.get("input_dtype"),
-        )
-    finally:
-        new = set(sys.modules) - before
-        files = prints.record(new)
-        if spec.module is not None:
-            files |= prints.of(spec.module)
-            prints.by_module[spec.module] = prints.by_module.get(
-                spec.module, frozenset()
-            ) | frozenset(files)
+    graph = extract_spec(
+        spec,
+        tuple(shape) if shape is not None else None,
+        input_dtype=request.get("input_dtype"),
+    )
+    # The factory's module and every drawn class's module, with their project imports:
+    # the same list whatever this worker extracted before (see .imports).
+    roots = [spec.module or "", *sorted({node.module for node in graph.nodes if node.module})]
+    files = spec_sources(roots)
     if spec.path is not None:
         files.add(str(spec.path))
     sources = []
@@ -199,11 +179,11 @@ def _handle(request: dict[str, Any], prints: _Fingerprints) -> dict[str, Any]:
     return {"ok": True, "graph": graph.to_dict(), "sources": sources}
 
 
-def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[str, Any]:
+def _answer(request: dict[str, Any], limit: int) -> dict[str, Any]:
     """One reply; every failure becomes one line naming the spec."""
     spec = request.get("spec")
     try:
-        return _handle(request, prints)
+        return _handle(request)
     except BaseException as exc:  # anything still gets one line naming the spec
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -230,22 +210,17 @@ def _answer(request: dict[str, Any], prints: _Fingerprints, limit: int) -> dict[
         return {"ok": False, "error": line, "type": "ExtractionError"}
 
 
-def _preload(request: dict[str, Any], prints: _Fingerprints) -> None:
+def _preload(request: dict[str, Any]) -> None:
     """Import a factory module ahead of its request (no reply): its framework's import then
-    overlaps with the docs tool's reading. The files it loads are fingerprinted under its
-    name, so the request still reports them; failures are left for the request to report."""
+    overlaps with the docs tool's reading. Failures are left for the request to report."""
     name = request.get("module")
     if not isinstance(name, str) or not name or name in sys.modules:
         return
-    before = set(sys.modules)
     try:
         importlib.import_module(name)
     except BaseException as exc:  # the request will say what went wrong, naming the spec
         if isinstance(exc, KeyboardInterrupt):
             raise
-    finally:
-        files = prints.record(set(sys.modules) - before)
-        prints.by_module[name] = prints.by_module.get(name, frozenset()) | frozenset(files)
 
 
 def _probe(request: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +258,7 @@ def main() -> int:
         channel_out.write(json.dumps(message, sort_keys=True).encode("utf-8") + b"\n")
         channel_out.flush()
 
-    prints = _Fingerprints()
+    loaded = _Loaded()
     send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0]})
     for line in iter(channel_in.readline, b""):
         try:
@@ -298,7 +273,7 @@ def main() -> int:
             sys.stderr.flush()
             os._exit(0)
         if request.get("op") == "preload":
-            _preload(request, prints)
+            _preload(request)
             continue
         if request.get("op") == "probe":
             reply = _probe(request)
@@ -307,7 +282,8 @@ def main() -> int:
             if isinstance(wanted, int) and wanted != limit:
                 limit = wanted
                 apply_memory_limit(limit)
-            reply = _answer(request, prints, limit)
+            reply = _answer(request, limit)
+            reply["loaded"] = loaded.new()
         reply["id"] = request.get("id")
         send(reply)
     return 0

@@ -35,7 +35,9 @@ __all__ = ["CONFIG_ENV", "WorkerClient", "WorkerResult", "file_sha256", "is_proj
 
 @dataclass(frozen=True)
 class WorkerResult:
-    """One answered request: the IR as a JSON object and the sources it depends on."""
+    """One answered request: the IR as a JSON object and the sources it depends on (the
+    factory's module and the drawn classes' modules with their project imports, whatever the
+    worker extracted before: :mod:`.imports`)."""
 
     graph: dict[str, Any]
     sources: tuple[tuple[str, str], ...]  # (absolute path, sha256)
@@ -170,6 +172,7 @@ class WorkerClient(WorkerProcess):
             ) from None
         if reply is None:
             raise self._died(spec)
+        self.loaded.update((str(p), str(h)) for p, h in reply.get("loaded", ()))
         if reply.get("restart"):
             self.restart()  # e.g. after a MemoryError: the child's state is suspect
         if not reply.get("ok"):

@@ -78,6 +78,9 @@ class WorkerProcess:
         self._lock = threading.Lock()
         self._next_id = 0
         self.starts = 0  # how many processes were started (tests and benchmarks read it)
+        #: Project files the running child has imported, by absolute path, with the SHA-256
+        #: it saw (from its replies): if one changes, the child holds a stale module.
+        self.loaded: dict[str, str] = {}
         self._owner_pid = os.getpid()
         self._request_lock = threading.Lock()
         _LIVE.add(self)
@@ -116,6 +119,7 @@ class WorkerProcess:
 
     def _spawn(self) -> None:
         self._lines = queue.Queue()
+        self.loaded = {}
         self._stderr_tail.clear()
         self._stderr_size = 0
         cwd = (

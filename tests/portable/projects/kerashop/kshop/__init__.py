@@ -1,0 +1,1 @@
+"""A small Keras project, documented with MkDocs (Material) as a new user would."""

@@ -1,0 +1,4 @@
+"""Sizes shared by the dense models."""
+
+HIDDEN = 64
+CLASSES = 10
