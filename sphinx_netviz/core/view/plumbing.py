@@ -60,30 +60,33 @@ def fold_plumbing(vg: VGraph, show: frozenset[str] = frozenset()) -> None:
 
 def _down(vg: VGraph, node_id: str, marked: set[str]) -> str | None:
     """The one consumer a run of plumbing from ``node_id`` leads to, if it leads to one."""
-    seen = {node_id}
-    current = node_id
-    while len(vg.succ[current]) == 1 and current not in vg.outputs:
-        (current,) = vg.succ[current]
-        if current not in marked:
-            return current
-        if current in seen:
-            return None
-        seen.add(current)
-    return None
+    return _walk(vg, node_id, marked, forward=True)
 
 
 def _up(vg: VGraph, node_id: str, marked: set[str]) -> str | None:
     """The producer a run of plumbing ending at ``node_id`` starts from (first inputs)."""
+    return _walk(vg, node_id, marked, forward=False)
+
+
+def _walk(vg: VGraph, node_id: str, marked: set[str], *, forward: bool) -> str | None:
+    """Follow the run from ``node_id`` (forward: through single consumers, never past a
+    graph output; backward: through first inputs) to its first node that is no plumbing."""
     seen = {node_id}
     current = node_id
-    while vg.pred[current]:
-        current = vg.pred[current][0]
+    while True:
+        if forward:
+            if len(vg.succ[current]) != 1 or current in vg.outputs:
+                return None
+            (current,) = vg.succ[current]
+        else:
+            if not vg.pred[current]:
+                return None
+            current = vg.pred[current][0]
         if current not in marked:
             return current
         if current in seen:
             return None
         seen.add(current)
-    return None
 
 
 def _fold_into(vg: VGraph, node_id: str, target: str) -> None:
