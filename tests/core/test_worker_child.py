@@ -14,7 +14,7 @@ import pytest
 
 from sphinx_netviz.core.ir.errors import ExtractionError
 from sphinx_netviz.core.worker.client import WorkerClient
-from sphinx_netviz.core.worker.memory import DEFAULT_MEMORY_LIMIT
+from sphinx_netviz.core.worker.memory import DEFAULT_MEMORY_LIMIT, data_in_use, near_the_cap
 from tests.helpers import write_shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +68,28 @@ def test_factory_over_the_cap_fails_alone_and_the_worker_restarts() -> None:
         # The next request gets a fresh worker, under the cap last asked for.
         assert _cap_of(worker) == str(1024**3)
         assert worker.starts == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmData is Linux's")
+def test_a_worker_left_near_its_cap_is_restarted() -> None:
+    """A heap that grew to most of the cap stays grown; the next request would die in native
+    code, so the worker is replaced after the request that left it there, not after a crash."""
+    with WorkerClient(sys_path=[str(ROOT)]) as worker:
+        with pytest.raises(ExtractionError, match="holding 16 MiB"):
+            worker.request("tests.zoo.probes:hold(16)", memory_limit=512 * 1024**2)
+        assert worker.started and worker.starts == 1  # far from the cap: kept
+        with pytest.raises(ExtractionError, match="holding 440 MiB"):
+            worker.request("tests.zoo.probes:hold(440)")
+        assert not worker.started  # past 80 % of 512 MiB: stopped after its reply
+        assert _cap_of(worker) == str(512 * 1024**2)
+        assert worker.starts == 2
+
+
+def test_near_the_cap_rule() -> None:
+    assert near_the_cap(1000, used=801) and not near_the_cap(1000, used=800)
+    assert not near_the_cap(0, used=10**12)  # no cap, no restart
+    used = data_in_use()
+    assert used is None or used > 0
 
 
 def test_worker_dying_of_memory_names_the_limit(tmp_path: Path) -> None:

@@ -26,3 +26,13 @@ def hog(gib: int = 8) -> object:
 
     buffer = np.zeros(gib * 1024**3, dtype=np.uint8)
     return buffer.nbytes
+
+
+_HELD: list[bytearray] = []
+
+
+def hold(mib: int) -> object:
+    """Keep ``mib`` MiB mapped in the worker for good (a factory's cache, a heap that grew),
+    then fail: the worker's next life is what the test looks at."""
+    _HELD.append(bytearray(mib * 1024**2))
+    raise RuntimeError(f"holding {mib} MiB")

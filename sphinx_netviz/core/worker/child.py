@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from ..ir.errors import NetvizError
 from .files import file_sha256
 from .imports import project_file, spec_sources
-from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size
+from .memory import DEFAULT_MEMORY_LIMIT, apply_memory_limit, format_size, near_the_cap
 from .process import CONFIG_ENV
 
 __all__ = ["main"]
@@ -284,6 +284,8 @@ def main() -> int:
                 apply_memory_limit(limit)
             reply = _answer(request, limit)
             reply["loaded"] = loaded.new()
+            if near_the_cap(limit):  # left near its cap, it would die in native code next
+                reply["restart"] = True
         reply["id"] = request.get("id")
         send(reply)
     return 0

@@ -15,7 +15,8 @@ corrupt the channel. The parent drains the child's stderr continuously (keeping 
 for error messages), so megabytes of output cannot fill a pipe and deadlock.
 
 The child runs under a memory cap (:mod:`.memory`, option ``memory-limit``); a request that
-exceeds it fails with a message naming the spec and the limit, and the worker is restarted.
+exceeds it fails with a message naming the spec and the limit, and the worker is restarted;
+so is a worker that holds most of its cap after a request (:func:`.memory.near_the_cap`).
 """
 
 from __future__ import annotations

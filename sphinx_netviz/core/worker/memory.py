@@ -34,14 +34,19 @@ where the :mod:`resource` module is missing (Windows) there is no cap.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..options.schema import DEFAULT_MEMORY_LIMIT
 from ..options.values import format_size, parse_size
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
+    "RESTART_FRACTION",
     "apply_memory_limit",
+    "data_in_use",
     "format_size",
     "looks_out_of_memory",
+    "near_the_cap",
     "parse_size",
 ]
 
@@ -78,6 +83,37 @@ def apply_memory_limit(size: int) -> bool:
     except (ValueError, OSError):
         return False
     return True
+
+
+#: The share of the cap a worker may hold between requests before it is restarted.
+#: Why: glibc keeps a heap that grew (a CPU retry of a big model, a factory's caches), and a
+#: worker left just under its cap dies in native code on the next allocation (a segfault in a
+#: framework's C code, not a ``MemoryError``): measured in the Hugging Face registry sweep,
+#: where ``efficientnet``'s CPU retry left VmData at the 4 GiB cap and the next six models
+#: crashed. A fresh worker costs a framework import (seconds); a crash costs a diagram.
+RESTART_FRACTION = 0.8
+
+
+def data_in_use() -> int | None:
+    """The bytes this process has mapped that the cap counts (``VmData`` on Linux), or
+    ``None`` where that is not known."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def near_the_cap(limit: int, used: int | None = None) -> bool:
+    """True when a worker under ``limit`` (0: none) holds more than
+    :data:`RESTART_FRACTION` of it."""
+    if limit <= 0:
+        return False
+    used = data_in_use() if used is None else used
+    return used is not None and used > RESTART_FRACTION * limit
 
 
 def looks_out_of_memory(text: str) -> bool:
