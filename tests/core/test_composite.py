@@ -22,6 +22,8 @@ from tests.zoo import papers  # noqa: E402
 
 from .irgraphs import check_scene, conservation  # noqa: E402
 
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
 
 def _svg_facts(svg: str) -> tuple[list[ET.Element], list[str], list[str]]:
     """(drawn glyphs standing for IR nodes, group data-counts, every text and title)."""
@@ -145,8 +147,17 @@ def test_cross_attention_reads_the_encoder_output_once_per_stack():
 def test_irregular_stacks_are_drawn_unfolded_where_they_differ(factory):
     graph = extract_model(factory(4))
     for opts in ({}, {"expand_nested": True}):
-        _glyphs, counts, _ = _svg_facts(render(graph, **opts).svg)
+        svg = render(graph, **opts).svg
+        _glyphs, counts, _ = _svg_facts(svg)
         assert "4" not in counts, (factory.__name__, opts)
+        # A run of blocks beside a lone block of the same class: one legend entry explains
+        # both (it was listed twice, the same name with the same inside).
+        names = [
+            [t.text for t in item.iter(f"{SVG_NS}text")][-1]
+            for item in ET.fromstring(svg).iter(f"{SVG_NS}g")
+            if item.get("class") == "nv-legend-item"
+        ]
+        assert len(names) == len(set(names)), names
         prep = prepare(graph, resolve_options(opts))
         accounted, total = conservation(prep)
         assert accounted == total

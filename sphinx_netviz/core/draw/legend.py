@@ -254,12 +254,14 @@ def build_legend(
             manual_labels.setdefault(n.manual, vg.manual_members[n.id])
     items: list[LegendEntry] = []
     named: dict[str, LegendEntry] = {}
+    explained: dict[str, VGraph] = {}  # composite entries by label, with their composition
     for t in types:
         if t in manual_labels:
             continue
         inside = vg.compositions.get(t)
         if inside is not None:  # a composite layer or nested model: "glyph = its members"
             items.append(_group_entry(t, t, _mini_manual(inside, options)))
+            explained[t] = inside
             continue
         shown = display_type(t)  # one entry per type, whatever framework or route wrote it
         if shown in named:
@@ -278,6 +280,8 @@ def build_legend(
         if d.sub is None:
             members = [vg.nodes[n] for n in walk_leaves(d.body)]
         one = vg.composition_of(members)
+        if one is not None and explained.get(d.label) is one:
+            continue  # a run of a composite also drawn alone: its entry explains both
         if one is not None:  # a run of one composite layer: draw what the layer is made of
             mini = _mini_manual(one, options)
         elif d.sub is not None:
