@@ -265,6 +265,34 @@ def test_live_module_on_cpu_is_left_as_it_was() -> None:
     assert not model._forward_hooks and not model.blocks[0][0]._forward_pre_hooks
 
 
+class _BiasAdd(torch.nn.Module):
+    """An op that reads a parameter and a buffer directly (not through a leaf module)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.proj = torch.nn.Linear(4, 8)
+        self.bias = torch.nn.Parameter(torch.zeros(8))
+        self.register_buffer("scale", torch.ones(3, 8))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (self.proj(x) + self.bias).unsqueeze(1) * self.scale
+
+
+@pytest.mark.parametrize("device", ["cpu", "meta"])
+def test_weights_read_by_ops_keep_every_axis(device: str) -> None:
+    """Activations lose their batch axis in the IR; a parameter or buffer has none to lose."""
+    from sphinx_netviz.core.extract.base import ExtractRequest
+    from sphinx_netviz.core.extract.torch.module import EXTRACTOR
+
+    with torch.device(device):
+        model = _BiasAdd()
+    graph = EXTRACTOR.extract(model, ExtractRequest("live", example_inputs=torch.zeros(2, 4)))
+    by_type = {n.type: n for n in graph.nodes}
+    assert by_type["Add"].input_shapes == ((8,), (8,))
+    assert by_type["Multiply"].input_shapes == ((1, 8), (3, 8))
+    assert by_type["Multiply"].output_shapes == ((3, 8),)
+
+
 def test_worker_end_to_end_and_render() -> None:
     graph = load_graph(f"{Z}:resnet_like", input_shape="3,64,64", cache_dir=None)
     assert graph.meta["device"] == "meta"

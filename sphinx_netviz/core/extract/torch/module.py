@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Bumped when the IR this route writes changes for the same module (part of cache keys).
-TORCH_EXTRACTOR_VERSION = "2"
+TORCH_EXTRACTOR_VERSION = "3"
 
 #: What the fake-tensor trace's own exceptions mean, in the words a plain meta run used.
 META_MESSAGES: dict[str, str] = {

@@ -106,6 +106,16 @@ class Recorder:
         self.inputs: list[str] = []
         self.outputs: list[str] = []
         self.notes: list[str] = []  # modules traced on the CPU within a meta trace
+        # Weights carry no batch axis: an op reading one (``x + self.bias``) records its whole
+        # shape, where activations lose their first axis (:meth:`_shape`).
+        self.weights = {id(t) for t in (*root.parameters(), *root.buffers())}
+
+    def _shape(self, tensor: Any) -> Shape:
+        """A tensor's shape as the IR records it: without the batch axis, unless it is one
+        of the model's parameters or buffers."""
+        if id(tensor) in self.weights:
+            return tuple(int(d) for d in tensor.shape)
+        return shape_of(tensor)
 
     # -- ids ---------------------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
@@ -196,7 +206,7 @@ class Recorder:
             category=module_category(type(module).__name__, leaf=leaf),
             parent=self._current_parent,
             path=self._path,
-            input_shapes=tuple(shape_of(t) for t in tensors),
+            input_shapes=tuple(self._shape(t) for t in tensors),
             params=params_of(module),
             config=config_of(module),
             key=key,
@@ -270,7 +280,7 @@ class Recorder:
         dim = kwargs.get("dim")
         if isinstance(dim, int):
             config["dim"] = dim
-        in_shapes = tuple(shape_of(t) for t in ins)
+        in_shapes = tuple(self._shape(t) for t in ins)
         out_shapes = tuple(shape_of(t) for t in outs)
         kind = layer_type(name, in_shapes, out_shapes)
         layout = data_format(kind)
