@@ -44,7 +44,7 @@ NS = "{http://www.w3.org/2000/svg}"
 FACTORY = "tests.zoo.hf_registry:build"
 
 #: The fast subset (``make test`` runs these through tests/core/test_hf_sweep.py).
-FAST = ("bert", "gpt2", "llama", "t5", "bart", "vit", "hubert")
+FAST = ("bert", "gpt2", "llama", "t5", "bart", "vit", "hubert", "gemma2")
 
 #: Seconds one CPU forward pass may take before the architecture is marked as failed.
 CPU_LIMIT = 60

@@ -293,6 +293,32 @@ def test_weights_read_by_ops_keep_every_axis(device: str) -> None:
     assert by_type["Multiply"].output_shapes == ((3, 8),)
 
 
+class _MaskedLookup(torch.nn.Module):
+    """A boolean mask made additive with constants (mask plumbing), and a functional
+    embedding lookup of integer ids in a weight (a layer, though its traced input is ints)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = torch.nn.Parameter(torch.zeros(10, 8))
+        self.proj = torch.nn.Linear(8, 8)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        bias = torch.where(mask.bool(), 0.0, float("-inf"))
+        x = torch.nn.functional.embedding(ids, self.table)
+        return self.proj(x) + bias.unsqueeze(-1)
+
+
+def test_mask_arithmetic_with_constants_is_plumbing() -> None:
+    from sphinx_netviz.core.extract.base import ExtractRequest
+    from sphinx_netviz.core.extract.torch.module import EXTRACTOR
+
+    inputs = (torch.zeros(1, 5, dtype=torch.long), torch.ones(1, 5, dtype=torch.long))
+    graph = EXTRACTOR.extract(_MaskedLookup(), ExtractRequest("live", example_inputs=inputs))
+    roles = {n.type: n.role for n in graph.nodes}
+    assert roles["Where"] == "plumbing"
+    assert roles["Embedding"] == "" and roles["Add"] == ""
+
+
 def test_worker_end_to_end_and_render() -> None:
     graph = load_graph(f"{Z}:resnet_like", input_shape="3,64,64", cache_dir=None)
     assert graph.meta["device"] == "meta"

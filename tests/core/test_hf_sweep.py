@@ -1,6 +1,7 @@
 """The fast subset of the Hugging Face registry sweep (``make bench`` runs the whole registry).
 
-BERT, GPT-2, Llama, T5, BART, ViT and HuBERT are built from small configs
+BERT, GPT-2, Llama, T5, BART, ViT, HuBERT and Gemma 2 (layers that alternate sliding and full
+attention masks) are built from small configs
 (``tests/zoo/hf_registry.py``), run once on the CPU, then drawn through the loader a docs
 build uses (factory spec, worker, meta device) and measured from the SVG. What holds today is
 asserted; the known gaps of issue 18 are strict ``xfail``s with their reason, so each one

@@ -286,7 +286,14 @@ class Recorder:
         layout = data_format(kind)
         if layout is not None:
             config["data_format"] = layout
-        numeric = any(t.dtype.is_floating_point or t.dtype.is_complex for t in (*ins, *outs))
+        # Arithmetic on values: a floating-point tensor traced from the inputs, or a weight.
+        # Constants do not count: ``torch.where(mask, 0.0, min)`` turns a boolean mask into an
+        # additive one, which is mask plumbing, not a layer of the model.
+        numeric = any(
+            (t.dtype.is_floating_point or t.dtype.is_complex)
+            and (id(t) in scope.producers or id(t) in self.weights)
+            for t in ins
+        )
         self.calls.append(
             _Call(
                 id=node_id,
