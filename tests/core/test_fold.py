@@ -16,7 +16,7 @@ from sphinx_netviz.core.ir.graph import Edge, Graph, Node
 from sphinx_netviz.core.options.schema import resolve_options
 
 from . import irgraphs
-from .irgraphs import conservation
+from .irgraphs import check_scene, conservation
 
 SEQ = (None, 16)
 
@@ -108,6 +108,35 @@ def test_blocks_reading_a_mask_fold_into_one_glyph_named_after_their_class(opts)
     group = next(g for g in prep.scene.glyphs if g.kind == "group")
     from_mask = [p for p in prep.scene.paths if p.source == "mask"]
     assert [p.target for p in from_mask] == [group.id]
+
+
+def _two_towers(layers: int = 3, image_layers: int = 12) -> Graph:
+    """``bert_like`` beside a longer image tower (a chain of ``image_layers`` dense layers),
+    the two read together at the end, as in a CLIP or BLIP model."""
+    text = bert_like(layers)
+    nodes = list(text.nodes)
+    edges = list(text.edges)
+    nodes.append(Node("pixels", "pixels", "InputLayer", kind="input", output_shapes=((8,),)))
+    prev = "pixels"
+    for i in range(image_layers):
+        nid = f"image{i}"
+        kind = "Dense" if i % 2 == 0 else "ReLU"
+        nodes.append(Node(nid, nid, kind, input_shapes=((8,),), output_shapes=((8,),)))
+        edges.append(Edge(prev, nid, (8,)))
+        prev = nid
+    nodes.append(Node("logits", "logits", "Dot", input_shapes=((16,), (8,)), output_shapes=((1,),)))
+    edges += [Edge("pooler", "logits", (16,)), Edge(prev, "logits", (8,), 0, 1)]
+    return Graph("two_towers", tuple(nodes), tuple(edges), (*text.inputs, "pixels"), ("logits",))
+
+
+def test_blocks_of_the_shorter_tower_fold_too():
+    """The main path runs through the longer tower; the text tower's masked layers are a
+    region it does not cross, searched along a main path of their own."""
+    prep = _prep(_two_towers())
+    assert ("BertLayer", 3) in _groups(prep)
+    accounted, total = conservation(prep)
+    assert accounted == total
+    assert check_scene(prep.scene) == []
 
 
 def test_the_mask_edge_is_one_polyline_in_the_svg():

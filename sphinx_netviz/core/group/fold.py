@@ -135,30 +135,67 @@ def _round(
         return tree
     hard: set[str] = set()
     _opaque_nodes(tree, hard)
-    order = topo_order(vg)
-    topo = sorted(vg.nodes, key=order.__getitem__)
-    path = main_path(vg, topo)
+    path = set(_fold_along(vg, vg, mode, folds, labels, hard))
+    # A region the main path does not cross (the text tower of a two-tower model, beside the
+    # longer image tower) gets a main path of its own.
+    for region in _regions(tree):
+        if len(region) < 4 or path & set(region) or any(v not in vg.nodes for v in region):
+            continue
+        # With the tensors it reads and the layers that read it: a repeat's side inputs and
+        # the last repeat's consumers are then what they are in the whole graph.
+        inside = set(region)
+        rim = {u for v in region for u in (*vg.pred[v], *vg.succ[v]) if u not in inside}
+        nodes = [v for v in vg.nodes if v in inside or v in rim]
+        _fold_along(vg, vg.subgraph(nodes, "region"), mode, folds, labels, hard)
+    return tree
+
+
+def _regions(series: Series) -> list[list[str]]:
+    """The nodes of every opaque region of a decomposition, outermost first."""
+    out: list[list[str]] = []
+    for it in series.items:
+        if isinstance(it, Opaque):
+            out.append(list(it.nodes))
+        elif isinstance(it, Block):
+            for b in it.branches:
+                out.extend(_regions(b))
+    return out
+
+
+def _fold_along(
+    vg: VGraph,
+    graph: VGraph,
+    mode: str,
+    folds: list[Fold],
+    labels: dict[str, str],
+    hard: set[str],
+) -> list[str]:
+    """Find repeats along the main path of ``graph`` (``vg`` or one region of it) and
+    contract them in ``vg``; returns the main path."""
+    order = topo_order(graph)
+    topo = sorted(graph.nodes, key=order.__getitem__)
+    path = main_path(graph, topo)
     if len(path) < 4:
-        return tree
+        return path
     index = {v: j for j, v in enumerate(path)}
-    att = attach(vg, topo, index)
-    cross = crossings(vg, att, len(path))
+    att = attach(graph, topo, index)
+    cross = crossings(graph, att, len(path))
     marks = [
-        [len(vg.succ[v]) > 1 for v in path],
+        [len(graph.succ[v]) > 1 for v in path],
         [cross[k + 1] <= 2 for k in range(len(path))],
         [True] * len(path),
     ]
     # Adjacent repeats are searched under all three markings; the other rounds need one.
-    variants = signatures(vg, path, att, marks if mode == "runs" else marks[:1])
+    variants = signatures(graph, path, att, marks if mode == "runs" else marks[:1])
     sigs = variants[0]
     by_pos: dict[int, list[str]] = {}
     for v in topo:
         if v in att:
             by_pos.setdefault(att[v], []).append(v)
-    fan = [0] + [len(vg.succ[v]) for v in path]
+    fan = [0] + [len(graph.succ[v]) for v in path]
     if mode == "runs":
         edge = [
-            int(k > 0 and _parent(vg.nodes[path[k]]) != _parent(vg.nodes[path[k - 1]]))
+            int(k > 0 and _parent(graph.nodes[path[k]]) != _parent(graph.nodes[path[k - 1]]))
             for k in range(len(path))
         ]
         candidates = [r for variant in variants for r in runs(variant, cross, fan, edge)]
@@ -166,7 +203,7 @@ def _round(
     elif mode == "segments":
         found = segments(sigs, cross)
     else:  # "cells": checked by tangle.py, none repeats
-        found = [(a, b - a, 1) for a, b in cells(vg, path, by_pos, att, cross, hard)]
+        found = [(a, b - a, 1) for a, b in cells(graph, path, by_pos, att, cross, hard)]
     taken: list[tuple[int, int]] = []
     for s, p, count in found:
         lo, hi = s, s + p * count
@@ -184,7 +221,7 @@ def _round(
         if key not in labels:
             labels[key] = _label(vg, repeats[0])
         folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
-    return tree
+    return path
 
 
 def _foldable(vg: VGraph, repeats: list[list[str]], inside: set[str], hard: set[str]) -> bool:
