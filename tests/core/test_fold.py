@@ -152,6 +152,13 @@ def test_the_mask_edge_is_one_polyline_in_the_svg():
     assert [g.get("data-count") for g in groups] == ["6"]
     members = sum(int(g.get("data-members")) for g in groups)
     assert members == 6  # six BertLayer glyphs folded (closed composites)
+    # The tooltip lists one repeat and says so (an x6 glyph read "BertLayer x1").
+    title = groups[0].find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text is not None
+    lines = title.text.splitlines()
+    assert lines[0] == "BertLayer \u00d76: 6 layers"
+    assert "types (each of the 6 repeats): BertLayer \u00d71" in lines
+    assert "members (the first repeat): layer0" in lines
 
 
 def test_opened_blocks_count_their_internals_as_members():

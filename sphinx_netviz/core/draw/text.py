@@ -64,16 +64,20 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
         counts = Counter(m.type for m in sub.nodes.values())
         params = sum(m.node.params for m in sub.nodes.values() if m.node is not None)
         head = g.type + (f" \u00d7{g.count}" if g.count > 1 else "")
+        each = ""
         if g.count > 1:
             params *= g.count  # one repeat's members are listed; each repeat has its own
+            each = f" (each of the {g.count} repeats)"
         return "\n".join(
             [
                 f"{head}: {g.members} layers",
                 f"in {_shape_text(g.in_shape, dim_names)} "
                 f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
-                "types: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
+                f"types{each}: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
                 f"params: {params:,}",
-                "members: " + ", ".join(names[:24]) + (", \u2026" if len(names) > 24 else ""),
+                f"members{' (the first repeat)' if each else ''}: "
+                + ", ".join(names[:24])
+                + (", \u2026" if len(names) > 24 else ""),
             ]
         )
     if g.kind == "group":
