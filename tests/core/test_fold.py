@@ -300,3 +300,49 @@ def test_a_large_nested_backbone_stays_a_swatch_in_the_legend():
     items = [e for e in root.iter() if e.get("class") == "nv-legend-item"]
     backbone = [e for e in items if e.get("data-type") == "Functional"]
     assert [e.get("data-kind") for e in backbone] == ["type"]
+
+
+def _stages(widths: tuple[int, ...]) -> Graph:
+    """A chain of composite ``Stage`` nodes, each one ``Conv2d`` of the given width inside."""
+    nodes = [Node("x", "x", "InputLayer", kind="input", output_shapes=((8, 8, 3),))]
+    edges = []
+    prev, channels = "x", 3
+    for i, width in enumerate(widths):
+        sid, inner = f"stage{i}", f"stage{i}/conv"
+        shape_in, shape_out = (8, 8, channels), (8, 8, width)
+        nodes.append(
+            Node(
+                sid,
+                sid,
+                "Stage",
+                kind="composite",
+                input_shapes=(shape_in,),
+                output_shapes=(shape_out,),
+                model_inputs=(inner,),
+                model_outputs=(inner,),
+            )
+        )
+        nodes.append(
+            Node(
+                inner,
+                "conv",
+                "Conv2d",
+                input_shapes=(shape_in,),
+                output_shapes=(shape_out,),
+                parent=sid,
+                config={"out_channels": width},
+            )
+        )
+        edges.append(Edge(prev, sid, shape_in))
+        prev, channels = sid, width
+    return Graph("stages", tuple(nodes), tuple(edges), ("x",), (prev,))
+
+
+def test_group_match_config_tells_composites_apart_by_their_members_configs():
+    """``group-match: config`` compares what is inside a closed block too: BiT's stages of
+    one class but four widths were one ``BitStage x4``."""
+    wide = _stages((16, 32, 64))
+    same = _stages((16, 16, 16))
+    assert _groups(_prep(wide, depth=0)) == [("Stage", 3)]  # type: the Net2Vis default
+    assert _groups(_prep(wide, depth=0, group_match="config")) == []
+    assert _groups(_prep(same, depth=0, group_match="config")) == [("Stage", 3)]

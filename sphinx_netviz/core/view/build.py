@@ -141,7 +141,7 @@ def build_view(graph: Graph, options: Options, *, splits: bool = True) -> VGraph
     match_config = options.group_match == "config"
     layouts = channels_first_nodes(graph)  # the one layout rule (ir/layouts.py)
     drawn, drawn_out = layouts.drawn, layouts.drawn_out
-    structures = hierarchy_structures(graph)
+    structures = hierarchy_structures(graph, config_key if match_config else None)
     for n in nodes_list:
         vg.nodes[n.id] = VNode(
             id=n.id,

@@ -13,6 +13,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..ir.graph import Graph, Node
     from ..options.schema import Options
 
@@ -52,8 +54,10 @@ def opened(graph: Graph, levels: int | None) -> set[str]:
     return opened
 
 
-def structures(graph: Graph) -> dict[str, str]:
-    """A hash of each hierarchy node's internals (types and wiring, nested ones included)."""
+def structures(graph: Graph, config: Callable[[Node], str] | None = None) -> dict[str, str]:
+    """A hash of each hierarchy node's internals (types and wiring, nested ones included);
+    with ``config``, each member's configuration text too, so that two backbone stages of
+    one class but of different widths (BiT's four ``BitStage``) are not repeats."""
     children: dict[str, list[Node]] = defaultdict(list)
     for n in graph.nodes:
         if n.parent is not None:
@@ -76,4 +80,6 @@ def structures(graph: Graph) -> dict[str, str]:
             blob = "\n".join(lines).encode()
             out[n.id] = hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]
         label[n.id] = n.type + (":" + out[n.id] if n.id in out else "")
+        if config is not None and n.parent is not None:
+            label[n.id] += "|" + config(n)
     return out
