@@ -49,3 +49,20 @@ def test_hide_group_and_depth_resize_nothing_and_wraps_balance(label: str) -> No
         assert lint_by_rule(variant.svg, ["merge spikes"])["merge spikes"] == [], what
     wrapped = render(graph, wrap=700).svg
     assert lint_by_rule(wrapped, ["unbalanced rows"])["unbalanced rows"] == []
+
+
+def test_a_torch_unet_seen_through_fits_the_column_at_every_depth() -> None:
+    """``depth: auto`` opens a torch U-Net's containers: its default drawing, not the closed
+    one, is what decides that no rows fit and the glyphs narrow (it was 1,104 px wide, its
+    labels 8 px at an 800 px column); ``depth: 0`` keeps the same glyph sizes."""
+    pytest.importorskip("torch")
+    from sphinx_netviz.core.extract.base import ExtractRequest
+    from sphinx_netviz.core.extract.torch.module import EXTRACTOR
+    from tests.zoo import torch_models
+
+    model, example = torch_models.unet()
+    graph = EXTRACTOR.extract(model, ExtractRequest("unet", example_inputs=example))
+    default = render(graph).svg
+    assert lint_by_rule(default, ["labels under 9 px"])["labels under 9 px"] == []
+    closed = render(graph, depth=0).svg
+    assert resized_glyphs(default, closed, what="depth: 0") == []

@@ -81,14 +81,24 @@ def _prepare(
         return prep
     # wrap: auto. A model whose default drawing no rows fit into the column (a U-Net is one
     # block from end to end) is drawn with narrower glyphs and gaps. Whether is the model's
-    # to say, not this drawing's: hide, group and depth never resize what stays.
+    # to say, not this drawing's: hide, group and depth never resize what stays. The
+    # reference is the default drawing (``depth: auto`` sees through containers: a torch
+    # U-Net's closed drawing fits where its default one is 1,104 px wide).
+    default = type(options)()
     reference = replace(
-        options, hide=(), group="auto", groups=(), depth=0, expand_nested=False, fold_repeats=True
+        options,
+        hide=(),
+        group=default.group,
+        groups=(),
+        depth=default.depth,
+        expand_nested=default.expand_nested,
+        fold_repeats=default.fold_repeats,
     )
     fits = prep.scene.width <= auto_wrap_width()
-    if fits and not options.hide and not options.groups:
-        # This drawing shows at least what the reference shows (unfolded or deeper): if it
-        # fits, so does the reference, which need not be laid out.
+    as_deep = options.expand_nested or options.depth == default.depth
+    if fits and as_deep and not options.hide and not options.groups:
+        # This drawing shows at least what the reference shows (unfolded, as deep or
+        # deeper): if it fits, so does the reference, which need not be laid out.
         return prep
     if reference != options:
         fits = _lay(graph, reference, scale, diff, root).scene.width <= auto_wrap_width()
