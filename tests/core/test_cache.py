@@ -61,6 +61,18 @@ def test_framework_versions_from_metadata_only() -> None:
     assert "keras=3." in versions["keras-file"]
 
 
+def test_framework_versions_are_read_once_per_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept for the process (metadata scans cost a warm build a quarter of its time), but a
+    change of ``KERAS_BACKEND`` still gives another key."""
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    jax = framework_versions()
+    assert framework_versions() == jax and framework_versions() is not jax  # a copy
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    torch = framework_versions()
+    assert "backend=torch" in torch["keras"] and "backend=jax" in jax["keras"]
+    assert ir_key("m:f", versions=None) != ir_key("m:f", versions=jax)
+
+
 def test_hit_then_invalidated_by_source_edit(tmp_path: Path) -> None:
     src = tmp_path / "models.py"
     src.write_text("A = 1\n")
