@@ -12,7 +12,6 @@ stderr. Exit 0: all written; 1: some failed; 2: the project cannot be read this 
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 import tempfile
@@ -37,12 +36,9 @@ def _stderr_warnings() -> logging.Handler:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the project's diagrams into its snapshot folder; see the module docstring."""
-    parser = argparse.ArgumentParser(prog="python -m mkdocs_netviz.snapshots")
-    parser.add_argument("config", type=Path, help="the project's mkdocs.yml")
-    parser.add_argument("--dir", type=Path, default=None, help="snapshot folder")
-    parser.add_argument("--cache-dir", type=Path, default=None)
-    parser.add_argument("--no-cache", action="store_true")
-    args = parser.parse_args(argv)
+    from sphinx_netviz.core.adapter import collector_parser
+
+    args = collector_parser("mkdocs").parse_args(argv)
     try:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config

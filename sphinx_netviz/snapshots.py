@@ -14,7 +14,6 @@ cannot be read this way (no snapshot folder, Sphinx not installed).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -83,12 +82,9 @@ def _failed_requests(app: Sphinx, into: set[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the project's diagrams into its snapshot folder; see the module docstring."""
-    parser = argparse.ArgumentParser(prog="python -m sphinx_netviz.snapshots")
-    parser.add_argument("config", type=Path, help="the project's conf.py")
-    parser.add_argument("--dir", type=Path, default=None, help="snapshot folder")
-    parser.add_argument("--cache-dir", type=Path, default=None)
-    parser.add_argument("--no-cache", action="store_true")
-    args = parser.parse_args(argv)
+    from sphinx_netviz.core.adapter import collector_parser
+
+    args = collector_parser("sphinx").parse_args(argv)
     try:
         from sphinx.application import Sphinx
     except ModuleNotFoundError:

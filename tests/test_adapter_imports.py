@@ -67,6 +67,7 @@ ADAPTER_API = [
     "absolute_links",
     "annotation_names",
     "class_candidates",
+    "collector_parser",
     "default_cache_dir",
     "deferred_links",
     "draws_class",

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from .options.hints import for_front_end
     from .pipeline import BuiltDiagram, DiagramBuilder
     from .store.cache import Stamps, default_cache_dir, file_stamps
+    from .store.collector import collector_parser
     from .store.loader import LoadedModel, ModelLoader
     from .store.snapshot import (
         Snapshot,
@@ -106,6 +107,7 @@ __all__ = [
     "absolute_links",
     "annotation_names",
     "class_candidates",
+    "collector_parser",
     "default_cache_dir",
     "deferred_links",
     "draws_class",
@@ -170,6 +172,7 @@ _LAZY = {
     "parse_overrides": "extract.autodoc_rules",
     "unknown_objects": "extract.autodoc_rules",
     "for_front_end": "options.hints",
+    "collector_parser": "store.collector",
     "default_cache_dir": "store.cache",
     "annotation_names": "extract.model_classes",
     "is_model_class": "extract.model_classes",

@@ -21,9 +21,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from .ir.errors import NetvizError
+from .store.collector import COLLECTORS, CONFIG_FILES, Tool
 
 __all__ = [
     "COLLECTORS",
@@ -33,19 +33,6 @@ __all__ = [
     "run_collector",
     "snapshot_projects",
 ]
-
-Tool = Literal["sphinx", "mkdocs"]
-
-#: The module that reads a project of each tool (run as ``python -m MODULE``).
-COLLECTORS: dict[Tool, str] = {
-    "sphinx": "sphinx_netviz.snapshots",
-    "mkdocs": "mkdocs_netviz.snapshots",
-}
-#: Where each tool's configuration may lie in DOCS_DIR (sphinx-quickstart's ``source/``).
-_CONFIG_FILES: dict[Tool, tuple[str, ...]] = {
-    "sphinx": ("conf.py", "source/conf.py"),
-    "mkdocs": ("mkdocs.yml", "mkdocs.yaml"),
-}
 
 
 class ProjectError(NetvizError):
@@ -66,13 +53,13 @@ def find_projects(docs_dir: Path) -> list[DocsProject]:
     Raises :class:`ProjectError` when it holds neither, naming what was looked for."""
     path = docs_dir.expanduser()
     if path.is_file():
-        for tool, names in _CONFIG_FILES.items():
+        for tool, names in CONFIG_FILES.items():
             if path.name in {Path(n).name for n in names}:
                 return [DocsProject(tool, path.resolve())]
     if not path.is_dir():
         raise ProjectError(f"--project {str(docs_dir)!r}: no such folder")
     found = []
-    for tool, names in _CONFIG_FILES.items():
+    for tool, names in CONFIG_FILES.items():
         for name in names:
             if (path / name).is_file():
                 found.append(DocsProject(tool, (path / name).resolve()))

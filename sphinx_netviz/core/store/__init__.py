@@ -6,7 +6,8 @@
   versions per key, one per state of its sources);
 - :mod:`.snapshot`: one readable JSON file per spec, committed with the docs;
 - :mod:`.revision`: a diff's reference, any spec or a file as committed in git
-  (``git:REV:PATH``, ``git:REV``).
+  (``git:REV:PATH``, ``git:REV``);
+- :mod:`.collector`: the command line of a docs project's snapshot collector.
 """
 
 from __future__ import annotations
