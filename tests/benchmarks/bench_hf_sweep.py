@@ -6,7 +6,8 @@ with one row per architecture, and reports the totals as rows:
 
 - drawn: every architecture that runs a CPU forward pass is drawn (target 100 %);
 - traced on the meta device (no CPU fallback), for information;
-- the layer stack folded ``xL`` at the default depth (target >= 90 % of those with a stack);
+- the layer stack folded ``xL`` at the default depth (target >= 90 % of those with a stack),
+  and, for information, of those whose stack is one layer repeated (``alike``);
 - 0 crossings (target >= 90 %); no ``?`` in any label; conservation (target 100 %).
 """
 
@@ -55,6 +56,14 @@ def rows_from(totals: dict[str, int], label: str) -> list[Row]:
             "%",
             target=">= 90 %",
             passed=t["folded_xL_default_depth"] >= 0.9 * stacks,
+        ),
+        Row(
+            "hf-sweep",
+            f"{label}: layer stack folded xL at the default depth, of the "
+            f"{t['with_alike_stack']} whose stack is one layer repeated (the others mix layer "
+            "kinds: an xL fold would misdraw them)",
+            _percent(t["folded_xL_of_alike"], t["with_alike_stack"]),
+            "%",
         ),
         Row(
             "hf-sweep",

@@ -44,7 +44,7 @@ NS = "{http://www.w3.org/2000/svg}"
 FACTORY = "tests.zoo.hf_registry:build"
 
 #: The fast subset (``make test`` runs these through tests/core/test_hf_sweep.py).
-FAST = ("bert", "gpt2", "llama", "t5", "bart", "vit", "hubert", "gemma2")
+FAST = ("bert", "gpt2", "llama", "t5", "bart", "vit", "hubert", "gemma2", "ultrabert")
 
 #: Seconds one CPU forward pass may take before the architecture is marked as failed.
 CPU_LIMIT = 60
@@ -74,6 +74,9 @@ class Result:
     params: int = 0
     error: str = ""
     stack: list[int] = field(default_factory=list)
+    #: a stack of alike layers: some ``nn.ModuleList`` of a stack length whose items are the
+    #: same module tree (classes and parameter shapes); None when no such list was found
+    alike: bool | None = None
     drawn: bool = False
     device: str = ""
     notes: list[str] = field(default_factory=list)
@@ -134,6 +137,29 @@ def stack_lengths(config: Any) -> list[int]:
     return sorted(found)
 
 
+def alike_stack(model: Any, lengths: set[int]) -> bool | None:
+    """Whether the model holds a stack of alike layers: an ``nn.ModuleList`` of one of the
+    config's stack lengths whose items are the same module tree (submodule classes and
+    parameter shapes). Gemma's alternating local and global layers are alike; RecurrentGemma's
+    recurrent and attention blocks, a MoE stack with dense first layers, or ModernBERT's first
+    layer without its attention norm are not: those are not one layer repeated L times, so
+    an ``xL`` fold would misdraw them."""
+    import torch
+
+    def tree(layer: Any) -> tuple[object, ...]:
+        return (
+            tuple((n, type(m).__name__) for n, m in layer.named_modules()),
+            tuple((n, tuple(p.shape)) for n, p in layer.named_parameters()),
+        )
+
+    found = None
+    for module in model.modules():
+        if isinstance(module, torch.nn.ModuleList) and len(module) in lengths:
+            same = len({tree(layer) for layer in module}) == 1
+            found = same or bool(found)
+    return found
+
+
 def probe_cpu(model_type: str, result: Result) -> None:
     """Build on the CPU and run one forward pass; the first variant that runs is kept."""
     import torch
@@ -156,6 +182,7 @@ def probe_cpu(model_type: str, result: Result) -> None:
         result.built = True
         result.model_class = type(model).__name__
         result.params = sum(p.numel() for p in model.parameters())
+        result.alike = alike_stack(model, set(result.stack))
         if variant == 1 and "pixel_values" not in inspect.signature(model.forward).parameters:
             break
         try:
@@ -291,6 +318,7 @@ def totals(results: list[Result]) -> dict[str, Any]:
     """The baseline figures: how many build, run, draw, fold, cross."""
     drawn = [r for r in results if r.drawn]
     stacked = [r for r in drawn if r.stack]
+    alike = [r for r in stacked if r.alike is not False]
     return {
         "architectures": len(results),
         "built": sum(r.built for r in results),
@@ -301,6 +329,8 @@ def totals(results: list[Result]) -> dict[str, Any]:
         "with_stack": len(stacked),
         "folded_xL_default_depth": sum(r.folded for r in stacked),
         "folded_xL_some_depth": sum(r.fold_depth is not None for r in stacked),
+        "with_alike_stack": len(alike),
+        "folded_xL_of_alike": sum(r.folded for r in alike),
         "zero_crossings": sum(r.crossings == 0 for r in drawn),
         "question_marks": sum(r.question for r in drawn),
         "conserved": sum(r.conserved for r in drawn),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -108,6 +109,54 @@ def test_blocks_reading_a_mask_fold_into_one_glyph_named_after_their_class(opts)
     group = next(g for g in prep.scene.glyphs if g.kind == "group")
     from_mask = [p for p in prep.scene.paths if p.source == "mask"]
     assert [p.target for p in from_mask] == [group.id]
+
+
+def gemma_like(layers: int = 4, *, declared: bool = True, odd: int | None = None) -> Graph:
+    """``bert_like`` as Gemma draws it: the layers are items of the container ``layers`` and
+    read a rotary table, the local one for every layer but the last, which reads the global
+    one (each table made from the embeddings)."""
+    base = bert_like(layers, odd=odd)
+    nodes = []
+    for n in base.nodes:
+        if n.type == "BertLayer" and declared:
+            n = replace(n, container="layers")
+        nodes.append(n)
+    edges = list(base.edges)
+    for table in ("rope_local", "rope_global"):
+        nodes.append(
+            Node(table, table, "RotaryEmbedding", input_shapes=(SEQ,), output_shapes=((None, 8),))
+        )
+        edges.append(Edge("embed", table, SEQ))
+    for i in range(layers):
+        table = "rope_global" if i == layers - 1 else "rope_local"
+        edges.append(Edge(table, f"layer{i}", (None, 8), 0, 2))
+    return Graph("gemma_like", tuple(nodes), tuple(edges), base.inputs, base.outputs)
+
+
+def test_a_declared_stack_reading_local_and_global_tables_folds_whole():
+    """Gemma's layers alternate the rotary table they read, so no two adjacent ones are wired
+    alike; as items of one container list, of one class and one inside, they fold xL, each
+    table drawn once into the fold."""
+    prep = _prep(gemma_like(4))
+    assert _groups(prep) == [("BertLayer", 4)]
+    group = next(g for g in prep.scene.glyphs if g.kind == "group")
+    for table in ("rope_local", "rope_global"):
+        assert [p.target for p in prep.scene.paths if p.source == table] == [group.id]
+    accounted, total = conservation(prep)
+    assert accounted == total
+    assert prep.scene.stats is not None and prep.scene.stats.crossings == 0
+
+
+@pytest.mark.parametrize(
+    ("declared", "odd"), [(False, None), (True, 1)], ids=["not-declared", "one-differs-inside"]
+)
+def test_a_stack_folds_whole_only_when_declared_and_alike(declared, odd):
+    """Without the container the wiring decides (the last layer reads another table: it is no
+    repeat); a layer that differs inside is no repeat either."""
+    prep = _prep(gemma_like(4, declared=declared, odd=odd))
+    assert ("BertLayer", 4) not in _groups(prep)
+    accounted, total = conservation(prep)
+    assert accounted == total
 
 
 def _two_towers(layers: int = 3, image_layers: int = 12) -> Graph:

@@ -1,7 +1,8 @@
 """The fast subset of the Hugging Face registry sweep (``make bench`` runs the whole registry).
 
-BERT, GPT-2, Llama, T5, BART, ViT, HuBERT and Gemma 2 (layers that alternate sliding and full
-attention masks) are built from small configs
+BERT, GPT-2, Llama, T5, BART, ViT, HuBERT, Gemma 2 (layers that alternate sliding and full
+attention masks) and UltraBERT (layers that read a local or a global rotary table: the stack
+folds by its declaration) are built from small configs
 (``tests/zoo/hf_registry.py``), run once on the CPU, then drawn through the loader a docs
 build uses (factory spec, worker, meta device) and measured from the SVG. What holds today is
 asserted; the known gaps of issue 18 are strict ``xfail``s with their reason, so each one
@@ -67,3 +68,17 @@ def test_paper_level_at_the_default_depth(
         assert r.folded, r.groups
     else:
         assert r.glyphs <= MAX_GLYPHS
+
+
+def test_parallel_lists_fold_as_blocks_after_one_embeddings_glyph() -> None:
+    """XLM keeps its layers' parts in parallel lists (``attentions``, ``layer_norm1``,
+    ``ffns``, ``layer_norm2``), not in layer modules: the blocks are found by their wiring
+    and fold x3, and the embeddings glyph gathers the lookups only, never the first
+    attention (it uses ``Tensor.item()``, so it is traced on the CPU)."""
+    (r,) = sweep(["xlm"], log=False)
+    assert r.drawn and r.folded, (r.error, r.groups)
+    assert [(g["type"], g["count"]) for g in r.groups] == [
+        ("Transformer block", 3),
+        ("Embeddings", 1),
+    ]
+    assert r.conserved and not r.question and r.crossings == 0

@@ -59,6 +59,7 @@ _LAYER_KEYS = frozenset(
         "depth",
         "num_blocks",
         "text_num_hidden_layers",
+        "layers",
     }
 )
 _HIDDEN_KEYS = frozenset(

@@ -55,6 +55,7 @@ from .chain import (
 from .fold_heads import absorb_heads
 from .grouping import Fold
 from .names import Kind, class_label, describe, qualify
+from .stacks import declared_stacks
 from .tangle import cells
 
 if TYPE_CHECKING:
@@ -108,12 +109,20 @@ def _size(shape: tuple[int | None, ...]) -> float:
 def fold_side_inputs(vg: VGraph) -> list[Fold]:
     """Contract repeated blocks with side inputs in place; returns the folds made.
 
-    Rounds: adjacent repeats (innermost first), then cells repeated apart from each other,
+    First the stacks a model declares whose layers read different side tensors (stacks.py),
+    then rounds: adjacent repeats (innermost first), then cells repeated apart from each other,
     then adjacent repeats again (which may now be made of folds: nested repeats nest), then
     cells that occur once (tangle.py), each contracted alone."""
     folds: list[Fold] = []
     labels: dict[str, str] = {}
     tree: Series | None = None
+    for items in declared_stacks(vg):
+        if not creates_cycle(vg, set(items)):
+            head = vg.nodes[items[0]]
+            key = f"stack|{head.type}|{head.structure}|{head.config_key}"
+            labels.setdefault(key, _label(vg, items[:1]))
+            repeats = [[i] for i in items]
+            folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
     for mode in ("runs", "segments", "runs", "cells"):
         made = len(folds)
         tree = _round(vg, mode, folds, labels, tree)

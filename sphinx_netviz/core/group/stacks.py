@@ -1,0 +1,71 @@
+"""A framework's own layer stack whose layers read different side tensors.
+
+The fold pass (fold.py) finds repeats by their wiring: two layers repeat when they read the
+same tensors, relative to where they stand. That is the honest rule for anything drawn from a
+graph alone, but it misses a stack the model itself declares as one: Gemma's decoder layers
+alternate local and global attention, so some read the local rotary table and one reads the
+global one, and no two adjacent layers' signatures agree on all three. The paper draws
+"decoder layer x N" all the same.
+
+A *declared stack* is two or more items of one container list (``layers.0``, ``layers.1``,
+...: the IR's ``container``), drawn closed, of one class with the same internals (and the
+same configuration under ``group-match: config``), each reading the one before it and no
+other item. Such a stack folds whole, with every tensor any item reads drawn once as a side
+input of the fold, when its items read *different* side tensors. A stack whose items read the
+same ones is left to the signature rounds, which fold it already (and draw the same fold).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .chain import is_block
+
+if TYPE_CHECKING:
+    from ..view.vgraph import VGraph, VNode
+
+__all__ = ["declared_stacks"]
+
+
+def _item(n: VNode) -> bool:
+    """A closed item of a container list, not yet folded."""
+    return is_block(n) and not n.manual and n.count == 1 and bool(n.node and n.node.container)
+
+
+def _alike(a: VNode, b: VNode) -> bool:
+    return (a.type, a.structure, a.config_key) == (b.type, b.structure, b.config_key)
+
+
+def declared_stacks(vg: VGraph) -> list[list[str]]:
+    """The stacks of ``vg`` that fold by their declaration (see the module docstring), each
+    as its items' ids in order."""
+    lists: dict[str, list[str]] = {}
+    for node_id, n in vg.nodes.items():
+        if _item(n):
+            assert n.node is not None
+            lists.setdefault(n.node.container, []).append(node_id)
+    out: list[list[str]] = []
+    for items in lists.values():
+        run: list[str] = []
+        for node_id in items:
+            if run and _alike(vg.nodes[run[-1]], vg.nodes[node_id]) and run[-1] in vg.pred[node_id]:
+                run.append(node_id)
+                continue
+            _keep(vg, run, out)
+            run = [node_id]
+        _keep(vg, run, out)
+    return out
+
+
+def _keep(vg: VGraph, run: list[str], out: list[list[str]]) -> None:
+    if len(run) < 2:
+        return
+    inside = set(run)
+    sides = []
+    for k in range(1, len(run)):
+        side = set(vg.pred[run[k]]) - {run[k - 1]}
+        if side & inside:
+            return  # an item reading an earlier one than its predecessor: not a plain stack
+        sides.append(frozenset(side))
+    if len(set(sides)) > 1:
+        out.append(run)
