@@ -104,6 +104,50 @@ def test_containers_open_and_blocks_that_work_stay_closed() -> None:
     assert {"ConvBlock", "Sequential"} <= closed
 
 
+class Layer(nn.Module):
+    """Two parts and a residual, like a SqueezeBERT module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mix = nn.Linear(16, 16)
+        self.ffn = nn.Linear(16, 16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.ffn(torch.relu(self.mix(x)))
+
+
+class DirectEncoder(nn.Module):
+    """Runs ``layer.forward`` itself, as SqueezeBERT's encoder does: no item of the list is a
+    module call, only their parts (``layers.0.mix``...)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(Layer() for _ in range(3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+class DirectModel(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = DirectEncoder()
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(x) * 2)
+
+
+def test_an_encoder_calling_its_layers_forward_itself_is_seen_through() -> None:
+    graph = _graph(DirectModel(), (10, 16))
+    assert "encoder" in see_through(graph)
+    glyphs = _glyphs(render(graph).svg)
+    assert [c for _, c in glyphs if c] == ["3"]  # the three layers folded, found by wiring
+    assert ("DirectEncoder", None) not in glyphs
+
+
 def test_a_container_whose_output_is_made_outside_stays_closed() -> None:
     nodes = (
         Node("x", "x", "Input", kind="input", output_shapes=((4,),)),

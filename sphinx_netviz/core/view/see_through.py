@@ -17,6 +17,7 @@ opening it would lose a tensor.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ __all__ = ["CONTAINER_TYPES", "see_through"]
 
 #: Classes that only hold other modules: ``torch.nn``'s containers and ``keras.Sequential``.
 CONTAINER_TYPES = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+#: A module path inside an item of a list: ``encoder.layers.0.attention`` -> the list
+#: ``encoder.layers`` and the item ``0``.
+_ITEM_PART = re.compile(r"^(.+)\.(\d+)\.[^.]")
 #: Node kinds that are calls of a module or layer (not raw operations, not inputs).
 _CALLS = ("layer", *HIERARCHY_KINDS)
 
@@ -92,12 +96,21 @@ def _is_container(n: Node) -> bool:
 
 def _wraps_a_stack(inside: list[Node]) -> bool:
     """Two or more calls of one class from one container list (``encoder.layer.*``): the
-    module around them is the stack's wrapper (an encoder, a decoder, a backbone stage)."""
+    module around them is the stack's wrapper (an encoder, a decoder, a backbone stage).
+    So is a module that calls the parts of two or more items of one list itself (SqueezeBERT's
+    encoder runs ``layer.forward``, so no item is a call, only ``layers.0.attention``...)."""
     stacks: dict[tuple[str, str], int] = defaultdict(int)
+    parts: dict[str, set[str]] = defaultdict(set)
     for c in inside:
-        if c.container and c.kind in _CALLS:
+        if c.kind not in _CALLS:
+            continue
+        if c.container:
             stacks[(c.container, c.type)] += 1
-    return any(count >= 2 for count in stacks.values())
+        elif (item := _ITEM_PART.match(c.id)) is not None:
+            parts[item.group(1)].add(item.group(2))
+    return any(count >= 2 for count in stacks.values()) or any(
+        len(items) >= 2 for items in parts.values()
+    )
 
 
 def _only_chains(inside: list[Node], inner_preds: dict[str, list[str]]) -> bool:
