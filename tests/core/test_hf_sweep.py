@@ -82,3 +82,18 @@ def test_parallel_lists_fold_as_blocks_after_one_embeddings_glyph() -> None:
         ("Embeddings", 1),
     ]
     assert r.conserved and not r.question and r.crossings == 0
+
+
+def test_a_stack_whose_first_layer_differs_folds_the_rest_after_one_embeddings_glyph() -> None:
+    """ModernBERT's first layer has no attention norm (``Identity``) and reads the global
+    rotary table; layers 1 and 2 read the local one. The first is drawn apart, the others
+    fold x2 (the local table belongs to layer 1's cell, so only the declared stack folds
+    them), and the embeddings (lookup, norm, dropout in a see-through container) are one
+    glyph, with the two tables outside it."""
+    (r,) = sweep(["modernbert"], log=False)
+    assert r.drawn and not r.question and r.conserved, r.error
+    assert sorted((g["type"], g["count"]) for g in r.groups) == [
+        ("Embeddings", 1),
+        ("ModernBertEncoderLayer", 2),
+    ]
+    assert r.glyphs <= 8

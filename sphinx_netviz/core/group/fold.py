@@ -112,18 +112,17 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     First the stacks a model declares whose layers read different side tensors (stacks.py),
     then rounds: adjacent repeats (innermost first), then cells repeated apart from each other,
     then adjacent repeats again (which may now be made of folds: nested repeats nest), then
-    cells that occur once (tangle.py), each contracted alone."""
+    the declared stacks still unfolded, then cells that occur once (tangle.py), each
+    contracted alone."""
     folds: list[Fold] = []
     labels: dict[str, str] = {}
     tree: Series | None = None
-    for items in declared_stacks(vg):
-        if not creates_cycle(vg, set(items)):
-            head = vg.nodes[items[0]]
-            key = f"stack|{head.type}|{head.structure}|{head.config_key}"
-            labels.setdefault(key, _label(vg, items[:1]))
-            repeats = [[i] for i in items]
-            folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
+    _fold_stacks(vg, declared_stacks(vg), folds, labels)
     for mode in ("runs", "segments", "runs", "cells"):
+        if mode == "cells" and _fold_stacks(
+            vg, declared_stacks(vg, differing=False), folds, labels
+        ):
+            tree = None
         made = len(folds)
         tree = _round(vg, mode, folds, labels, tree)
         if len(folds) != made:  # contracted: the next round decomposes the new graph
@@ -131,6 +130,21 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     absorb_heads(vg, folds)
     _distinct_labels(vg, folds)
     return folds
+
+
+def _fold_stacks(
+    vg: VGraph, stacks: list[list[str]], folds: list[Fold], labels: dict[str, str]
+) -> bool:
+    """Contract each declared stack (stacks.py) into one fold; True if any was."""
+    made = len(folds)
+    for items in stacks:
+        if not creates_cycle(vg, set(items)):
+            head = vg.nodes[items[0]]
+            key = f"stack|{head.type}|{head.structure}|{head.config_key}"
+            labels.setdefault(key, _label(vg, items[:1]))
+            repeats = [[i] for i in items]
+            folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
+    return len(folds) != made
 
 
 def _round(

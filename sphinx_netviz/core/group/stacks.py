@@ -12,7 +12,10 @@ A *declared stack* is two or more items of one container list (``layers.0``, ``l
 same configuration under ``group-match: config``), each reading the one before it and no
 other item. Such a stack folds whole, with every tensor any item reads drawn once as a side
 input of the fold, when its items read *different* side tensors. A stack whose items read the
-same ones is left to the signature rounds, which fold it already (and draw the same fold).
+same ones is left to the signature rounds, which fold it (and draw the same fold); what they
+leave unfolded folds after them. ModernBERT's second table is read by layers 1 and 2 only
+(layer 0, of another inside, reads the first), so it belongs to layer 1's cell, and layer 2's
+wiring differs from layer 1's.
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ def _alike(a: VNode, b: VNode) -> bool:
     return (a.type, a.structure, a.config_key) == (b.type, b.structure, b.config_key)
 
 
-def declared_stacks(vg: VGraph) -> list[list[str]]:
+def declared_stacks(vg: VGraph, *, differing: bool = True) -> list[list[str]]:
     """The stacks of ``vg`` that fold by their declaration (see the module docstring), each
-    as its items' ids in order."""
+    as its items' ids in order: those whose items read different side tensors, or
+    (``differing=False``, after the signature rounds) every one still unfolded whose items
+    read side tensors at all."""
     lists: dict[str, list[str]] = {}
     for node_id, n in vg.nodes.items():
         if _item(n):
@@ -51,13 +56,13 @@ def declared_stacks(vg: VGraph) -> list[list[str]]:
             if run and _alike(vg.nodes[run[-1]], vg.nodes[node_id]) and run[-1] in vg.pred[node_id]:
                 run.append(node_id)
                 continue
-            _keep(vg, run, out)
+            _keep(vg, run, out, differing)
             run = [node_id]
-        _keep(vg, run, out)
+        _keep(vg, run, out, differing)
     return out
 
 
-def _keep(vg: VGraph, run: list[str], out: list[list[str]]) -> None:
+def _keep(vg: VGraph, run: list[str], out: list[list[str]], differing: bool) -> None:
     if len(run) < 2:
         return
     inside = set(run)
@@ -67,5 +72,5 @@ def _keep(vg: VGraph, run: list[str], out: list[list[str]]) -> None:
         if side & inside:
             return  # an item reading an earlier one than its predecessor: not a plain stack
         sides.append(frozenset(side))
-    if len(set(sides)) > 1:
+    if len(set(sides)) > 1 or (not differing and all(sides)):
         out.append(run)

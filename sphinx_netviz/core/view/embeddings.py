@@ -52,28 +52,58 @@ def group_embeddings(vg: VGraph) -> None:
             continue
         inside = set(block)
         leaving = {t for b in block for t in vg.succ[b] if t not in inside}
-        # what also feeds later items (rotary tables) is no embeddings block; the first
-        # item's own residual (XLM adds the embeddings to its first attention's output) is
-        if leaving - _first_cell(vg, first, items_of_stacks) or creates_cycle(vg, inside):
+        # What also feeds later items is no embeddings block. The first item's own residual
+        # is (XLM adds the embeddings to its first attention's output), and so are tables
+        # made from the embeddings for the stack alone (ModernBERT's rotary tables).
+        stack = set(items)
+        tables = {t for t in leaving if vg.succ[t] and set(vg.succ[t]) <= stack}
+        if leaving - tables - _first_cell(vg, first, items_of_stacks) or creates_cycle(vg, inside):
             continue
         contract(vg, block, EMBEDDINGS, f"embeddings:{k}")
 
 
 def _feeding(vg: VGraph, first: str, level: str | None, stop: set[str]) -> list[str]:
-    """Nodes of the module ``level`` upstream of ``first`` (inputs, other modules' nodes and
-    the items of stacks, ``stop``, end the walk), in drawing order."""
+    """Nodes of the module ``level`` upstream of ``first``, or of the containers opened in it
+    (ModernBERT's ``embeddings`` only chains its lookup, norm and dropout); inputs, other
+    modules' nodes and the items of stacks (``stop``) end the walk. In drawing order."""
     seen: set[str] = set()
-    stack = list(vg.pred[first])
+    stack = _stream(vg, first, level)
     while stack:
         x = stack.pop()
         n = vg.nodes[x]
         if x in seen or x in stop or n.node is None or n.node.kind == "input":
             continue
-        if n.node.parent != level:
+        if not _within(vg, n.node.parent, level):
             continue
         seen.add(x)
         stack.extend(vg.pred[x])
     return [x for x in vg.nodes if x in seen]
+
+
+def _stream(vg: VGraph, first: str, level: str | None) -> list[str]:
+    """Where the walk starts: the input of ``first`` that carries the stream (of the shape
+    ``first`` returns, made in ``level``) when there is one such, else all of its inputs. A
+    table read beside the stream (ModernBERT's first layer reads its own rotary table) is then
+    no part of the embeddings."""
+    out = vg.nodes[first].out_shape
+    streams = [
+        p
+        for p in vg.pred[first]
+        if vg.nodes[p].out_shape == out
+        and (node := vg.nodes[p].node) is not None
+        and node.kind != "input"
+        and _within(vg, node.parent, level)
+    ]
+    return streams if len(streams) == 1 else list(vg.pred[first])
+
+
+def _within(vg: VGraph, parent: str | None, level: str | None) -> bool:
+    """``parent`` is ``level`` or a container opened inside it (drawn as its internals)."""
+    while parent != level:
+        if parent is None or parent not in vg.hierarchy_parent:
+            return False
+        parent = vg.hierarchy_parent[parent]
+    return True
 
 
 def _first_cell(vg: VGraph, first: str, stop: set[str]) -> set[str]:

@@ -63,7 +63,7 @@ def see_through(graph: Graph) -> set[str]:
         if not _attributed(n):
             continue
         inside = children[n.id]
-        if _is_container(n) or _wraps_a_stack(inside):
+        if _is_container(n) or _wraps_a_stack(inside, n.id):
             opened.add(n.id)
         elif n.kind == "composite" and n.id not in stacked and _only_chains(inside, inner_preds):
             # a repeated stack's item stays the paper's block (T5Block x6), chain or not; a
@@ -94,11 +94,13 @@ def _is_container(n: Node) -> bool:
     return n.module.startswith(("torch.nn", "keras")) or n.kind == "model"
 
 
-def _wraps_a_stack(inside: list[Node]) -> bool:
+def _wraps_a_stack(inside: list[Node], wrapper: str) -> bool:
     """Two or more calls of one class from one container list (``encoder.layer.*``): the
     module around them is the stack's wrapper (an encoder, a decoder, a backbone stage).
-    So is a module that calls the parts of two or more items of one list itself (SqueezeBERT's
-    encoder runs ``layer.forward``, so no item is a call, only ``layers.0.attention``...)."""
+    So is a module that calls the parts of two or more items of a list it holds itself
+    (SqueezeBERT's encoder runs ``layer.forward``, so no item is a call, only
+    ``encoder.layers.0.attention``...); a module shared by the items of a list it is one of
+    (XLM's ``ffns.1`` calls ``ffns.0.act``) is not."""
     stacks: dict[tuple[str, str], int] = defaultdict(int)
     parts: dict[str, set[str]] = defaultdict(set)
     for c in inside:
@@ -106,7 +108,9 @@ def _wraps_a_stack(inside: list[Node]) -> bool:
             continue
         if c.container:
             stacks[(c.container, c.type)] += 1
-        elif (item := _ITEM_PART.match(c.id)) is not None:
+        elif (item := _ITEM_PART.match(c.id)) is not None and item.group(1).startswith(
+            f"{wrapper}."
+        ):
             parts[item.group(1)].add(item.group(2))
     return any(count >= 2 for count in stacks.values()) or any(
         len(items) >= 2 for items in parts.values()
