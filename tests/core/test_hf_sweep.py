@@ -97,3 +97,13 @@ def test_a_stack_whose_first_layer_differs_folds_the_rest_after_one_embeddings_g
         ("ModernBertEncoderLayer", 2),
     ]
     assert r.glyphs <= 8
+
+
+def test_the_embeddings_glyph_stops_at_a_module_holding_its_own_stack() -> None:
+    """Speech2Text's encoder is fed by a convolution subsampler (a stack of Conv1d layers, each
+    followed by a GLU) and then scaled and given positions: the embeddings glyph holds the
+    positions, never the subsampler's last GLU, so the subsampler folds ``Conv-GLU x2``."""
+    (r,) = sweep(["speech_to_text"], log=False)
+    assert r.drawn and r.folded and r.conserved and r.crossings == 0, r.error
+    assert ("Conv-GLU", 2) in {(g["type"], g["count"]) for g in r.groups}
+    assert r.glyphs <= 9

@@ -42,12 +42,16 @@ def group_embeddings(vg: VGraph) -> None:
     # no item of a stack is an embedding: XLM keeps its layers' parts in parallel lists
     # (attentions, norms, ffns), and the norms' stack must not gather the first attention
     items_of_stacks = {i for ids in repeated for i in ids}
+    # the modules holding a stack are walked into only when they are the stack's own level
+    # (a speech model's convolution subsampler holds its own stack, and its last GLU is its
+    # cell's, not the embeddings')
+    wrappers = {p for i in items_of_stacks if (p := _parent(vg, i)) is not None}
     for k, items in enumerate(repeated):
         first = items[0]
         if first not in vg.nodes or vg.nodes[first].node is None:
             continue
         level = vg.nodes[first].node.parent  # type: ignore[union-attr]
-        block = _feeding(vg, first, level, items_of_stacks)
+        block = _feeding(vg, first, level, items_of_stacks, wrappers)
         if len(block) < 2 or not any(_is_embedding(vg, b) for b in block):
             continue
         inside = set(block)
@@ -62,25 +66,27 @@ def group_embeddings(vg: VGraph) -> None:
         contract(vg, block, EMBEDDINGS, f"embeddings:{k}")
 
 
-def _feeding(vg: VGraph, first: str, level: str | None, stop: set[str]) -> list[str]:
+def _feeding(
+    vg: VGraph, first: str, level: str | None, stop: set[str], wrappers: set[str]
+) -> list[str]:
     """Nodes of the module ``level`` upstream of ``first``, or of the containers opened in it
     (ModernBERT's ``embeddings`` only chains its lookup, norm and dropout); inputs, other
     modules' nodes and the items of stacks (``stop``) end the walk. In drawing order."""
     seen: set[str] = set()
-    stack = _stream(vg, first, level)
+    stack = _stream(vg, first, level, wrappers)
     while stack:
         x = stack.pop()
         n = vg.nodes[x]
         if x in seen or x in stop or n.node is None or n.node.kind == "input":
             continue
-        if not _within(vg, n.node.parent, level):
+        if not _within(vg, n.node.parent, level, wrappers):
             continue
         seen.add(x)
         stack.extend(vg.pred[x])
     return [x for x in vg.nodes if x in seen]
 
 
-def _stream(vg: VGraph, first: str, level: str | None) -> list[str]:
+def _stream(vg: VGraph, first: str, level: str | None, wrappers: set[str]) -> list[str]:
     """Where the walk starts: the input of ``first`` that carries the stream (of the shape
     ``first`` returns, made in ``level``) when there is one such, else all of its inputs. A
     table read beside the stream (ModernBERT's first layer reads its own rotary table) is then
@@ -92,18 +98,24 @@ def _stream(vg: VGraph, first: str, level: str | None) -> list[str]:
         if vg.nodes[p].out_shape == out
         and (node := vg.nodes[p].node) is not None
         and node.kind != "input"
-        and _within(vg, node.parent, level)
+        and _within(vg, node.parent, level, wrappers)
     ]
     return streams if len(streams) == 1 else list(vg.pred[first])
 
 
-def _within(vg: VGraph, parent: str | None, level: str | None) -> bool:
-    """``parent`` is ``level`` or a container opened inside it (drawn as its internals)."""
+def _within(vg: VGraph, parent: str | None, level: str | None, wrappers: set[str]) -> bool:
+    """``parent`` is ``level`` or a container opened inside it (drawn as its internals) that
+    holds no stack (``wrappers``)."""
     while parent != level:
-        if parent is None or parent not in vg.hierarchy_parent:
+        if parent is None or parent in wrappers or parent not in vg.hierarchy_parent:
             return False
         parent = vg.hierarchy_parent[parent]
     return True
+
+
+def _parent(vg: VGraph, node_id: str) -> str | None:
+    node = vg.nodes[node_id].node
+    return node.parent if node is not None else None
 
 
 def _first_cell(vg: VGraph, first: str, stop: set[str]) -> set[str]:
