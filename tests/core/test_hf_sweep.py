@@ -107,3 +107,31 @@ def test_the_embeddings_glyph_stops_at_a_module_holding_its_own_stack() -> None:
     assert r.drawn and r.folded and r.conserved and r.crossings == 0, r.error
     assert ("Conv-GLU", 2) in {(g["type"], g["count"]) for g in r.groups}
     assert r.glyphs <= 9
+
+
+@pytest.mark.parametrize(
+    ("name", "differs"),
+    [
+        ("afmoe", "the first repeat differs inside: AfmoeMLP in place of AfmoeSparseMoeBlock"),
+        ("t5", "the first repeat differs inside"),
+    ],
+)
+def test_a_stack_head_folded_although_it_differs_says_so(name: str, differs: str) -> None:
+    """A stack's first layer is folded with the others when it is the same class (T5's
+    first block makes the position bias; a mixture-of-experts stack's first layer is dense),
+    and the fold's tooltip says how it differs, so the xL glyph hides nothing."""
+    import xml.etree.ElementTree as ET
+
+    from sphinx_netviz.core import render
+    from sphinx_netviz.core.extract.factory import extract_spec
+    from sphinx_netviz.core.ir.spec import parse_spec
+
+    graph = extract_spec(parse_spec(f"tests.zoo.hf_registry:build({name!r})"), None)
+    root = ET.fromstring(render(graph).svg)
+    titles = [
+        "".join(t.itertext())
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "nv-group" and int(g.get("data-count") or 0) == 3
+        for t in g.iter("{http://www.w3.org/2000/svg}title")
+    ]
+    assert titles and all(differs in t.splitlines() for t in titles), titles

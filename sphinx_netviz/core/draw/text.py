@@ -68,12 +68,15 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
         if g.count > 1:
             params *= g.count  # one repeat's members are listed; each repeat has its own
             each = f" (each of the {g.count} repeats)"
+        fold = vg.folds.get(g.id)
+        differs = [f"the first repeat differs {fold.differs}"] if fold and fold.differs else []
         return "\n".join(
             [
                 f"{head}: {g.members} layers",
                 f"in {_shape_text(g.in_shape, dim_names)} "
                 f"\u2192 out {_shape_text(g.out_shape, dim_names)}",
                 f"types{each}: " + ", ".join(f"{t} \u00d7{c}" for t, c in sorted(counts.items())),
+                *differs,
                 f"params: {params:,}",
                 f"members{' (the first repeat)' if each else ''}: "
                 + ", ".join(names[:24])

@@ -138,14 +138,37 @@ def _absorb(vg: VGraph, f: Fold, head: list[str]) -> None:
     ]
     members = tuple(m for c in head for m in vg.nodes[c].members)
     in_shape = vg.nodes[head[0]].in_shape
+    head_node = vg.nodes[head[0]]
     drop_nodes(vg, head)
     vg.nodes = {k: node if k == f.node else vg.nodes[k] for k in order}
     for p, shape in incoming:
         vg.add_edge(p, f.node, shape)
         if p not in f.side_inputs:
             f.side_inputs.append(p)
+    if len(head) == 1 and f.body is not None and len(f.body.nodes) == 1:
+        f.differs = _difference(vg, head_node, next(iter(f.body.nodes.values())))
     node.members = members + node.members
     node.in_shape = in_shape
     node.count += 1
     f.count += 1
     f.repeats.insert(0, head)
+
+
+def _difference(vg: VGraph, head: VNode, proto: VNode) -> str:
+    """How a stack's head differs inside from the repeats it is folded with, in the words of
+    their compositions (the layers one level down): ``"AfmoeMLP in place of
+    AfmoeSparseMoeBlock"`` for a mixture-of-experts stack whose first layer is dense; just
+    ``"inside"`` when what differs lies deeper (T5's first block makes the position bias);
+    ``""`` when it does not differ."""
+    if head.structure == proto.structure:
+        return ""
+    mine, theirs = vg.composition_of([head]), vg.composition_of([proto])
+    if mine is None or theirs is None:
+        return "inside"
+    own = sorted({n.type for n in mine.nodes.values()} - {n.type for n in theirs.nodes.values()})
+    other = sorted({n.type for n in theirs.nodes.values()} - {n.type for n in mine.nodes.values()})
+    if not own and not other:
+        return "inside"
+    if own and other:
+        return f"inside: {', '.join(own)} in place of {', '.join(other)}"
+    return f"inside: with {', '.join(own)}" if own else f"inside: without {', '.join(other)}"

@@ -50,3 +50,6 @@ class Fold:
     repeats: list[list[str]]
     body: VGraph | None = None
     side_inputs: list[str] = field(default_factory=list)
+    #: How the first repeat differs inside from the others ("" when it does not): a stack's
+    #: head absorbed although it differs (fold_heads.py), for the glyph's tooltip.
+    differs: str = ""

@@ -26,6 +26,7 @@ class Folded(Protocol):
     label: str
     count: int
     body: VGraph | None
+    differs: str
 
 
 class DiffMarks(Protocol):
