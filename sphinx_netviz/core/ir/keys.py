@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["RENDERER_VERSION", "RenderKeyed", "diagram_key", "diff_key"]
 
 #: Bumped whenever the same graph and options would draw differently (invalidates caches).
-RENDERER_VERSION = "1.5.1"
+RENDERER_VERSION = "1.6.0"
 
 
 class RenderKeyed(Protocol):
