@@ -9,10 +9,12 @@ the top level as five glyphs before the stack. This pass gathers them into one g
 any group; every member stays counted.
 
 The block is what feeds a repeated stack (two or more items of one container list) from
-inside the same module, inputs excluded, holding at least one embedding lookup, read by the
-stack's first item only, and one contiguous block (no path leaves it and comes back).
-Nothing else is gathered: a CNN's stem before its stages has no embedding, and stays as it
-is.
+inside the same module (or a container opened in it that holds no stack of its own), walked
+back from the stream the first item reads, inputs and stack items excluded, holding at least
+one embedding lookup, and one contiguous block (no path leaves it and comes back). It is read
+by the stack's first item only, or by the first item's own residual, or by tables made for
+the stack alone (rotary tables stay glyphs of their own, outside it). Nothing else is
+gathered: a CNN's stem before its stages has no embedding, and stays as it is.
 """
 
 from __future__ import annotations
