@@ -135,3 +135,5 @@ def test_a_stack_head_folded_although_it_differs_says_so(name: str, differs: str
         for t in g.iter("{http://www.w3.org/2000/svg}title")
     ]
     assert titles and all(differs in t.splitlines() for t in titles), titles
+    # the members listed are the first repeat's, the head's (item 0 of the list)
+    assert all("members (the first repeat): 0" in t.splitlines() for t in titles), titles

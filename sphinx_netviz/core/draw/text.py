@@ -70,6 +70,8 @@ def tooltip(vg: VGraph, grouping: Grouping, g: Glyph, dim_names: DimNames = ()) 
             each = f" (each of the {g.count} repeats)"
         fold = vg.folds.get(g.id)
         differs = [f"the first repeat differs {fold.differs}"] if fold and fold.differs else []
+        if fold is not None and fold.first_names:
+            names = list(fold.first_names)  # an absorbed head: the body is the next repeat
         return "\n".join(
             [
                 f"{head}: {g.members} layers",

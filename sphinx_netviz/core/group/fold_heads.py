@@ -139,6 +139,7 @@ def _absorb(vg: VGraph, f: Fold, head: list[str]) -> None:
     members = tuple(m for c in head for m in vg.nodes[c].members)
     in_shape = vg.nodes[head[0]].in_shape
     head_node = vg.nodes[head[0]]
+    names = tuple(vg.nodes[c].name for c in head)
     drop_nodes(vg, head)
     vg.nodes = {k: node if k == f.node else vg.nodes[k] for k in order}
     for p, shape in incoming:
@@ -147,6 +148,7 @@ def _absorb(vg: VGraph, f: Fold, head: list[str]) -> None:
             f.side_inputs.append(p)
     if len(head) == 1 and f.body is not None and len(f.body.nodes) == 1:
         f.differs = _difference(vg, head_node, next(iter(f.body.nodes.values())))
+    f.first_names = names
     node.members = members + node.members
     node.in_shape = in_shape
     node.count += 1

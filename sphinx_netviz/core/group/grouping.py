@@ -53,3 +53,6 @@ class Fold:
     #: How the first repeat differs inside from the others ("" when it does not): a stack's
     #: head absorbed although it differs (fold_heads.py), for the glyph's tooltip.
     differs: str = ""
+    #: The names of the first repeat's members when it is an absorbed head (``body`` is the
+    #: view of the repeat after it), for the tooltip's member list.
+    first_names: tuple[str, ...] = ()

@@ -27,6 +27,7 @@ class Folded(Protocol):
     count: int
     body: VGraph | None
     differs: str
+    first_names: tuple[str, ...]
 
 
 class DiffMarks(Protocol):
