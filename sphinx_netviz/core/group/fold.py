@@ -118,13 +118,12 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
     labels: dict[str, str] = {}
     tree: Series | None = None
     _fold_stacks(vg, declared_stacks(vg), folds, labels)
-    for mode in ("runs", "segments", "runs", "cells"):
-        if mode == "cells" and _fold_stacks(
-            vg, declared_stacks(vg, differing=False), folds, labels
-        ):
-            tree = None
+    for mode in ("runs", "segments", "runs", "stacks", "cells"):
         made = len(folds)
-        tree = _round(vg, mode, folds, labels, tree)
+        if mode == "stacks":
+            _fold_stacks(vg, declared_stacks(vg, differing=False), folds, labels)
+        else:
+            tree = _round(vg, mode, folds, labels, tree)
         if len(folds) != made:  # contracted: the next round decomposes the new graph
             tree = None
     absorb_heads(vg, folds)
@@ -134,9 +133,8 @@ def fold_side_inputs(vg: VGraph) -> list[Fold]:
 
 def _fold_stacks(
     vg: VGraph, stacks: list[list[str]], folds: list[Fold], labels: dict[str, str]
-) -> bool:
-    """Contract each declared stack (stacks.py) into one fold; True if any was."""
-    made = len(folds)
+) -> None:
+    """Contract each declared stack (stacks.py) into one fold."""
     for items in stacks:
         if not creates_cycle(vg, set(items)):
             head = vg.nodes[items[0]]
@@ -144,7 +142,6 @@ def _fold_stacks(
             labels.setdefault(key, _label(vg, items[:1]))
             repeats = [[i] for i in items]
             folds.append(_contract(vg, repeats, key, labels[key], f"fold:{len(folds) + 1}"))
-    return len(folds) != made
 
 
 def _round(

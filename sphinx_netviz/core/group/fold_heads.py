@@ -167,8 +167,8 @@ def _difference(vg: VGraph, head: VNode, proto: VNode) -> str:
     mine, theirs = vg.composition_of([head]), vg.composition_of([proto])
     if mine is None or theirs is None:
         return "inside"
-    own = sorted({n.type for n in mine.nodes.values()} - {n.type for n in theirs.nodes.values()})
-    other = sorted({n.type for n in theirs.nodes.values()} - {n.type for n in mine.nodes.values()})
+    a, b = ({n.type for n in view.nodes.values()} for view in (mine, theirs))
+    own, other = sorted(a - b), sorted(b - a)
     if not own and not other:
         return "inside"
     if own and other:

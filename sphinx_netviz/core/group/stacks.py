@@ -20,6 +20,7 @@ wiring differs from layer 1's.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from .chain import is_block
@@ -51,26 +52,29 @@ def declared_stacks(vg: VGraph, *, differing: bool = True) -> list[list[str]]:
             lists.setdefault(n.node.container, []).append(node_id)
     out: list[list[str]] = []
     for items in lists.values():
-        run: list[str] = []
-        for node_id in items:
-            if run and _alike(vg.nodes[run[-1]], vg.nodes[node_id]) and run[-1] in vg.pred[node_id]:
-                run.append(node_id)
-                continue
-            _keep(vg, run, out, differing)
-            run = [node_id]
-        _keep(vg, run, out, differing)
+        runs = [[items[0]]]
+        for before, item in itertools.pairwise(items):
+            if _chained(vg, before, item):
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+        out += [run for run in runs if _folds(vg, run, differing)]
     return out
 
 
-def _keep(vg: VGraph, run: list[str], out: list[list[str]], differing: bool) -> None:
+def _chained(vg: VGraph, before: str, item: str) -> bool:
+    return _alike(vg.nodes[before], vg.nodes[item]) and before in vg.pred[item]
+
+
+def _folds(vg: VGraph, run: list[str], differing: bool) -> bool:
+    """Whether a run of chained items folds by its declaration (see the module docstring)."""
     if len(run) < 2:
-        return
+        return False
     inside = set(run)
     sides = []
-    for k in range(1, len(run)):
-        side = set(vg.pred[run[k]]) - {run[k - 1]}
+    for before, item in itertools.pairwise(run):
+        side = frozenset(vg.pred[item]) - {before}
         if side & inside:
-            return  # an item reading an earlier one than its predecessor: not a plain stack
-        sides.append(frozenset(side))
-    if len(set(sides)) > 1 or (not differing and all(sides)):
-        out.append(run)
+            return False  # an item reading an earlier one than its predecessor: no plain stack
+        sides.append(side)
+    return len(set(sides)) > 1 or (not differing and all(sides))
